@@ -1,0 +1,391 @@
+/*
+ * crm.h - the one public header of libcrm.
+ *
+ * Every byte crm reads or writes goes through these modules.  Library
+ * functions never print to stdout and never exit (out of memory aside):
+ * they return 0 / -1 (or NULL) and fill a struct crm_err; the program
+ * decides what to print and which exit status to use.
+ *
+ * Programs in cmd/ include only this header: never <csv.h> or <jq.h>.
+ */
+#ifndef CRM_H
+#define CRM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---- errors (err.c) ------------------------------------------------ */
+
+enum crm_exit { CRM_OK = 0, CRM_NONE = 1, CRM_USAGE = 2, CRM_FAIL = 3 };
+
+struct crm_err {
+	char file[256];   /* "" when the error has no file */
+	long line;        /* 0 when the error has no line */
+	int code;         /* CRM_USAGE or CRM_FAIL */
+	char msg[768];
+};
+
+/* Fill err (any of file/line may be NULL/0) and return -1. */
+int crm_errf(struct crm_err *err, const char *file, long line,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Like crm_errf with code CRM_USAGE. */
+int crm_usagef(struct crm_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "prog: file:line: msg\n" on stderr. */
+void crm_err_print(const struct crm_err *err);
+/* Program name for messages, set once from argv[0]'s basename. */
+extern const char *crm_prog;
+void crm_set_prog(const char *argv0);
+/* "prog: fmt\n" on stderr, and "prog: warning: fmt\n". */
+void crm_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void crm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* xmalloc & co: out of memory is the one place the library exits (3). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated. */
+struct buf { char *s; size_t len, cap; };
+void buf_add(struct buf *b, const char *s, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+
+/* ---- UTF-8 and display width (utf8.c) ------------------------------ */
+
+/* Length of the valid UTF-8 prefix; == n when all of s[0..n) is valid. */
+size_t utf8_valid_prefix(const char *s, size_t n);
+/* Terminal columns of s: East Asian Wide/Fullwidth count 2, controls 0. */
+size_t utf8_width(const char *s);
+/* Bytes of s that fit in at most cols columns without cutting a character. */
+size_t utf8_fit(const char *s, size_t cols, size_t *width_out);
+
+/* ---- CSV (csv.c): libcsv, strict -------------------------------------
+ *
+ * Strict RFC 4180: an unterminated quote, a NUL byte, invalid UTF-8, a
+ * ragged row (field count differs from the first row) and a field longer
+ * than max_field bytes are errors naming file:line (the physical line on
+ * which the offending record starts).  A UTF-8 BOM at the very start is
+ * skipped.  CRLF and LF both end records.  Nothing is stripped.
+ */
+#define CSV_MAX_FIELD_DEFAULT (1024 * 1024)
+
+struct csv_opts {
+	char delim;          /* ',' unless set */
+	size_t max_field;    /* 0 means CSV_MAX_FIELD_DEFAULT */
+	int allow_ragged;    /* the importer pads/reports ragged rows itself */
+	int skip_blank;      /* skip records that are one empty field */
+};
+
+/*
+ * Called once per record, the header included (line = physical line the
+ * record starts on).  fields[i] are NUL-terminated and owned by the
+ * reader: copy what you keep.  Return 0 to go on, -1 to stop (after
+ * filling err yourself).
+ */
+typedef int (*csv_row_fn)(void *ctx, char **fields, size_t nfields,
+			  long line, struct crm_err *err);
+
+/* Stream fp through fn.  name is used in messages. 0 or -1. */
+int csv_read(FILE *fp, const char *name, const struct csv_opts *opts,
+	     csv_row_fn fn, void *ctx, struct crm_err *err);
+/* Same over a memory buffer. */
+int csv_read_mem(const char *data, size_t len, const char *name,
+		 const struct csv_opts *opts, csv_row_fn fn, void *ctx,
+		 struct crm_err *err);
+/* Write one field / one record: RFC 4180, quoted only where needed, LF. */
+void csv_write_field(FILE *fp, const char *s, char delim);
+void csv_write_row(FILE *fp, char *const *fields, size_t n, char delim);
+/* Into a buffer, same rules. */
+void csv_buf_row(struct buf *b, char *const *fields, size_t n, char delim);
+
+/* ---- dates (date.c) ---------------------------------------------------
+ *
+ * A date is a day number: days since 1970-01-01 (proleptic Gregorian).
+ * Stored as ISO 8601 "YYYY-MM-DD"; timestamps as "YYYY-MM-DDTHH:MM:SS±HH:MM"
+ * or "...Z".  d/m versus m/d is never guessed.
+ */
+#define DATE_NONE INT32_MIN
+
+/* "today": --today / $CRM_TODAY when set (date or timestamp), else the
+ * local date.  date_set_today() is what --today calls; "" unsets. */
+int date_set_today(const char *s, struct crm_err *err);
+int32_t date_today(void);
+/* Now as an ISO 8601 timestamp (pinned to 00:00:00Z of the pinned day,
+ * or the pinned timestamp itself, when today is pinned). out >= 32 bytes. */
+void date_now_iso(char *out);
+
+/* Parse user input: "2026-03-05", "2026-3-5", "2026/3/5", "2026.3.5",
+ * "2026年3月5日", a timestamp (date part kept), an Excel serial number
+ * (20000..80000), "today", "yesterday", "tomorrow", "+7d", "-2w", "+1m",
+ * "+1y".  0 or -1 with a message naming the value. */
+int date_parse(const char *s, int32_t *day, struct crm_err *err);
+/* Strict stored form only: "YYYY-MM-DD" or a full ISO timestamp. */
+int date_parse_iso(const char *s, int32_t *day);
+/* Is s a valid stored timestamp (ISO 8601 with time and zone)? */
+int date_is_timestamp(const char *s);
+/* day -> "YYYY-MM-DD" (out >= 11 bytes). */
+void date_format(int32_t day, char *out);
+int32_t date_from_ymd(int y, int m, int d);
+void date_to_ymd(int32_t day, int *y, int *m, int *d);
+/* Add months, clamping the day to the month's end. */
+int32_t date_add_months(int32_t day, int months);
+
+/* ---- money (money.c) ----------------------------------------------------
+ *
+ * Integer minor units (cents/分), never floating point.  Reads
+ * "1,200,000.00", "-2500", "35万", "￥12.5万", "$1,200", "1.2亿", "(300)"
+ * is not accepted; rejects "TBD".  Writes plain decimals: "1200000",
+ * "12.50", "-2500".
+ */
+int money_parse(const char *s, int64_t *minor, struct crm_err *err);
+/* out >= 32 bytes */
+void money_format(int64_t minor, char *out);
+
+/* ---- ids (id.c) -----------------------------------------------------------
+ *
+ * "C-" customer, "P-" contact, "L-" lead, "O-" opportunity, "K-" contract,
+ * "Y-" payment; then 8 Crockford base32 characters (40 random bits).
+ */
+#define ID_RANDOM_CHARS 8
+#define ID_MAX 32
+/* Fresh random id with the given type letter into out (>= ID_MAX). */
+void id_new(char type, char *out);
+/* Is s a well-formed id of type letter (0 = any type)? */
+int id_valid(const char *s, char type);
+/* Normalise a user-typed id or prefix in place: upper case, and
+ * Crockford's I/L -> 1, O -> 0 in the random part.  */
+void id_normalize(char *s);
+
+/* ---- configuration (conf.c) -------------------------------------------
+ *
+ * git-config style: "[section]", "[section "name"]", "key = value",
+ * '#' and ';' comments, double-quoted values with \" \\ \n \t escapes,
+ * repeated keys kept in order.  Section and key names are case-insensitive
+ * (stored lower case); subsection names are case-sensitive.
+ */
+struct conf;
+struct conf *conf_load(const char *path, struct crm_err *err);
+struct conf *conf_parse(const char *text, size_t len, const char *name,
+			struct crm_err *err);
+void conf_free(struct conf *c);
+/* Last value of section[.sub].key, or NULL.  sub may be NULL. */
+const char *conf_get(const struct conf *c, const char *section,
+		     const char *sub, const char *key);
+/* All values of a repeated key, in file order; *n set. Array owned by c. */
+const char **conf_get_all(const struct conf *c, const char *section,
+			  const char *sub, const char *key, size_t *n);
+/* Integer value or def when unset; -1 and err when not an integer. */
+int conf_get_long(const struct conf *c, const char *section, const char *sub,
+		  const char *key, long def, long *out, struct crm_err *err);
+/* Subsection names of a section in file order (e.g. every [stage "x"]). */
+const char **conf_subsections(const struct conf *c, const char *section,
+			      size_t *n);
+/* Line where section[.sub].key was (last) set, 0 if unset. */
+long conf_line(const struct conf *c, const char *section, const char *sub,
+	       const char *key);
+/* The commented default crm.conf written by crm init. */
+extern const char conf_default_text[];
+
+/* ---- table schemas (schema.c) -------------------------------------------
+ *
+ * The fixed leading columns of every table; any other column is a custom
+ * field, kept untouched and in order.  man/crm-files.5 documents these.
+ */
+enum col_type {
+	COL_TEXT, COL_ID, COL_REF, COL_MONEY, COL_NUMBER, COL_DATE,
+	COL_TIMESTAMP, COL_STAGE, COL_ENUM
+};
+struct col_def {
+	const char *name;
+	enum col_type type;
+	const char *ref;      /* COL_REF: table name referenced */
+	const char *values;   /* COL_ENUM: "a|b|c" ("" allowed too) */
+};
+struct table_def {
+	const char *name;     /* "customers" */
+	const char *entity;   /* "customer": history/activities "entity" */
+	const char *file;     /* "customers.csv" */
+	char id_type;         /* 'C' */
+	const struct col_def *cols;
+	size_t ncols;
+};
+extern const struct table_def crm_tables[];
+extern const size_t crm_ntables;
+const struct table_def *table_def_find(const char *name);
+const struct col_def *table_def_col(const struct table_def *d,
+				    const char *col);
+
+/* ---- tables (table.c) ----------------------------------------------------
+ *
+ * A table in memory: header (fixed columns in schema order, then custom
+ * columns in file order) and rows of NUL-terminated strings.
+ */
+struct table {
+	const struct table_def *def;  /* NULL for ad-hoc tables (stdin) */
+	char *path;                   /* full path, or "-" */
+	char *name;                   /* name for messages: "customers.csv" */
+	size_t ncols;
+	char **cols;
+	size_t nrows, cap;
+	char ***rows;                 /* rows[r][c] */
+	long *lines;                  /* physical line of each row, 0 if new */
+};
+
+/* Read dir/def->file.  A missing file is an empty table.  Missing fixed
+ * columns are added empty; a duplicate header is an error. */
+struct table *table_load(const char *dir, const struct table_def *def,
+			 struct crm_err *err);
+/* Stream rows without keeping them: fn gets the table (header only, no
+ * rows) and each row (NUL-terminated fields in table column order). */
+typedef int (*table_row_fn)(void *ctx, const struct table *t, char **row,
+			    long line, struct crm_err *err);
+int table_scan(const char *dir, const struct table_def *def,
+	       table_row_fn fn, void *ctx, struct crm_err *err);
+struct table *table_new(const struct table_def *def, const char *dir);
+void table_free(struct table *t);
+/* Column index or -1. */
+int table_col(const struct table *t, const char *name);
+/* Append a column (custom field) if missing; returns its index. */
+int table_add_col(struct table *t, const char *name);
+/* New row of empty fields; returns its index. */
+size_t table_add_row(struct table *t);
+const char *table_get(const struct table *t, size_t row, const char *col);
+/* Set a field (copied). -1 if no such column. */
+int table_set(struct table *t, size_t row, const char *col, const char *v);
+/* Row index of the unique row whose id starts with prefix (after
+ * id_normalize); -1 and err ("unknown customer 'X'", "ambiguous id 'C-1':
+ * C-1ABC, C-1XYZ") otherwise. */
+long table_find_id(const struct table *t, const char *prefix,
+		   struct crm_err *err);
+/* Exact match on a column (e.g. name), -1 if none, -2 if several. */
+long table_find_value(const struct table *t, const char *col, const char *v);
+/* A new id of the table's type that no row has yet. */
+void table_new_id(const struct table *t, char *out);
+/* Sort rows by id (tables stay sorted by id so diffs stay small). */
+void table_sort_by_id(struct table *t);
+/* Write atomically to t->path (caller holds the store lock). */
+int table_save(struct table *t, struct crm_err *err);
+
+/* ---- data directory, lock, atomic write (store.c) --------------------- */
+
+struct store {
+	char *dir;            /* the data directory */
+	struct conf *conf;
+	const char *user;     /* --user, $CRM_USER, or the login name */
+	int lockfd;           /* -1 when not held */
+	double lock_timeout;  /* seconds, default 10 */
+};
+
+/* Find the directory: opt_dir (-C), else $CRM_DIR, else the nearest
+ * ancestor of the working directory that holds crm.conf.  Loads crm.conf. */
+int store_open(struct store *s, const char *opt_dir, struct crm_err *err);
+void store_close(struct store *s);
+/* The user for history: --user, else $CRM_USER, else the login name. */
+void store_set_user(struct store *s, const char *opt_user);
+/* flock(DIR/.lock), waiting up to lock_timeout; then removes leftover
+ * temp files of crashed writers. */
+int store_lock(struct store *s, struct crm_err *err);
+void store_unlock(struct store *s);
+/* Load a table of the store by name ("customers"). */
+struct table *store_table(struct store *s, const char *name,
+			  struct crm_err *err);
+/* dir/name, malloc'd. */
+char *store_path(const struct store *s, const char *name);
+
+/* Atomic replacement of one file: temp in the same directory, fsync,
+ * rename, fsync of the directory. */
+struct atomic_file {
+	FILE *fp;
+	char *path, *tmp;
+};
+int atomic_begin(struct atomic_file *a, const char *path,
+		 struct crm_err *err);
+int atomic_commit(struct atomic_file *a, struct crm_err *err);
+void atomic_abort(struct atomic_file *a);
+/* Prefix of temp files, which readers ignore and writers clean. */
+#define ATOMIC_TMP_PREFIX ".tmp-"
+
+/* ---- JSON Lines logs (jsonl.c) ----------------------------------------
+ *
+ * A log entry is read as a flat record of strings: string values as is,
+ * other values as compact JSON text.  Written with one write() under the
+ * store lock.
+ */
+struct logrec {
+	size_t n;
+	char **keys;
+	char **vals;
+};
+const char *logrec_get(const struct logrec *r, const char *key);
+
+typedef int (*jsonl_fn)(void *ctx, const struct logrec *r, long line,
+			struct crm_err *err);
+/* Stream a log; a missing file has no lines.  A bad line names file:line. */
+int jsonl_scan(const char *path, const char *name, jsonl_fn fn, void *ctx,
+	       struct crm_err *err);
+/* Append one object built from key/value pairs (all JSON strings; a value
+ * NULL is written as null).  Caller holds the lock. */
+int jsonl_append(const char *path, const char *const *keys,
+		 const char *const *vals, size_t n, struct crm_err *err);
+
+/* history.jsonl: {"at","by","entity","id","field","from","to"} */
+int history_append(struct store *s, const char *entity, const char *id,
+		   const char *field, const char *from, const char *to,
+		   struct crm_err *err);
+/* activities.jsonl: {"at","by","entity","id","type","text",...extra} */
+int activity_append(struct store *s, const char *entity, const char *id,
+		    const char *type, const char *text,
+		    const char *const *xkeys, const char *const *xvals,
+		    size_t nx, struct crm_err *err);
+/* Set a table field and record the change in history (no-op when equal). */
+int table_set_logged(struct store *s, struct table *t, size_t row,
+		     const char *col, const char *v, struct crm_err *err);
+
+/* ---- jq bridge (filter.c) ---------------------------------------------- */
+
+struct filter;
+/* Compile once per run; a compile error has code CRM_USAGE and reads
+ * "--where: <jq's message>". */
+struct filter *filter_compile(const char *expr, struct crm_err *err);
+void filter_free(struct filter *f);
+/* 1 when the expression's first output is truthy, 0 when not, -1 on a
+ * runtime error (the filter is unusable afterwards). */
+int filter_match(struct filter *f, const struct table *t, char **row,
+		 struct crm_err *err);
+/* A row as a compact JSON object (money/number columns as numbers when
+ * they parse, empty as null; custom columns as strings), appended to b. */
+void row_to_json(struct buf *b, const struct table *t, char **row);
+
+/* ---- record input on stdin (input.c) ------------------------------------
+ *
+ * "-" operands: CSV with a header, JSONL objects, or bare ids one a line,
+ * detected from the first non-blank byte/line.  Read into an ad-hoc table
+ * (columns from the CSV header / union of JSON keys / just "id").
+ */
+struct table *input_read(FILE *fp, const char *name, struct crm_err *err);
+
+/* ---- output (output.c) --------------------------------------------------- */
+
+enum out_format { FMT_AUTO, FMT_TABLE, FMT_CSV, FMT_TSV, FMT_JSONL, FMT_IDS };
+/* "table" -> FMT_TABLE ...; -1 if unknown. */
+int out_format_parse(const char *s);
+struct out;
+/* Begin a listing of columns cols[0..ncols) on fp.  FMT_AUTO = table on a
+ * terminal, csv otherwise.  def (may be NULL) types the columns for
+ * jsonl (numbers) and table alignment (money right-aligned). */
+struct out *out_begin(FILE *fp, enum out_format fmt, char *const *cols,
+		      size_t ncols, const struct table_def *def);
+void out_row(struct out *o, char *const *fields);
+/* Flush (table: computes widths and prints); returns rows written. */
+size_t out_end(struct out *o);
+
+#endif
