@@ -223,6 +223,16 @@ extern const size_t crm_ntables;
 const struct table_def *table_def_find(const char *name);
 const struct col_def *table_def_col(const struct table_def *d,
 				    const char *col);
+/* A value a user typed for column col, checked and put in stored form:
+ * dates to YYYY-MM-DD, money to plain decimals, numbers checked, enum
+ * values checked.  "" stays "" (clears).  Custom columns pass as they
+ * are.  malloc'd, or NULL with err. */
+char *value_normalize(const struct table_def *def, const char *col,
+		      const char *v, struct crm_err *err);
+/* Is v a valid stored value for col (what crm check enforces)?  0 or -1
+ * with err's message set (no file/line). */
+int value_check(const struct table_def *def, const char *col, const char *v,
+		struct crm_err *err);
 
 /* ---- tables (table.c) ----------------------------------------------------
  *
@@ -266,6 +276,10 @@ int table_set(struct table *t, size_t row, const char *col, const char *v);
  * C-1ABC, C-1XYZ") otherwise. */
 long table_find_id(const struct table *t, const char *prefix,
 		   struct crm_err *err);
+/* A record named by id prefix (when key looks like an id of the table's
+ * type) or else by its exact name; -1 and err when none or several. */
+long table_find_ref(const struct table *t, const char *key,
+		    struct crm_err *err);
 /* Exact match on a column (e.g. name), -1 if none, -2 if several. */
 long table_find_value(const struct table *t, const char *col, const char *v);
 /* A new id of the table's type that no row has yet. */
@@ -283,6 +297,8 @@ struct store {
 	const char *user;     /* --user, $CRM_USER, or the login name */
 	int lockfd;           /* -1 when not held */
 	double lock_timeout;  /* seconds, default 10 */
+	struct buf pending_history;     /* log lines not yet appended */
+	struct buf pending_activities;
 };
 
 /* Find the directory: opt_dir (-C), else $CRM_DIR, else the nearest
@@ -332,23 +348,40 @@ typedef int (*jsonl_fn)(void *ctx, const struct logrec *r, long line,
 /* Stream a log; a missing file has no lines.  A bad line names file:line. */
 int jsonl_scan(const char *path, const char *name, jsonl_fn fn, void *ctx,
 	       struct crm_err *err);
-/* Append one object built from key/value pairs (all JSON strings; a value
- * NULL is written as null).  Caller holds the lock. */
-int jsonl_append(const char *path, const char *const *keys,
-		 const char *const *vals, size_t n, struct crm_err *err);
+int jsonl_scan_fp(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
+		  struct crm_err *err);
+/* Like jsonl_scan, but a malformed line goes to bad() and the scan goes
+ * on (crm check reports every problem). */
+typedef void (*jsonl_bad_fn)(void *ctx, const struct crm_err *err);
+int jsonl_check(const char *path, const char *name, jsonl_fn fn, void *ctx,
+		jsonl_bad_fn bad, struct crm_err *err);
+/* Append bytes (whole lines) to a log with one write(), then fsync.
+ * Caller holds the lock. */
+int jsonl_append(const char *path, const char *data, size_t len,
+		 struct crm_err *err);
 
+/*
+ * Log lines are queued in the store and appended by store_flush_logs(),
+ * which a program calls after its tables are saved, still under the lock:
+ * a table is the truth, its log never runs ahead of it.
+ */
 /* history.jsonl: {"at","by","entity","id","field","from","to"} */
-int history_append(struct store *s, const char *entity, const char *id,
-		   const char *field, const char *from, const char *to,
-		   struct crm_err *err);
-/* activities.jsonl: {"at","by","entity","id","type","text",...extra} */
-int activity_append(struct store *s, const char *entity, const char *id,
-		    const char *type, const char *text,
-		    const char *const *xkeys, const char *const *xvals,
-		    size_t nx, struct crm_err *err);
-/* Set a table field and record the change in history (no-op when equal). */
+void history_append(struct store *s, const char *entity, const char *id,
+		    const char *field, const char *from, const char *to);
+/* activities.jsonl: {"at","by","entity","id","type","text",...extra};
+ * extra pairs with an empty value are left out. */
+void activity_append(struct store *s, const char *entity, const char *id,
+		     const char *type, const char *text,
+		     const char *const *xkeys, const char *const *xvals,
+		     size_t nx);
+/* Append the queued lines, one write() per log, fsync'd. */
+int store_flush_logs(struct store *s, struct crm_err *err);
+/* Set a table field (adding the column if new) and queue the change for
+ * history.  Returns 1 when changed, 0 when the value was already v. */
 int table_set_logged(struct store *s, struct table *t, size_t row,
-		     const char *col, const char *v, struct crm_err *err);
+		     const char *col, const char *v);
+/* A JSON string literal for s (UTF-8 passed through), appended to b. */
+void json_add_string(struct buf *b, const char *s);
 
 /* ---- jq bridge (filter.c) ---------------------------------------------- */
 
@@ -387,5 +420,26 @@ struct out *out_begin(FILE *fp, enum out_format fmt, char *const *cols,
 void out_row(struct out *o, char *const *fields);
 /* Flush (table: computes widths and prints); returns rows written. */
 size_t out_end(struct out *o);
+
+/* ---- command-line plumbing shared by the programs (cli.c) ------------- */
+
+/* The options every program takes. */
+struct cli_common {
+	const char *dir;          /* -C */
+	const char *today;        /* --today */
+	const char *user;         /* --user */
+	const char *lock_timeout; /* --lock-timeout */
+};
+/* Pin today, open the store, set the user and lock timeout. */
+int cli_open(struct store *s, const struct cli_common *c,
+	     struct crm_err *err);
+/* Print err and return its exit status (CRM_USAGE or CRM_FAIL). */
+int cli_fail(const struct crm_err *err);
+/* Flush stdout; a failed write (full disk, closed pipe) turns status
+ * into CRM_FAIL with a message. */
+int cli_finish(int status);
+/* "FIELD=VALUE" -> field (malloc'd) and value (points into s). */
+int cli_split_assignment(const char *s, char **field, const char **value,
+			 struct crm_err *err);
 
 #endif

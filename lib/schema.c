@@ -1,4 +1,6 @@
 /* schema.c - the fixed columns of every table (see man/crm-files.5) */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crm.h"
@@ -150,4 +152,114 @@ const struct col_def *table_def_col(const struct table_def *d,
 		if (!strcmp(d->cols[i].name, col))
 			return &d->cols[i];
 	return NULL;
+}
+
+static int enum_has(const char *values, const char *v)
+{
+	size_t n = strlen(v);
+
+	for (const char *p = values; *p;) {
+		size_t len = strcspn(p, "|");
+
+		if (len == n && !strncmp(p, v, n))
+			return 1;
+		p += len + (p[len] == '|');
+	}
+	return 0;
+}
+
+/* Probabilities and scores: whole numbers. */
+static int parse_number(const char *v, long *out)
+{
+	char *end;
+
+	if (!*v)
+		return -1;
+	*out = strtol(v, &end, 10);
+	return *end ? -1 : 0;
+}
+
+char *value_normalize(const struct table_def *def, const char *col,
+		      const char *v, struct crm_err *err)
+{
+	const struct col_def *d = table_def_col(def, col);
+	char out[48];
+	int32_t day;
+	int64_t minor;
+	long n;
+
+	if (!d || !*v)
+		return xstrdup(v);
+	switch (d->type) {
+	case COL_DATE:
+		if (date_parse(v, &day, err) < 0)
+			return NULL;
+		date_format(day, out);
+		return xstrdup(out);
+	case COL_MONEY:
+		if (money_parse(v, &minor, err) < 0)
+			return NULL;
+		money_format(minor, out);
+		return xstrdup(out);
+	case COL_NUMBER:
+		if (parse_number(v, &n) < 0) {
+			crm_errf(err, NULL, 0, "%s '%s' is not a whole number",
+				 col, v);
+			return NULL;
+		}
+		snprintf(out, sizeof out, "%ld", n);
+		return xstrdup(out);
+	case COL_ENUM:
+		if (!enum_has(d->values, v)) {
+			crm_errf(err, NULL, 0, "%s '%s' is not one of %s", col,
+				 v, d->values);
+			return NULL;
+		}
+		return xstrdup(v);
+	default:
+		return xstrdup(v);
+	}
+}
+
+int value_check(const struct table_def *def, const char *col, const char *v,
+		struct crm_err *err)
+{
+	const struct col_def *d = table_def_col(def, col);
+	char *norm;
+	int32_t day;
+
+	if (!d || !*v)
+		return 0;
+	switch (d->type) {
+	case COL_DATE:
+		if (date_parse_iso(v, &day) < 0)
+			return crm_errf(err, NULL, 0, "%s '%s' is not a date "
+					"(YYYY-MM-DD)", col, v);
+		return 0;
+	case COL_TIMESTAMP:
+		if (!date_is_timestamp(v))
+			return crm_errf(err, NULL, 0, "%s '%s' is not an ISO "
+					"8601 timestamp", col, v);
+		return 0;
+	case COL_ID:
+		if (!id_valid(v, def->id_type))
+			return crm_errf(err, NULL, 0, "id '%s' is not a "
+					"%s id", v, def->entity);
+		return 0;
+	case COL_MONEY:
+		norm = value_normalize(def, col, v, err);
+		if (norm && strcmp(norm, v))
+			crm_errf(err, NULL, 0, "%s '%s' is not a plain "
+				 "decimal (write %s)", col, v, norm);
+		int rc = norm && !strcmp(norm, v) ? 0 : -1;
+		free(norm);
+		return rc;
+	case COL_NUMBER:
+	case COL_ENUM:
+		norm = value_normalize(def, col, v, err);
+		free(norm);
+		return norm ? 0 : -1;
+	default:
+		return 0;
+	}
 }

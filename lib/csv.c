@@ -1,0 +1,398 @@
+/* csv.c - strict RFC 4180 reading (through libcsv) and minimal writing
+ *
+ * Reading streams the input through libcsv in pieces of at most FEED_MAX
+ * bytes that never cross a line feed, so the reader always knows which
+ * physical line libcsv is looking at, and libcsv never buffers more than
+ * max_field + FEED_MAX bytes of one field before we see it is too long.
+ *
+ * Decisions, so callers know what to expect:
+ *
+ * - Line numbers count LF bytes (as wc -l and editors do): CRLF is one
+ *   line break, and so is an LF or CRLF inside a quoted field.  Every
+ *   error names the physical line on which the offending record starts,
+ *   not the byte where the error was noticed: a stray quote on line 5 may
+ *   swallow lines until libcsv gives up on line 900, and line 5 is where
+ *   the fix goes.  Errors that are not about a record (read errors) have
+ *   line 0.
+ * - libcsv ends a record at CR or LF outside quotes.  A lone CR therefore
+ *   ends a record too, but does not start a new line number.
+ * - libcsv never reports a record for an empty line, so blank lines are
+ *   skipped whatever skip_blank says (they still count as lines).  What
+ *   skip_blank skips is a record that is one empty field, i.e. a line
+ *   holding just "".  (The writer writes exactly that for a one-field
+ *   record whose field is empty, so such a record survives a round trip.)
+ * - Nothing is stripped: spaces around fields are data, and a space
+ *   between a closing quote and the delimiter is malformed quoting.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <string.h>
+
+#include "crm.h"
+
+/* Bytes read from a file at once, and the most handed to libcsv at once. */
+#define CHUNK (64 * 1024)
+#define FEED_MAX CHUNK
+
+static const char bom[3] = { '\xEF', '\xBB', '\xBF' };
+
+struct reader {
+	struct csv_parser p;
+	const char *name;
+	size_t max_field;
+	int allow_ragged, skip_blank;
+	csv_row_fn fn;
+	void *ctx;
+	struct crm_err *err;
+	long line;            /* physical line of the bytes being parsed */
+	long rec_line;        /* physical line the current record starts on */
+	struct buf data;      /* the current record's fields, NUL after each */
+	size_t *offs;         /* where each field starts in data */
+	size_t nfields, offs_cap;
+	char **ptrs;          /* handed to fn; rebuilt for each record */
+	size_t ptrs_cap;
+	size_t ncols;         /* fields in the first record (the header) */
+	int have_header;
+	int failed;           /* err is filled; ignore libcsv's callbacks */
+};
+
+/* libcsv's default strips spaces and tabs around unquoted fields. */
+static int no_space(unsigned char c)
+{
+	return 0;
+}
+
+static void fail_field_too_long(struct reader *r)
+{
+	r->failed = 1;
+	crm_errf(r->err, r->name, r->rec_line, "field longer than %zu bytes",
+		 r->max_field);
+}
+
+static void store_field(struct reader *r, const char *f, size_t len)
+{
+	if (r->nfields == r->offs_cap) {
+		r->offs_cap = r->offs_cap ? 2 * r->offs_cap : 16;
+		r->offs = xrealloc(r->offs, r->offs_cap * sizeof *r->offs);
+	}
+	r->offs[r->nfields++] = r->data.len;
+	/* CSV_APPEND_NULL puts a NUL at f[len]: copy it as the terminator. */
+	buf_add(&r->data, f, len + 1);
+}
+
+/* libcsv's field callback. */
+static void on_field(void *field, size_t len, void *arg)
+{
+	struct reader *r = arg;
+	const char *f = field ? field : "";
+
+	if (r->failed)
+		return;
+	if (len > r->max_field) {
+		fail_field_too_long(r);
+	} else if (memchr(f, '\0', len)) {
+		r->failed = 1;
+		crm_errf(r->err, r->name, r->rec_line, "NUL byte in data");
+	} else if (utf8_valid_prefix(f, len) != len) {
+		r->failed = 1;
+		crm_errf(r->err, r->name, r->rec_line,
+			 "invalid UTF-8 in field %zu", r->nfields + 1);
+	} else {
+		store_field(r, f, len);
+	}
+}
+
+static int is_blank_record(const struct reader *r)
+{
+	return r->nfields == 1 && r->data.s[0] == '\0';
+}
+
+static void deliver_record(struct reader *r)
+{
+	size_t i;
+
+	if (r->skip_blank && is_blank_record(r))
+		return;
+	if (!r->have_header) {
+		r->have_header = 1;
+		r->ncols = r->nfields;
+	} else if (!r->allow_ragged && r->nfields != r->ncols) {
+		r->failed = 1;
+		crm_errf(r->err, r->name, r->rec_line,
+			 "row has %zu field%s, header has %zu", r->nfields,
+			 r->nfields == 1 ? "" : "s", r->ncols);
+		return;
+	}
+	if (r->nfields + 1 > r->ptrs_cap) {
+		r->ptrs_cap = r->nfields + 16;
+		r->ptrs = xrealloc(r->ptrs, r->ptrs_cap * sizeof *r->ptrs);
+	}
+	/* Pointers only now: data may have moved while the record grew. */
+	for (i = 0; i < r->nfields; i++)
+		r->ptrs[i] = r->data.s + r->offs[i];
+	r->ptrs[r->nfields] = NULL;
+	if (r->fn(r->ctx, r->ptrs, r->nfields, r->rec_line, r->err) < 0)
+		r->failed = 1;
+}
+
+/* libcsv's record callback: c is the terminator, or -1 at the end. */
+static void on_record(int c, void *arg)
+{
+	struct reader *r = arg;
+
+	if (!r->failed)
+		deliver_record(r);
+	r->nfields = 0;
+	buf_reset(&r->data);
+	/* After a lone CR the next record starts on this same line. */
+	r->rec_line = r->line;
+}
+
+/*
+ * Has libcsv begun a record it has not finished?  Any byte it took since
+ * the last record either ended a field (on_field ran), opened a quote,
+ * or went into the field buffer.
+ */
+static int in_record(const struct reader *r)
+{
+	return r->nfields > 0 || r->p.quoted || r->p.entry_pos > 0;
+}
+
+static int parse_error(struct reader *r)
+{
+	int e = csv_error(&r->p);
+
+	if (e != CSV_EPARSE)
+		return crm_errf(r->err, r->name, r->rec_line, "%s",
+				csv_strerror(e));
+	if (r->p.quoted)
+		return crm_errf(r->err, r->name, r->rec_line,
+				"malformed quoted field: text after the "
+				"closing quote");
+	return crm_errf(r->err, r->name, r->rec_line,
+			"malformed quoted field: '\"' inside an unquoted "
+			"field");
+}
+
+/* Parse one piece that holds at most one LF, as its last byte. */
+static int parse_piece(struct reader *r, const char *s, size_t len)
+{
+	size_t done, pos;
+
+	done = csv_parse(&r->p, s, len, on_field, on_record, r);
+	if (r->failed)
+		return -1;
+	if (done < len)
+		return parse_error(r);
+	/* A field still being read: its bytes, maybe plus a closing quote
+	 * whose field has not ended yet. */
+	pos = r->p.entry_pos;
+	if (pos > 0 && pos - 1 > r->max_field) {
+		fail_field_too_long(r);
+		return -1;
+	}
+	return 0;
+}
+
+static int feed(struct reader *r, const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t len = n < FEED_MAX ? n : FEED_MAX;
+		const char *nl = memchr(s, '\n', len);
+
+		if (nl)
+			len = (size_t)(nl - s) + 1;
+		if (!in_record(r))
+			r->rec_line = r->line;
+		if (parse_piece(r, s, len) < 0)
+			return -1;
+		if (nl)
+			r->line++;
+		s += len;
+		n -= len;
+	}
+	return 0;
+}
+
+static int finish(struct reader *r)
+{
+	if (csv_fini(&r->p, on_field, on_record, r) != 0) {
+		if (csv_error(&r->p) == CSV_EPARSE)
+			return crm_errf(r->err, r->name, r->rec_line,
+					"unterminated quoted field");
+		return crm_errf(r->err, r->name, r->rec_line, "%s",
+				csv_strerror(csv_error(&r->p)));
+	}
+	return r->failed ? -1 : 0;
+}
+
+static int reader_init(struct reader *r, const char *name,
+		       const struct csv_opts *opts, csv_row_fn fn, void *ctx,
+		       struct crm_err *err)
+{
+	static const struct csv_opts defaults;
+	char delim;
+
+	if (!opts)
+		opts = &defaults;
+	delim = opts->delim ? opts->delim : ',';
+	if (delim == '"' || delim == '\r' || delim == '\n')
+		return crm_usagef(err, "invalid CSV delimiter 0x%02x",
+				  (unsigned char)delim);
+	memset(r, 0, sizeof *r);
+	r->name = name;
+	r->max_field = opts->max_field ? opts->max_field
+				       : CSV_MAX_FIELD_DEFAULT;
+	r->allow_ragged = opts->allow_ragged;
+	r->skip_blank = opts->skip_blank;
+	r->fn = fn;
+	r->ctx = ctx;
+	r->err = err;
+	r->line = r->rec_line = 1;
+	csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+	csv_set_space_func(&r->p, no_space);
+	csv_set_delim(&r->p, (unsigned char)delim);
+	/* libcsv grows its field buffer by blk_size: 128 bytes by default
+	 * makes a long field cost thousands of reallocs. */
+	csv_set_blk_size(&r->p, CHUNK);
+	csv_set_realloc_func(&r->p, xrealloc);
+	return 0;
+}
+
+static void reader_free(struct reader *r)
+{
+	csv_free(&r->p);
+	buf_free(&r->data);
+	free(r->offs);
+	free(r->ptrs);
+}
+
+static size_t bom_len(const char *s, size_t n)
+{
+	return n >= sizeof bom && !memcmp(s, bom, sizeof bom) ? sizeof bom : 0;
+}
+
+int csv_read(FILE *fp, const char *name, const struct csv_opts *opts,
+	     csv_row_fn fn, void *ctx, struct crm_err *err)
+{
+	struct reader r;
+	char *chunk;
+	size_t n, skip;
+	int rc = 0, first = 1;
+
+	if (reader_init(&r, name, opts, fn, ctx, err) < 0)
+		return -1;
+	chunk = xmalloc(CHUNK);
+	/* fread fills the chunk unless at the end, so a BOM is never split. */
+	while (rc == 0 && (n = fread(chunk, 1, CHUNK, fp)) > 0) {
+		skip = first ? bom_len(chunk, n) : 0;
+		first = 0;
+		rc = feed(&r, chunk + skip, n - skip);
+	}
+	if (rc == 0 && ferror(fp))
+		rc = crm_errf(err, name, 0, "read error: %s", strerror(errno));
+	if (rc == 0)
+		rc = finish(&r);
+	free(chunk);
+	reader_free(&r);
+	return rc;
+}
+
+int csv_read_mem(const char *data, size_t len, const char *name,
+		 const struct csv_opts *opts, csv_row_fn fn, void *ctx,
+		 struct crm_err *err)
+{
+	struct reader r;
+	size_t skip;
+	int rc = 0;
+
+	if (reader_init(&r, name, opts, fn, ctx, err) < 0)
+		return -1;
+	if (len > 0) {
+		skip = bom_len(data, len);
+		rc = feed(&r, data + skip, len - skip);
+	}
+	if (rc == 0)
+		rc = finish(&r);
+	reader_free(&r);
+	return rc;
+}
+
+/* ---- writing ----
+ *
+ * A field is quoted only when it must be: when it holds the delimiter, a
+ * double quote, CR or LF, or starts with U+FEFF (at the start of a file
+ * the reader would take it for a BOM and drop it).  Leading and trailing
+ * spaces need no quotes, as the reader strips nothing.  Quotes inside are
+ * doubled.  Records end with LF.  A delimiter of 0 means ','.
+ */
+
+typedef void (*put_fn)(void *dst, const char *s, size_t n);
+
+static void put_file(void *dst, const char *s, size_t n)
+{
+	fwrite(s, 1, n, dst);
+}
+
+static void put_buf(void *dst, const char *s, size_t n)
+{
+	buf_add(dst, s, n);
+}
+
+static void put_field(put_fn put, void *dst, const char *s, char delim)
+{
+	const char special[] = { delim ? delim : ',', '"', '\r', '\n', '\0' };
+	const char *q;
+	size_t n;
+
+	if (!s)
+		s = "";
+	n = strcspn(s, special);
+	if (!s[n] && strncmp(s, bom, sizeof bom)) {
+		put(dst, s, n);
+		return;
+	}
+	put(dst, "\"", 1);
+	while ((q = strchr(s, '"'))) {
+		/* Up to and including the quote, then the quote again. */
+		put(dst, s, (size_t)(q - s) + 1);
+		put(dst, "\"", 1);
+		s = q + 1;
+	}
+	put(dst, s, strlen(s));
+	put(dst, "\"", 1);
+}
+
+static void put_row(put_fn put, void *dst, char *const *fields, size_t n,
+		    char delim)
+{
+	char d = delim ? delim : ',';
+	size_t i;
+
+	/* An empty line would be no record at all when read back. */
+	if (n == 1 && (!fields[0] || !fields[0][0])) {
+		put(dst, "\"\"\n", 3);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (i)
+			put(dst, &d, 1);
+		put_field(put, dst, fields[i], d);
+	}
+	put(dst, "\n", 1);
+}
+
+void csv_write_field(FILE *fp, const char *s, char delim)
+{
+	put_field(put_file, fp, s, delim);
+}
+
+void csv_write_row(FILE *fp, char *const *fields, size_t n, char delim)
+{
+	put_row(put_file, fp, fields, n, delim);
+}
+
+void csv_buf_row(struct buf *b, char *const *fields, size_t n, char delim)
+{
+	put_row(put_buf, b, fields, n, delim);
+}

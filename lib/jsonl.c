@@ -1,0 +1,321 @@
+/* jsonl.c - the append-only JSON Lines logs */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jv.h>
+
+#include "crm.h"
+
+#define HISTORY_FILE "history.jsonl"
+#define ACTIVITIES_FILE "activities.jsonl"
+
+void json_add_string(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *run = p;
+
+	buf_addc(b, '"');
+	for (; *p; p++) {
+		unsigned char c = *p;
+		const char *esc = NULL;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_add(b, (const char *)run, (size_t)(p - run));
+		run = p + 1;
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		}
+		if (esc) {
+			buf_adds(b, esc);
+		} else {
+			char u[7] = {'\\', 'u', '0', '0', hex[c >> 4],
+				     hex[c & 15], 0};
+			buf_adds(b, u);
+		}
+	}
+	buf_add(b, (const char *)run, (size_t)(p - run));
+	buf_addc(b, '"');
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static int scan_lines(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
+		      jsonl_bad_fn bad, struct crm_err *err);
+
+const char *logrec_get(const struct logrec *r, const char *key)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->keys[i], key))
+			return r->vals[i];
+	return NULL;
+}
+
+static void logrec_clear(struct logrec *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->keys[i]);
+		free(r->vals[i]);
+	}
+	free(r->keys);
+	free(r->vals);
+	r->n = 0;
+	r->keys = r->vals = NULL;
+}
+
+static char *jv_to_text(jv v)
+{
+	char *s;
+
+	if (jv_get_kind(v) == JV_KIND_STRING) {
+		s = xstrdup(jv_string_value(v));
+	} else if (jv_get_kind(v) == JV_KIND_NULL) {
+		s = xstrdup("");
+	} else {
+		jv d = jv_dump_string(jv_copy(v), 0);
+		s = xstrdup(jv_string_value(d));
+		jv_free(d);
+	}
+	jv_free(v);
+	return s;
+}
+
+/* One line -> r; -1 with err when it is not a JSON object. */
+static int parse_line(const char *line, size_t len, const char *name,
+		      long lineno, struct logrec *r, struct crm_err *err)
+{
+	jv v;
+	size_t cap;
+
+	if (memchr(line, '\0', len))
+		return crm_errf(err, name, lineno, "NUL byte in data");
+	if (utf8_valid_prefix(line, len) != len)
+		return crm_errf(err, name, lineno, "invalid UTF-8");
+	v = jv_parse_sized(line, (int)len);
+	if (!jv_is_valid(v)) {
+		jv msg = jv_invalid_get_msg(v);
+		crm_errf(err, name, lineno, "%s", jv_get_kind(msg) ==
+			 JV_KIND_STRING ? jv_string_value(msg) : "bad JSON");
+		jv_free(msg);
+		return -1;
+	}
+	if (jv_get_kind(v) != JV_KIND_OBJECT) {
+		jv_free(v);
+		return crm_errf(err, name, lineno, "not a JSON object");
+	}
+	cap = (size_t)jv_object_length(jv_copy(v));
+	r->keys = xcalloc(cap, sizeof *r->keys);
+	r->vals = xcalloc(cap, sizeof *r->vals);
+	jv_object_foreach(v, k, val) {
+		r->keys[r->n] = xstrdup(jv_string_value(k));
+		r->vals[r->n++] = jv_to_text(val);
+		jv_free(k);
+	}
+	jv_free(v);
+	return 0;
+}
+
+static int is_blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+int jsonl_scan(const char *path, const char *name, jsonl_fn fn, void *ctx,
+	       struct crm_err *err)
+{
+	FILE *fp = fopen(path, "r");
+	int rc;
+
+	if (!fp)
+		return errno == ENOENT ? 0 : crm_errf(err, NULL, 0,
+			"cannot open %s: %s", name, strerror(errno));
+	rc = jsonl_scan_fp(fp, name, fn, ctx, err);
+	fclose(fp);
+	return rc;
+}
+
+int jsonl_scan_fp(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
+		  struct crm_err *err)
+{
+	return scan_lines(fp, name, fn, ctx, NULL, err);
+}
+
+int jsonl_check(const char *path, const char *name, jsonl_fn fn, void *ctx,
+		jsonl_bad_fn bad, struct crm_err *err)
+{
+	FILE *fp = fopen(path, "r");
+	int rc;
+
+	if (!fp)
+		return errno == ENOENT ? 0 : crm_errf(err, NULL, 0,
+			"cannot open %s: %s", name, strerror(errno));
+	rc = scan_lines(fp, name, fn, ctx, bad, err);
+	fclose(fp);
+	return rc;
+}
+
+static int scan_lines(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
+		      jsonl_bad_fn bad, struct crm_err *err)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0;
+	int rc = 0;
+
+	while (rc == 0 && (len = getline(&line, &cap, fp)) >= 0) {
+		struct logrec r = {0};
+
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			len--;
+		if (is_blank(line, (size_t)len))
+			continue;
+		rc = parse_line(line, (size_t)len, name, lineno, &r, err);
+		if (rc == 0)
+			rc = fn(ctx, &r, lineno, err);
+		else if (bad) {
+			bad(ctx, err);
+			rc = 0;
+		}
+		logrec_clear(&r);
+	}
+	if (rc == 0 && ferror(fp))
+		rc = crm_errf(err, NULL, 0, "cannot read %s: %s", name,
+			      strerror(errno));
+	free(line);
+	return rc;
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+int jsonl_append(const char *path, const char *data, size_t len,
+		 struct crm_err *err)
+{
+	int fd;
+	ssize_t n;
+
+	if (!len)
+		return 0;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return crm_errf(err, NULL, 0, "cannot open %s: %s", path,
+				strerror(errno));
+	n = write(fd, data, len);
+	if (n != (ssize_t)len || fsync(fd) < 0) {
+		int e = n < 0 ? errno : n != (ssize_t)len ? ENOSPC : errno;
+
+		/* A short append would tear the log: take it back. */
+		if (n > 0 && n != (ssize_t)len) {
+			off_t end = lseek(fd, 0, SEEK_END);
+			if (end >= n && ftruncate(fd, end - n) < 0)
+				e = errno;
+		}
+		close(fd);
+		return crm_errf(err, NULL, 0, "cannot append to %s: %s", path,
+				strerror(e));
+	}
+	if (close(fd) < 0)
+		return crm_errf(err, NULL, 0, "cannot append to %s: %s", path,
+				strerror(errno));
+	return 0;
+}
+
+static void add_pair(struct buf *b, const char *k, const char *v)
+{
+	if (b->s[b->len - 1] != '{')
+		buf_addc(b, ',');
+	json_add_string(b, k);
+	buf_addc(b, ':');
+	json_add_string(b, v ? v : "");
+}
+
+static void begin_line(struct store *s, struct buf *b, const char *entity,
+		       const char *id)
+{
+	char at[40];
+
+	date_now_iso(at);
+	buf_addc(b, '{');
+	add_pair(b, "at", at);
+	add_pair(b, "by", s->user);
+	add_pair(b, "entity", entity);
+	add_pair(b, "id", id);
+}
+
+void history_append(struct store *s, const char *entity, const char *id,
+		    const char *field, const char *from, const char *to)
+{
+	struct buf *b = &s->pending_history;
+
+	begin_line(s, b, entity, id);
+	add_pair(b, "field", field);
+	add_pair(b, "from", from);
+	add_pair(b, "to", to);
+	buf_adds(b, "}\n");
+}
+
+void activity_append(struct store *s, const char *entity, const char *id,
+		     const char *type, const char *text,
+		     const char *const *xkeys, const char *const *xvals,
+		     size_t nx)
+{
+	struct buf *b = &s->pending_activities;
+
+	begin_line(s, b, entity, id);
+	add_pair(b, "type", type);
+	add_pair(b, "text", text);
+	for (size_t i = 0; i < nx; i++)
+		if (xvals[i] && *xvals[i])
+			add_pair(b, xkeys[i], xvals[i]);
+	buf_adds(b, "}\n");
+}
+
+static int flush_one(struct store *s, struct buf *b, const char *file,
+		     struct crm_err *err)
+{
+	char *path;
+	int rc;
+
+	if (!b->len)
+		return 0;
+	path = store_path(s, file);
+	rc = jsonl_append(path, b->s, b->len, err);
+	free(path);
+	buf_reset(b);
+	return rc;
+}
+
+int store_flush_logs(struct store *s, struct crm_err *err)
+{
+	if (flush_one(s, &s->pending_history, HISTORY_FILE, err) < 0)
+		return -1;
+	return flush_one(s, &s->pending_activities, ACTIVITIES_FILE, err);
+}
+
+int table_set_logged(struct store *s, struct table *t, size_t row,
+		     const char *col, const char *v)
+{
+	int c = table_add_col(t, col);
+	const char *old = t->rows[row][c];
+
+	if (!strcmp(old, v ? v : ""))
+		return 0;
+	history_append(s, t->def ? t->def->entity : "record", t->rows[row][0],
+		       col, old, v);
+	table_set(t, row, col, v);
+	return 1;
+}

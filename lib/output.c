@@ -1,0 +1,368 @@
+/* output.c - listings as an aligned table, CSV, TSV, JSON Lines or ids */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crm.h"
+
+#define CELL_MAX_COLS 40		/* wider table cells are cut */
+#define ELLIPSIS "\xe2\x80\xa6"		/* U+2026, one column */
+#define COL_GAP "  "
+#define REPLACEMENT "\xef\xbf\xbd"	/* U+FFFD for invalid UTF-8 */
+
+/* A table cell made fit for a terminal, and its width in columns. */
+struct cell {
+	char *s;
+	size_t width;
+};
+
+struct out {
+	FILE *fp;
+	enum out_format fmt;
+	size_t ncols;
+	char **cols;		/* copy of the header */
+	unsigned char *numeric;	/* per column: money or number per def */
+	size_t id_col;		/* ids: the "id" column, else the first */
+	size_t nrows;		/* rows written (or buffered, for table) */
+	struct cell *head;	/* table: the header, prepared */
+	struct cell **rows;	/* table: rows buffered until out_end */
+	size_t cap;
+	struct buf line;	/* table: one output line */
+};
+
+static const struct {
+	const char *name;
+	enum out_format fmt;
+} format_names[] = {
+	{"table", FMT_TABLE}, {"csv", FMT_CSV}, {"tsv", FMT_TSV},
+	{"jsonl", FMT_JSONL}, {"ids", FMT_IDS},
+};
+
+int out_format_parse(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+		if (!strcmp(s, format_names[i].name))
+			return (int)format_names[i].fmt;
+	return -1;
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* The stored form of money and numbers ("-12.50", "1200000"), and only
+ * where it is also a valid JSON number: "007" and "1." stay strings. */
+static int is_plain_number(const char *s)
+{
+	const char *p = s + (*s == '-');
+
+	if (!is_digit(*p) || (*p == '0' && is_digit(p[1])))
+		return 0;
+	while (is_digit(*p))
+		p++;
+	if (*p == '.') {
+		if (!is_digit(*++p))
+			return 0;
+		while (is_digit(*p))
+			p++;
+	}
+	return *p == '\0';
+}
+
+/* ---- CSV and TSV ------------------------------------------------------ */
+
+/*
+ * TSV cannot quote, so fields are written in the "linear TSV" convention:
+ * backslash, tab, CR and LF inside a field become \\, \t, \r and \n; every
+ * other byte passes as it is.  A record is always exactly one line.
+ */
+static void tsv_put_field(FILE *fp, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '\\': fputs("\\\\", fp); break;
+		case '\t': fputs("\\t", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		default: putc(*s, fp);
+		}
+	}
+}
+
+static void tsv_put_row(FILE *fp, char *const *fields, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			putc('\t', fp);
+		tsv_put_field(fp, fields[i]);
+	}
+	putc('\n', fp);
+}
+
+/* ---- JSON Lines --------------------------------------------------------- */
+
+/* Valid UTF-8 s[0..n): escape what JSON requires, pass the rest. */
+static void json_put_valid(FILE *fp, const char *s, size_t n)
+{
+	size_t i, run = 0;
+	unsigned char c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		fwrite(s + run, 1, i - run, fp);
+		run = i + 1;
+		switch (c) {
+		case '"': fputs("\\\"", fp); break;
+		case '\\': fputs("\\\\", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		case '\t': fputs("\\t", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		case '\b': fputs("\\b", fp); break;
+		case '\f': fputs("\\f", fp); break;
+		default: fprintf(fp, "\\u%04x", c);
+		}
+	}
+	fwrite(s + run, 1, n - run, fp);
+}
+
+/* A JSON string literal.  Invalid UTF-8 bytes (which JSON cannot carry)
+ * become U+FFFD, one per byte, so every line stays valid JSON. */
+static void json_put_string(FILE *fp, const char *s)
+{
+	size_t n = strlen(s), i = 0, valid;
+
+	putc('"', fp);
+	while (i < n) {
+		valid = utf8_valid_prefix(s + i, n - i);
+		json_put_valid(fp, s + i, valid);
+		i += valid;
+		if (i < n) {
+			fputs(REPLACEMENT, fp);
+			i++;
+		}
+	}
+	putc('"', fp);
+}
+
+static void jsonl_put_row(struct out *o, char *const *fields)
+{
+	size_t i;
+
+	putc('{', o->fp);
+	for (i = 0; i < o->ncols; i++) {
+		if (i)
+			putc(',', o->fp);
+		json_put_string(o->fp, o->cols[i]);
+		putc(':', o->fp);
+		if (o->numeric[i] && !*fields[i])
+			fputs("null", o->fp);
+		else if (o->numeric[i] && is_plain_number(fields[i]))
+			fputs(fields[i], o->fp);
+		else
+			json_put_string(o->fp, fields[i]);
+	}
+	fputs("}\n", o->fp);
+}
+
+/* ---- aligned table ------------------------------------------------------ */
+
+/* Control characters (newlines, tabs, escapes) become spaces so a cell
+ * stays on its line and cannot drive the terminal; a cell wider than
+ * CELL_MAX_COLS is cut at a character boundary and ends in "…". */
+static struct cell cell_make(const char *s)
+{
+	struct cell c;
+	char *p;
+	size_t n;
+
+	c.s = xstrdup(s);
+	for (p = c.s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7F)
+			*p = ' ';
+	c.width = utf8_width(c.s);
+	if (c.width <= CELL_MAX_COLS)
+		return c;
+	n = utf8_fit(c.s, CELL_MAX_COLS - 1, &c.width);
+	c.s = xrealloc(c.s, n + sizeof ELLIPSIS);
+	memcpy(c.s + n, ELLIPSIS, sizeof ELLIPSIS);
+	c.width++;
+	return c;
+}
+
+static struct cell *cells_make(char *const *fields, size_t n)
+{
+	struct cell *cells = xcalloc(n, sizeof *cells);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cells[i] = cell_make(fields[i]);
+	return cells;
+}
+
+static void cells_free(struct cell *cells, size_t n)
+{
+	size_t i;
+
+	for (i = 0; cells && i < n; i++)
+		free(cells[i].s);
+	free(cells);
+}
+
+static void add_spaces(struct buf *b, size_t n)
+{
+	while (n--)
+		buf_addc(b, ' ');
+}
+
+/* One line: money and numbers flush right, the rest left; the trailing
+ * padding of empty last cells is dropped. */
+static void table_put_line(struct out *o, const struct cell *cells,
+			   const size_t *widths)
+{
+	struct buf *b = &o->line;
+	size_t i, pad;
+
+	buf_reset(b);
+	for (i = 0; i < o->ncols; i++) {
+		pad = widths[i] - cells[i].width;
+		if (i)
+			buf_adds(b, COL_GAP);
+		if (o->numeric[i])
+			add_spaces(b, pad);
+		buf_adds(b, cells[i].s);
+		if (!o->numeric[i])
+			add_spaces(b, pad);
+	}
+	while (b->len && b->s[b->len - 1] == ' ')
+		b->len--;
+	if (b->len)
+		fwrite(b->s, 1, b->len, o->fp);
+	putc('\n', o->fp);
+}
+
+static void table_print(struct out *o)
+{
+	size_t *widths = xcalloc(o->ncols, sizeof *widths);
+	size_t r, i;
+
+	for (i = 0; i < o->ncols; i++)
+		widths[i] = o->head[i].width;
+	for (r = 0; r < o->nrows; r++)
+		for (i = 0; i < o->ncols; i++)
+			if (o->rows[r][i].width > widths[i])
+				widths[i] = o->rows[r][i].width;
+	table_put_line(o, o->head, widths);
+	for (r = 0; r < o->nrows; r++)
+		table_put_line(o, o->rows[r], widths);
+	free(widths);
+}
+
+static void table_buffer_row(struct out *o, char *const *fields)
+{
+	if (o->nrows == o->cap) {
+		o->cap = o->cap ? 2 * o->cap : 64;
+		o->rows = xrealloc(o->rows, o->cap * sizeof *o->rows);
+	}
+	o->rows[o->nrows] = cells_make(fields, o->ncols);
+}
+
+/* ---- the listing -------------------------------------------------------- */
+
+static void out_set_columns(struct out *o, char *const *cols, size_t ncols,
+			    const struct table_def *def)
+{
+	const struct col_def *d;
+	size_t i;
+
+	o->ncols = ncols;
+	o->cols = xcalloc(ncols, sizeof *o->cols);
+	o->numeric = xcalloc(ncols, 1);
+	o->id_col = 0;
+	for (i = ncols; i-- > 0;) {
+		o->cols[i] = xstrdup(cols[i]);
+		d = table_def_col(def, cols[i]);
+		o->numeric[i] = d && (d->type == COL_MONEY ||
+				      d->type == COL_NUMBER);
+		if (!strcmp(cols[i], "id"))
+			o->id_col = i;
+	}
+}
+
+struct out *out_begin(FILE *fp, enum out_format fmt, char *const *cols,
+		      size_t ncols, const struct table_def *def)
+{
+	struct out *o = xcalloc(1, sizeof *o);
+
+	if (fmt == FMT_AUTO)
+		fmt = isatty(fileno(fp)) ? FMT_TABLE : FMT_CSV;
+	o->fp = fp;
+	o->fmt = fmt;
+	out_set_columns(o, cols, ncols, def);
+	switch (fmt) {
+	case FMT_TABLE:
+		o->head = cells_make(o->cols, ncols);
+		break;
+	case FMT_TSV:
+		tsv_put_row(fp, o->cols, ncols);
+		break;
+	case FMT_JSONL:
+	case FMT_IDS:
+		break;
+	default:
+		o->fmt = FMT_CSV;
+		csv_write_row(fp, o->cols, ncols, ',');
+	}
+	return o;
+}
+
+void out_row(struct out *o, char *const *fields)
+{
+	switch (o->fmt) {
+	case FMT_TABLE:
+		table_buffer_row(o, fields);
+		break;
+	case FMT_TSV:
+		tsv_put_row(o->fp, fields, o->ncols);
+		break;
+	case FMT_JSONL:
+		jsonl_put_row(o, fields);
+		break;
+	case FMT_IDS:
+		if (o->ncols)
+			fprintf(o->fp, "%s\n", fields[o->id_col]);
+		break;
+	default:
+		csv_write_row(o->fp, fields, o->ncols, ',');
+	}
+	o->nrows++;
+}
+
+size_t out_end(struct out *o)
+{
+	size_t r, n;
+
+	if (!o)
+		return 0;
+	if (o->fmt == FMT_TABLE)
+		table_print(o);
+	fflush(o->fp);
+	n = o->nrows;
+	for (r = 0; r < o->nrows && o->rows; r++)
+		cells_free(o->rows[r], o->ncols);
+	free(o->rows);
+	cells_free(o->head, o->ncols);
+	for (r = 0; r < o->ncols; r++)
+		free(o->cols[r]);
+	free(o->cols);
+	free(o->numeric);
+	buf_free(&o->line);
+	free(o);
+	return n;
+}

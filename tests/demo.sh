@@ -1,0 +1,20 @@
+#!/bin/sh
+# make demo: the toolkit on data-examples/ as of its "today", read-only.
+cd "$(dirname "$0")/.." || exit 2
+PATH="$PWD/bin:$PATH"
+CRM_DIR="$PWD/data-examples" CRM_TODAY=2026-03-02
+export PATH CRM_DIR CRM_TODAY
+
+say() { printf '\n$ %s\n' "$*"; }
+
+say crm check
+crm check && echo "(clean)"
+say crm cust list --format table
+crm cust list --format table
+say "crm cust list --pool --format table      # the public pool (公海)"
+crm cust list --pool --format table
+say "crm cust list --where '.tier == \"A\"' --sort name --format ids | head -1"
+top=$(crm cust list --where '.tier == "A"' --sort name --format ids | head -1)
+echo "$top"
+say crm cust show "$top"
+crm cust show "$top"

@@ -1,0 +1,238 @@
+#!/usr/bin/env bats
+# help.bats - each program's --help against its man page and completions:
+# the usage lines equal the rendered SYNOPSIS, the long options are the
+# same in both, the pages are mandoc-clean, and the completions know every
+# command and option.
+
+load test_helper/common
+
+MAN_DIR="$REPO_DIR/man"
+COMP_DIR="$REPO_DIR/completions"
+
+# Whitespace runs to one space, none at the ends.
+squeeze() {
+	tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//'
+}
+
+# The usage lines of --help (up to the first blank line), "usage:" cut.
+help_synopsis() {
+	"$1" --help | awk 'NF == 0 { exit } { print }' |
+		sed '1s/^usage://' | squeeze
+}
+
+# Long options anywhere in --help, one a line.
+help_long_options() {
+	"$1" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u
+}
+
+# One section of a rendered man page, headings excluded.
+man_section() {
+	mandoc -Tascii "$1" | col -bx |
+		awk -v s="$2" '$0 == s { on = 1; next } /^[A-Z]/ { on = 0 } on'
+}
+
+man_synopsis() {
+	man_section "$1" SYNOPSIS | squeeze
+}
+
+man_long_options() {
+	man_section "$1" OPTIONS | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u
+}
+
+need_mandoc() {
+	command -v mandoc >/dev/null || fail "mandoc is not installed"
+	command -v col >/dev/null || fail "col (bsdextrautils) is not installed"
+}
+
+check_synopsis() {
+	local prog=$1 page="$MAN_DIR/$1.1" want got
+	need_mandoc
+	[ -f "$page" ] || fail "no man page $page"
+	want=$(help_synopsis "$prog")
+	got=$(man_synopsis "$page")
+	[ -n "$want" ] || fail "$prog --help printed no usage lines"
+	[ "$got" = "$want" ] || fail "$(printf 'SYNOPSIS differs from --help\n--help:   %s\nman page: %s' "$want" "$got")"
+}
+
+check_options_in_man() {
+	local prog=$1 page="$MAN_DIR/$1.1" opt missing=
+	need_mandoc
+	local man_opts
+	man_opts=$(man_long_options "$page")
+	for opt in $(help_long_options "$prog"); do
+		grep -qxF -- "$opt" <<<"$man_opts" || missing+=" $opt"
+	done
+	[ -z "$missing" ] || fail "in --help, not in OPTIONS of $page:$missing"
+}
+
+check_man_options_in_help() {
+	local prog=$1 page="$MAN_DIR/$1.1" opt extra=
+	need_mandoc
+	local help_opts
+	help_opts=$(help_long_options "$prog")
+	[ -n "$(man_long_options "$page")" ] || fail "no OPTIONS in $page"
+	for opt in $(man_long_options "$page"); do
+		grep -qxF -- "$opt" <<<"$help_opts" || extra+=" $opt"
+	done
+	[ -z "$extra" ] || fail "in OPTIONS of $page, not in --help:$extra"
+}
+
+check_help_streams() {
+	run --separate-stderr "$1" --help
+	assert_success
+	assert_output --partial "usage: $1 "
+	[ -z "$stderr" ] || fail "--help wrote to standard error: $stderr"
+}
+
+# Run bash completion function $1 on the words after it; COMPREPLY is set.
+complete_bash() {
+	local fn=$1
+	shift
+	COMP_WORDS=("$@")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMP_LINE="$*"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	"$fn" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+}
+
+# Fail unless every word of $1 is in COMPREPLY.
+assert_offered() {
+	local w r missing=
+	for w in $1; do
+		for r in "${COMPREPLY[@]}"; do
+			[ "$r" = "$w" ] && continue 2
+		done
+		missing+=" $w"
+	done
+	[ -z "$missing" ] || fail "not offered:$missing (offered: ${COMPREPLY[*]})"
+}
+
+check_bash_completion() {
+	local prog=$1 fn=$2 verbs=$3
+	# shellcheck source=/dev/null
+	source "$COMP_DIR/$prog.bash"
+	complete -p "$prog" | grep -q -- "-F $fn " ||
+		fail "$prog.bash does not register $fn for $prog"
+	complete_bash "$fn" "$prog" ''
+	assert_offered "$verbs"
+	complete_bash "$fn" "$prog" --
+	assert_offered "$(help_long_options "$prog")"
+}
+
+check_zsh_completion() {
+	local prog=$1 file="$COMP_DIR/_$1" opt missing=
+	[ -f "$file" ] || fail "no $file"
+	head -n 1 "$file" | grep -qx "#compdef $prog" ||
+		fail "$file does not start with #compdef $prog"
+	for opt in $(help_long_options "$prog"); do
+		grep -qE -- "(^|[^a-z-])$opt([^a-z0-9-]|\$)" "$file" ||
+			missing+=" $opt"
+	done
+	[ -z "$missing" ] || fail "not in $file:$missing"
+	if command -v zsh >/dev/null; then
+		zsh -n "$file" || fail "zsh cannot parse $file"
+	fi
+}
+
+# ---- crm --------------------------------------------------------------------
+
+@test "crm --help: exits 0, usage on stdout, nothing on stderr" {
+	check_help_streams crm
+}
+
+@test "crm --help: synopsis equals the man page SYNOPSIS" {
+	check_synopsis crm
+}
+
+@test "crm --help: every long option is in the man page OPTIONS" {
+	check_options_in_man crm
+}
+
+@test "crm man page: every option in OPTIONS is in --help" {
+	check_man_options_in_help crm
+}
+
+@test "crm bash completion: offers the commands and every long option" {
+	check_bash_completion crm _crm "init check lead opp cust funnel remind"
+}
+
+@test "crm bash completion: hands 'crm cust' over to crm-cust's" {
+	# crm.bash finds crm-cust.bash beside it when nothing loaded it yet.
+	source "$COMP_DIR/crm.bash"
+	complete_bash _crm crm cust ''
+	assert_offered "add list show set log contact"
+	complete_bash _crm crm -C "$BATS_TEST_TMPDIR" cust list --format ''
+	assert_offered "table csv tsv jsonl ids"
+}
+
+@test "crm zsh completion: mentions every long option" {
+	check_zsh_completion crm
+}
+
+# ---- crm-cust ---------------------------------------------------------------
+
+@test "crm-cust --help: exits 0, usage on stdout, nothing on stderr" {
+	check_help_streams crm-cust
+}
+
+@test "crm-cust --help: synopsis equals the man page SYNOPSIS" {
+	check_synopsis crm-cust
+}
+
+@test "crm-cust --help: every long option is in the man page OPTIONS" {
+	check_options_in_man crm-cust
+}
+
+@test "crm-cust man page: every option in OPTIONS is in --help" {
+	check_man_options_in_help crm-cust
+}
+
+@test "crm-cust bash completion: offers the commands and every long option" {
+	check_bash_completion crm-cust _crm_cust "add list show set log contact"
+}
+
+@test "crm-cust bash completion: option values and contact commands" {
+	source "$COMP_DIR/crm-cust.bash"
+	complete_bash _crm_cust crm-cust list --format ''
+	assert_offered "table csv tsv jsonl ids"
+	complete_bash _crm_cust crm-cust log C-1 text --type ''
+	assert_offered "call visit email meeting note revisit service"
+	complete_bash _crm_cust crm-cust add Acme --kind ''
+	assert_offered "company person"
+	complete_bash _crm_cust crm-cust contact ''
+	assert_offered "add list"
+	complete_bash _crm_cust crm-cust contact add C-1 Wang --
+	assert_offered "--title --wechat --primary --email --phone"
+}
+
+@test "crm-cust zsh completion: mentions every long option" {
+	check_zsh_completion crm-cust
+}
+
+# ---- every page ---------------------------------------------------------------
+
+@test "man pages: mandoc -Tlint -W warning is clean" {
+	need_mandoc
+	local page out bad=
+	for page in "$MAN_DIR"/*.[1-9]; do
+		if ! out=$(mandoc -Tlint -W warning "$page" 2>&1) ||
+		   [ -n "$out" ]; then
+			bad+=$'\n'"$page: ${out:-mandoc failed}"
+		fi
+	done
+	[ -z "$bad" ] || fail "mandoc:$bad"
+}
+
+@test "man pages: every section 1 page says what each exit status means" {
+	need_mandoc
+	local page section bad=
+	for page in "$MAN_DIR"/*.1; do
+		section=$(man_section "$page" "EXIT STATUS")
+		for code in 0 1 2 3; do
+			grep -qE "^ +$code( |$)" <<<"$section" ||
+				bad+=" $(basename "$page"):$code"
+		done
+	done
+	[ -z "$bad" ] || fail "EXIT STATUS missing or incomplete:$bad"
+}
