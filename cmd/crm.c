@@ -472,8 +472,11 @@ int main(int argc, char **argv)
 		return usage_error("%s", "a command is required");
 	for (v = verbs; v->name && strcmp(v->name, argv[optind]); v++)
 		;
-	if (!v->name)
+	if (!v->name) {
+		if (common.today && date_set_today(common.today, &err) < 0)
+			return usage_error("--today: %s", err.msg);
 		return run_tool(argc - optind, argv + optind);
+	}
 	argc -= optind;
 	argv += optind;
 	optind = 1;

@@ -92,6 +92,7 @@ _crm_cust_reply()
 	while IFS= read -r w; do
 		[[ -n $w && $w == "$cur"* ]] && COMPREPLY+=("$w")
 	done <<<"$1"
+	return 0
 }
 
 # The value of option $1 being typed in $cur ($verb: the command).
@@ -100,7 +101,7 @@ _crm_cust_value()
 	case $1 in
 	-C|--dir)
 		compopt -o filenames 2>/dev/null || :
-		COMPREPLY=($(compgen -d -- "$cur"))
+		COMPREPLY=($(compgen -d -- "$cur")) || :
 		;;
 	-f|--format)
 		_crm_cust_reply $'table\ncsv\ntsv\njsonl\nids' ;;
@@ -113,10 +114,11 @@ _crm_cust_value()
 	-n|--next|--today)
 		_crm_cust_reply $'today\ntomorrow\n+1d\n+3d\n+1w\n+2w\n+1m' ;;
 	--sort)
-		local cols
-		[[ $verb == contact ]] && cols=$(_crm_cust_columns contacts) ||
-			cols=$(_crm_cust_columns)
-		_crm_cust_reply "$cols"$'\n'"$(sed 's/^/-/' <<<"$cols")"
+		local cols table=customers
+		[[ $verb == contact ]] && table=contacts
+		cols=$(_crm_cust_columns "$table") || :
+		[[ -n $cols ]] &&
+			_crm_cust_reply "$cols"$'\n'"$(sed 's/^/-/' <<<"$cols")"
 		;;
 	-s|--set)
 		compopt -o nospace 2>/dev/null || :
@@ -125,6 +127,7 @@ _crm_cust_value()
 	*)
 		COMPREPLY=() ;;
 	esac
+	return 0
 }
 
 _crm_cust()

@@ -7,7 +7,8 @@
 
 # Where this file is: the tools' completion files may be beside it, as
 # crm-TOOL (installed) or crm-TOOL.bash (in the source tree).
-_crm_compdir=${BASH_SOURCE[0]%/*}
+_crm_compdir=.
+[[ ${BASH_SOURCE[0]} == */* ]] && _crm_compdir=${BASH_SOURCE[0]%/*}
 
 _crm_commands=$'init\ncheck\nlead\nopp\ncust\nfunnel\nremind'
 _crm_options=$'--dir\n--today\n--user\n--help'
@@ -20,6 +21,7 @@ _crm_reply()
 	while IFS= read -r w; do
 		[[ -n $w && $w == "$cur"* ]] && COMPREPLY+=("$w")
 	done <<<"$1"
+	return 0
 }
 
 # Set _crm_fn to the function completing command $1, loading its
@@ -31,9 +33,9 @@ _crm_completer()
 	spec=$(complete -p "$1" 2>/dev/null) || spec=
 	if [[ -z $spec ]]; then
 		if declare -F __load_completion >/dev/null; then
-			__load_completion "$1" >/dev/null 2>&1
+			__load_completion "$1" >/dev/null 2>&1 || :
 		elif declare -F _completion_loader >/dev/null; then
-			_completion_loader "$1" >/dev/null 2>&1
+			_completion_loader "$1" >/dev/null 2>&1 || :
 		fi
 		spec=$(complete -p "$1" 2>/dev/null) || spec=
 	fi
@@ -41,7 +43,7 @@ _crm_completer()
 		for f in "$_crm_compdir/$1.bash" "$_crm_compdir/$1"; do
 			if [[ -f $f ]]; then
 				# shellcheck source=/dev/null
-				source "$f" >/dev/null 2>&1
+				source "$f" >/dev/null 2>&1 || :
 				break
 			fi
 		done
@@ -60,7 +62,7 @@ _crm_delegate()
 	if [[ -z $fn ]]; then
 		compopt -o default 2>/dev/null || :
 		COMPREPLY=()
-		return
+		return 0
 	fi
 	# The line from the tool's word on, with crm-TOOL in its place.
 	local line=$COMP_LINE point=$COMP_POINT
@@ -117,7 +119,7 @@ _crm()
 				_crm_reply "$_crm_options"
 			else
 				compopt -o filenames 2>/dev/null || :
-				COMPREPLY=($(compgen -d -- "$cur"))
+				COMPREPLY=($(compgen -d -- "$cur")) || :
 			fi ;;
 		check)
 			[[ $cur == -* ]] && _crm_reply "$_crm_options" ;;
@@ -134,13 +136,13 @@ _crm()
 	case $prev in
 	-C|--dir)
 		compopt -o filenames 2>/dev/null || :
-		COMPREPLY=($(compgen -d -- "$cur"))
-		return ;;
+		COMPREPLY=($(compgen -d -- "$cur")) || :
+		return 0 ;;
 	--today)
 		_crm_reply "$(date +%Y-%m-%d 2>/dev/null)"
-		return ;;
+		return 0 ;;
 	-u|--user)
-		return ;;
+		return 0 ;;
 	esac
 	if [[ $cur == -* ]]; then
 		_crm_reply "$_crm_options"

@@ -11,9 +11,15 @@ int cli_open(struct store *s, const struct cli_common *c,
 	char *end;
 	double timeout = 10;
 
-	if (c->today && date_set_today(c->today, err) < 0) {
-		err->code = CRM_USAGE;
-		return -1;
+	const char *env = getenv("CRM_TODAY");
+	char why[sizeof err->msg];
+
+	/* A mistyped $CRM_TODAY must not quietly become the real date. */
+	if ((c->today && date_set_today(c->today, err) < 0) ||
+	    (!c->today && env && *env && date_set_today(env, err) < 0)) {
+		snprintf(why, sizeof why, "%s", err->msg);
+		return crm_usagef(err, "%s: %s", c->today ? "--today" :
+				  "CRM_TODAY", why);
 	}
 	if (c->lock_timeout) {
 		timeout = strtod(c->lock_timeout, &end);

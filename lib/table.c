@@ -134,7 +134,7 @@ static int loader_header(struct loader *ld, char **f, size_t n, long line,
 	ld->nfile = n;
 	ld->map = xmalloc(n * sizeof *ld->map);
 	for (size_t i = 0; i < n; i++) {
-		if (!f[i][0] && !(n == 1))
+		if (!f[i][0])
 			return crm_errf(err, t->name, line, "column %zu has "
 					"no name", i + 1);
 		for (size_t j = 0; j < i; j++)

@@ -25,9 +25,10 @@ help_long_options() {
 	"$1" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u
 }
 
-# One section of a rendered man page, headings excluded.
+# One section of a rendered man page, headings excluded.  The sed is
+# "col -b" (bold and underline are X-backspace-X), without needing col.
 man_section() {
-	mandoc -Tascii "$1" | col -bx |
+	mandoc -Tascii "$1" | sed 's/.\x08//g' |
 		awk -v s="$2" '$0 == s { on = 1; next } /^[A-Z]/ { on = 0 } on'
 }
 
@@ -41,7 +42,6 @@ man_long_options() {
 
 need_mandoc() {
 	command -v mandoc >/dev/null || fail "mandoc is not installed"
-	command -v col >/dev/null || fail "col (bsdextrautils) is not installed"
 }
 
 check_synopsis() {

@@ -599,9 +599,9 @@ static void test_default_rest(const struct conf *c)
 	is_str(conf_get(c, "tiers", NULL, "a"), "80", "default: tiers a");
 	is_str(conf_get(c, "tiers", NULL, "b"), "15", "default: tiers b");
 	is_str(all(c, "score", NULL, "rule"),
-	       "20 .email != null|10 .phone != null|"
+	       "20 .email != \"\"|10 .phone != \"\"|"
 	       "30 .source == \"referral\"|"
-	       "15 (.title // \"\") | test(\"CEO|CTO|VP|总\")",
+	       "15 .title | test(\"CEO|CTO|VP|总\")",
 	       "default: score rules");
 	is_str(all(c, "assign", NULL, "rule"),
 	       "alice .city == \"上海\"|bob .source == \"exhibition\"",

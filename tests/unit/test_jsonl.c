@@ -1,0 +1,138 @@
+/* test_jsonl.c - the JSON Lines logs: reading, appending, escaping */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crm.h"
+#include "unit.h"
+
+static char dir[] = "/tmp/crm-test-jsonl-XXXXXX";
+
+static char *write_file(const char *name, const char *text, size_t len)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+
+	fwrite(text, 1, len, fp);
+	fclose(fp);
+	return path;
+}
+
+struct seen { struct buf b; int n; };
+
+static int collect(void *ctx, const struct logrec *r, long line,
+		   struct crm_err *err)
+{
+	struct seen *s = ctx;
+
+	s->n++;
+	buf_printf(&s->b, "%ld:", line);
+	for (size_t i = 0; i < r->n; i++)
+		buf_printf(&s->b, "%s=%s;", r->keys[i], r->vals[i]);
+	buf_addc(&s->b, '\n');
+	return 0;
+}
+
+static void scan_case(const char *text, size_t len, int want_rc,
+		      const char *want, long want_line, const char *msg_has,
+		      const char *name)
+{
+	char *path = write_file("t.jsonl", text, len);
+	struct seen s = {{0}, 0};
+	struct crm_err err = {0};
+	int rc = jsonl_scan(path, "t.jsonl", collect, &s, &err);
+
+	is_int(rc, want_rc, name);
+	if (want)
+		is_str(s.b.s ? s.b.s : "", want, name);
+	if (want_rc < 0) {
+		is_int(err.line, want_line, name);
+		ok(msg_has && strstr(err.msg, msg_has), name);
+		is_str(err.file, "t.jsonl", name);
+	}
+	buf_free(&s.b);
+	free(path);
+}
+
+static void test_scan(void)
+{
+	const char two[] = "{\"a\":\"1\",\"b\":2}\n{\"a\":\"上海\"}\n";
+	const char crlf[] = "{\"a\":\"x\"}\r\n\r\n{\"a\":null,\"o\":{\"k\":[1]}}";
+
+	scan_case(two, strlen(two), 0, "1:a=1;b=2;\n2:a=上海;\n", 0, NULL,
+		  "two lines, number as text, CJK");
+	scan_case(crlf, strlen(crlf), 0, "1:a=x;\n3:a=;o={\"k\":[1]};\n", 0,
+		  NULL, "CRLF, blank line, null, nested, no final newline");
+	scan_case("", 0, 0, "", 0, NULL, "empty file");
+	scan_case("{\"a\":1}\n{\"a\":\n", 15, -1, NULL, 2, "",
+		  "truncated line names its line");
+	scan_case("{\"a\":1}\n[1,2]\n", 14, -1, NULL, 2, "not a JSON object",
+		  "array is not an object");
+	scan_case("{\"a\":\"\xff\"}\n", 9, -1, NULL, 1, "invalid UTF-8",
+		  "invalid UTF-8");
+	scan_case("{\"a\":\"x\"}\n{\"a\":\0}\n", 18, -1, NULL, 2, "NUL",
+		  "NUL byte");
+}
+
+static void test_missing_file(void)
+{
+	struct seen s = {{0}, 0};
+	struct crm_err err = {0};
+
+	is_int(jsonl_scan("/nonexistent/x.jsonl", "x.jsonl", collect, &s,
+			  &err), 0, "missing log has no lines");
+	is_int(s.n, 0, "missing log: no callback");
+}
+
+static void test_escape(void)
+{
+	struct buf b = {0};
+
+	json_add_string(&b, "a\"b\\c\nd\te\x01 上海");
+	is_str(b.s, "\"a\\\"b\\\\c\\nd\\te\\u0001 上海\"", "escaping");
+	buf_free(&b);
+}
+
+static void test_append(void)
+{
+	struct store st = {0};
+	struct seen s = {{0}, 0};
+	struct crm_err err = {0};
+	char *path = xasprintf("%s/history.jsonl", dir);
+
+	st.dir = dir;
+	st.user = "alice";
+	st.lockfd = -1;
+	date_set_today("2026-03-02", &err);
+	history_append(&st, "customer", "C-1", "name", "", "上海\"晨光\", Ltd");
+	ok(access(path, F_OK) != 0, "nothing written before the flush");
+	is_int(store_flush_logs(&st, &err), 0, "flush");
+	history_append(&st, "customer", "C-1", "tier", "B", "A");
+	is_int(store_flush_logs(&st, &err), 0, "second flush appends");
+	is_int(jsonl_scan(path, "history.jsonl", collect, &s, &err), 0,
+	       "read back");
+	is_str(s.b.s, "1:at=2026-03-02T00:00:00Z;by=alice;entity=customer;"
+	       "id=C-1;field=name;from=;to=上海\"晨光\", Ltd;\n"
+	       "2:at=2026-03-02T00:00:00Z;by=alice;entity=customer;id=C-1;"
+	       "field=tier;from=B;to=A;\n", "history lines round-trip");
+	buf_free(&s.b);
+	buf_free(&st.pending_history);
+	buf_free(&st.pending_activities);
+	unlink(path);
+	free(path);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		return 2;
+	test_scan();
+	test_missing_file();
+	test_escape();
+	test_append();
+	char *p = xasprintf("%s/t.jsonl", dir);
+	unlink(p);
+	free(p);
+	rmdir(dir);
+	return done();
+}
