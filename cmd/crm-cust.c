@@ -2,7 +2,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "crm.h"
 
@@ -82,22 +81,12 @@ static const struct option long_options[] = {
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0}
 };
-#define NOPTS (sizeof long_options / sizeof long_options[0] - 1)
-
-/* Options given, by index in long_options, and their values. */
-static const char *optval[NOPTS];
-static int optseen[NOPTS];
-static const char **sets;
-static size_t nsets;
-static struct cli_common common;
+static struct cli *cli;
 static struct store st;
 
 static const char *opt(const char *name)
 {
-	for (size_t i = 0; i < NOPTS; i++)
-		if (!strcmp(long_options[i].name, name))
-			return optseen[i] ? (optval[i] ? optval[i] : "") : NULL;
-	return NULL;
+	return cli_opt(cli, name);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -125,81 +114,47 @@ static int type_ok(const char *t)
 	return 0;
 }
 
-/* ---- writing helpers ------------------------------------------------- */
-
-/* Load a table under the lock already held. */
 static struct table *load(const char *name, struct crm_err *err)
 {
 	return store_table(&st, name, err);
 }
 
-/* Save the changed tables, then their log lines, then let go. */
-static int commit(struct table *t1, struct table *t2, struct crm_err *err)
+/* Save one table, then its log lines (the lock is held). */
+static int commit(struct table *t, struct crm_err *err)
 {
-	if ((t1 && table_save(t1, err) < 0) || (t2 && table_save(t2, err) < 0))
-		return -1;
-	return store_flush_logs(&st, err);
-}
+	struct table *tables[] = {t, NULL};
 
-/* Set field col of row to the user's value v, normalised and logged. */
-static int set_field(struct table *t, size_t row, const char *col,
-		     const char *v, struct crm_err *err)
-{
-	char today[16];
-	char *norm;
-
-	if (!strcmp(col, "id") || !strcmp(col, "created"))
-		return crm_usagef(err, "field '%s' cannot be changed", col);
-	if (strpbrk(col, ",\"\r\n") || !*col)
-		return crm_usagef(err, "'%s' is not a field name", col);
-	norm = value_normalize(t->def, col, v, err);
-	if (!norm)
-		return -1;
-	if (table_set_logged(&st, t, row, col, norm) > 0 &&
-	    strcmp(col, "updated")) {
-		date_format(date_today(), today);
-		table_set(t, row, "updated", today);
-	}
-	free(norm);
-	return 0;
+	return store_commit(&st, tables, err);
 }
 
 /* ---- add ----------------------------------------------------------------- */
 
 static const char *const add_fields[] = {
-	"kind", "owner", "source", "industry", "phone", "email", "city",
-	"country"
+	"owner", "source", "industry", "phone", "email", "city", "country"
 };
 
 static int fill_new_customer(struct table *t, size_t r, const char *name,
 			     struct crm_err *err)
 {
-	char *field;
-	const char *value;
+	const char **sets;
+	size_t nsets;
 
-	if (set_field(t, r, "name", name, err) < 0 ||
-	    set_field(t, r, "kind", opt("kind") ? opt("kind") : "company",
-		      err) < 0)
+	if (record_init(&st, t, r, "name", name, err) < 0 ||
+	    record_init(&st, t, r, "kind", opt("kind") ? opt("kind") :
+			"company", err) < 0)
 		return -1;
-	for (size_t i = 1; i < sizeof add_fields / sizeof *add_fields; i++)
-		if (opt(add_fields[i]) &&
-		    set_field(t, r, add_fields[i], opt(add_fields[i]), err) < 0)
+	for (size_t i = 0; i < sizeof add_fields / sizeof *add_fields; i++)
+		if (opt(add_fields[i]) && record_init(&st, t, r, add_fields[i],
+						      opt(add_fields[i]),
+						      err) < 0)
 			return -1;
-	for (size_t i = 0; i < nsets; i++) {
-		if (cli_split_assignment(sets[i], &field, &value, err) < 0)
-			return -1;
-		int rc = set_field(t, r, field, value, err);
-		free(field);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
+	sets = cli_opt_all(cli, "set", &nsets);
+	return record_assign(&st, t, r, sets, nsets, 0, err);
 }
 
 static int cmd_add(int argc, char **argv, struct crm_err *err)
 {
 	struct table *t;
-	char id[ID_MAX], today[16];
 	size_t r;
 	int rc = -1;
 
@@ -214,22 +169,10 @@ static int cmd_add(int argc, char **argv, struct crm_err *err)
 			 argv[0]);
 		goto out;
 	}
-	table_new_id(t, id);
-	r = table_add_row(t);
-	table_set(t, r, "id", id);
-	date_format(date_today(), today);
-	table_set(t, r, "created", today);
-	table_set(t, r, "updated", today);
-	history_append(&st, "customer", id, "id", "", id);
-	if (fill_new_customer(t, r, argv[0], err) < 0)
+	r = record_new(&st, t);
+	if (fill_new_customer(t, r, argv[0], err) < 0 || commit(t, err) < 0)
 		goto out;
-	/* fill_new_customer logged each field as a change: creation is one
-	 * event, the "id" line; the fields are its content. */
-	buf_reset(&st.pending_history);
-	history_append(&st, "customer", id, "id", "", id);
-	if (commit(t, NULL, err) < 0)
-		goto out;
-	printf("%s\n", id);
+	printf("%s\n", t->rows[r][0]);
 	rc = 0;
 out:
 	table_free(t);
@@ -248,218 +191,36 @@ static const char *const contact_view[] = {
 	"id", "customer", "name", "title", "email", "phone", "primary"
 };
 
-struct listing {
-	enum out_format fmt;
-	const char *const *view;   /* table format: these columns */
-	size_t nview;
-	struct filter *where;
-	const char *customer;      /* contact list: of this customer only */
-	struct out *out;
-	int *cols;                 /* output column -> table column */
-	size_t ncols;
-	char **cells;
-};
-
-static void listing_begin(struct listing *l, const struct table *t)
-{
-	size_t n = l->fmt == FMT_TABLE ? l->nview : t->ncols;
-	char **names = xcalloc(n, sizeof *names);
-
-	l->cols = xcalloc(n, sizeof *l->cols);
-	for (size_t i = 0; i < n; i++) {
-		l->cols[i] = l->fmt == FMT_TABLE ? table_col(t, l->view[i])
-						 : (int)i;
-		names[i] = t->cols[l->cols[i]];
-	}
-	l->ncols = n;
-	l->cells = xcalloc(n, sizeof *l->cells);
-	l->out = out_begin(stdout, l->fmt, names, n, t->def);
-	free(names);
-}
-
-static int listing_selects(struct listing *l, const struct table *t,
-			   char **row, struct crm_err *err)
+static int customer_selected(void *ctx, const struct table *t, char **row)
 {
 	const char *owner = opt("owner");
-	int c;
+	int c = table_col(t, "owner");
 
-	if (owner && (c = table_col(t, "owner")) >= 0 && strcmp(row[c], owner))
+	if (owner && strcmp(row[c], owner))
 		return 0;
-	if (opt("pool") && (c = table_col(t, "owner")) >= 0 && *row[c])
-		return 0;
-	if (l->customer && (c = table_col(t, "customer")) >= 0 &&
-	    strcmp(row[c], l->customer))
-		return 0;
-	return l->where ? filter_match(l->where, t, row, err) : 1;
+	return !(opt("pool") && *row[c]);
 }
 
-static int listing_row(void *ctx, const struct table *t, char **row,
-		       long line, struct crm_err *err)
+/* Operands of a list verb: nothing, or "-" for records on stdin. */
+static int stdin_operand(int argc, char **argv, struct crm_err *err)
 {
-	struct listing *l = ctx;
-	int sel;
-
-	if (!l->out)
-		listing_begin(l, t);
-	sel = listing_selects(l, t, row, err);
-	if (sel <= 0)
-		return sel;
-	for (size_t i = 0; i < l->ncols; i++)
-		l->cells[i] = row[l->cols[i]];
-	out_row(l->out, l->cells);
-	return 0;
-}
-
-/* Ends the listing; exit status 1 when it selected nothing. */
-static int listing_end(struct listing *l, const struct table *t, int rc)
-{
-	size_t n = 0;
-
-	if (!l->out && rc == 0)
-		listing_begin(l, t);
-	if (l->out)
-		n = out_end(l->out);
-	free(l->cols);
-	free(l->cells);
-	filter_free(l->where);
-	if (rc < 0)
-		return -1;
-	return n ? CRM_OK : CRM_NONE;
-}
-
-static int listing_init(struct listing *l, const char *const *view,
-			size_t nview, struct crm_err *err)
-{
-	const char *f = opt("format");
-	int fmt = f ? out_format_parse(f) : FMT_AUTO;
-
-	memset(l, 0, sizeof *l);
-	if (fmt < 0)
-		return crm_usagef(err, "--format: '%s' is not one of table, "
-				  "csv, tsv, jsonl, ids", f);
-	l->fmt = fmt == FMT_AUTO && isatty(1) ? FMT_TABLE : (enum out_format)fmt;
-	if (l->fmt == FMT_AUTO)
-		l->fmt = FMT_CSV;
-	l->view = view;
-	l->nview = nview;
-	if (opt("where") && !(l->where = filter_compile(opt("where"), err)))
-		return -1;
-	return 0;
-}
-
-static int cmp_field;
-static int cmp_desc;
-static int cmp_numeric;
-static const struct table *cmp_table;
-
-static int cmp_rows(const void *a, const void *b)
-{
-	const char *x = cmp_table->rows[*(const size_t *)a][cmp_field];
-	const char *y = cmp_table->rows[*(const size_t *)b][cmp_field];
-	int c;
-
-	if (cmp_numeric && *x && *y) {
-		double dx = strtod(x, NULL), dy = strtod(y, NULL);
-		c = dx < dy ? -1 : dx > dy;
-	} else {
-		c = strcmp(x, y);
-	}
-	if (!c)
-		c = *(const size_t *)a < *(const size_t *)b ? -1 : 1;
-	return cmp_desc ? -c : c;
-}
-
-static int sort_rows(const struct table *t, size_t *idx, size_t n,
-		     struct crm_err *err)
-{
-	const char *key = opt("sort");
-	const struct col_def *d;
-
-	if (!key)
-		return 0;
-	cmp_desc = key[0] == '-';
-	key += cmp_desc;
-	if ((cmp_field = table_col(t, key)) < 0)
-		return crm_usagef(err, "--sort: no field '%s'", key);
-	d = t->def ? table_def_col(t->def, key) : NULL;
-	cmp_numeric = d && (d->type == COL_MONEY || d->type == COL_NUMBER);
-	cmp_table = t;
-	qsort(idx, n, sizeof *idx, cmp_rows);
-	return 0;
-}
-
-/* Rows picked by ids read from stdin, or all rows; then sorted. */
-static size_t *pick_rows(const struct table *t, int from_stdin, size_t *n,
-			 struct crm_err *err)
-{
-	struct table *in = NULL;
-	size_t *idx;
-	long r;
-
-	*n = 0;
-	if (from_stdin && !(in = input_read(stdin, "-", err)))
-		return NULL;
-	if (in && table_col(in, "id") < 0) {
-		crm_errf(err, "-", 0, "records on standard input have no id");
-		table_free(in);
-		return NULL;
-	}
-	idx = xcalloc(in ? in->nrows + 1 : t->nrows + 1, sizeof *idx);
-	for (size_t i = 0; i < (in ? in->nrows : t->nrows); i++) {
-		if (!in) {
-			idx[(*n)++] = i;
-		} else if ((r = table_find_id(t, table_get(in, i, "id"),
-					      err)) < 0) {
-			snprintf(err->file, sizeof err->file, "-");
-			err->line = in->lines[i];
-			free(idx);
-			table_free(in);
-			return NULL;
-		} else {
-			idx[(*n)++] = (size_t)r;
-		}
-	}
-	table_free(in);
-	return idx;
-}
-
-static int list_table(const char *name, int argc, char **argv,
-		      struct listing *l, struct crm_err *err)
-{
-	struct table *t;
-	size_t *idx, n;
-	int rc = 0;
-
-	if (argc > 0 && strcmp(argv[0], "-"))
-		return crm_usagef(err, "unexpected operand '%s'", argv[0]);
-	if (argc == 0 && !opt("sort")) {
-		const struct table_def *def = table_def_find(name);
-		t = table_new(def, st.dir);
-		rc = table_scan(st.dir, def, listing_row, l, err);
-		rc = listing_end(l, t, rc);
-		table_free(t);
-		return rc;
-	}
-	if (!(t = load(name, err)))
-		return listing_end(l, NULL, -1);
-	idx = pick_rows(t, argc > 0, &n, err);
-	if (!idx || sort_rows(t, idx, n, err) < 0)
-		rc = -1;
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = listing_row(l, t, t->rows[idx[i]], 0, err);
-	free(idx);
-	rc = listing_end(l, t, rc);
-	table_free(t);
-	return rc;
+	if (argc > 1 || (argc == 1 && strcmp(argv[0], "-")))
+		return crm_usagef(err, "unexpected operand '%s'",
+				  argv[argc - 1]);
+	return argc == 1;
 }
 
 static int cmd_list(int argc, char **argv, struct crm_err *err)
 {
-	struct listing l;
+	struct listing *l;
+	int from_stdin = stdin_operand(argc, argv, err);
 
-	if (listing_init(&l, customer_view, 8, err) < 0)
+	if (from_stdin < 0 || !(l = listing_new(opt("format"), opt("where"),
+						opt("sort"), customer_view, 8,
+						err)))
 		return -1;
-	return list_table("customers", argc, argv, &l, err);
+	return listing_run(l, st.dir, table_def_find("customers"), from_stdin,
+			   customer_selected, NULL, err);
 }
 
 /* ---- show ----------------------------------------------------------------- */
@@ -605,14 +366,9 @@ static int cmd_set(int argc, char **argv, struct crm_err *err)
 		return -1;
 	if ((r = table_find_ref(t, argv[0], err)) < 0)
 		goto out;
-	for (int i = 1; i < argc; i++) {
-		cli_split_assignment(argv[i], &field, &value, err);
-		int bad = set_field(t, (size_t)r, field, value, err);
-		free(field);
-		if (bad < 0)
-			goto out;
-	}
-	rc = commit(t, NULL, err);
+	if (record_assign(&st, t, (size_t)r, (const char *const *)argv + 1,
+			  (size_t)argc - 1, 1, err) == 0)
+		rc = commit(t, err);
 out:
 	table_free(t);
 	return rc;
@@ -649,12 +405,12 @@ static int cmd_log(int argc, char **argv, struct crm_err *err)
 	date_format(date_today(), today);
 	activity_append(&st, "customer", t->rows[r][0], type, argv[1],
 			xkeys, xvals, 2);
-	if (set_field(t, (size_t)r, "last_contact", today, err) < 0 ||
-	    (*next && (set_field(t, (size_t)r, "next_date", next, err) < 0 ||
-	     set_field(t, (size_t)r, "next_action", opt("action") ?
+	if (record_set(&st, t, (size_t)r, "last_contact", today, err) < 0 ||
+	    (*next && (record_set(&st, t, (size_t)r, "next_date", next, err) < 0 ||
+	     record_set(&st, t, (size_t)r, "next_action", opt("action") ?
 		       opt("action") : "", err) < 0)))
 		goto out;
-	rc = commit(t, NULL, err);
+	rc = commit(t, err);
 out:
 	table_free(t);
 	return rc;
@@ -675,11 +431,11 @@ static int mark_primary(struct table *ct, size_t row, const char *customer,
 		others++;
 		if (opt("primary") && !strcmp(table_get(ct, r, "primary"),
 					      "yes") &&
-		    set_field(ct, r, "primary", "no", err) < 0)
+		    record_set(&st, ct, r, "primary", "no", err) < 0)
 			return -1;
 	}
-	return set_field(ct, row, "primary", opt("primary") || !others ?
-			 "yes" : "no", err);
+	return record_init(&st, ct, row, "primary", opt("primary") ||
+			   !others ? "yes" : "no", err);
 }
 
 static const char *const contact_fields[] = {
@@ -689,7 +445,6 @@ static const char *const contact_fields[] = {
 static int contact_add(int argc, char **argv, struct crm_err *err)
 {
 	struct table *cust = NULL, *ct = NULL;
-	char id[ID_MAX], today[16];
 	long c;
 	size_t r;
 	int rc = -1;
@@ -700,34 +455,19 @@ static int contact_add(int argc, char **argv, struct crm_err *err)
 	    (c = table_find_ref(cust, argv[0], err)) < 0 ||
 	    !(ct = load("contacts", err)))
 		goto out;
-	table_new_id(ct, id);
-	r = table_add_row(ct);
-	table_set(ct, r, "id", id);
-	date_format(date_today(), today);
-	table_set(ct, r, "created", today);
-	table_set(ct, r, "customer", cust->rows[c][0]);
-	if (set_field(ct, r, "name", argv[1], err) < 0)
+	r = record_new(&st, ct);
+	if (record_init(&st, ct, r, "customer", cust->rows[c][0], err) < 0 ||
+	    record_init(&st, ct, r, "name", argv[1], err) < 0)
 		goto out;
 	for (size_t i = 0; i < 4; i++)
 		if (opt(contact_fields[i]) &&
-		    set_field(ct, r, contact_fields[i], opt(contact_fields[i]),
-			      err) < 0)
+		    record_init(&st, ct, r, contact_fields[i],
+				opt(contact_fields[i]), err) < 0)
 			goto out;
-	if (mark_primary(ct, r, cust->rows[c][0], err) < 0)
+	if (mark_primary(ct, r, cust->rows[c][0], err) < 0 ||
+	    commit(ct, err) < 0)
 		goto out;
-	/* The new contact is one event; other contacts' primary changes are
-	 * history of their own, so they are logged again after it. */
-	buf_reset(&st.pending_history);
-	history_append(&st, "contact", id, "id", "", id);
-	for (size_t o = 0; o < ct->nrows; o++)
-		if (o != r && opt("primary") &&
-		    !strcmp(table_get(ct, o, "customer"), cust->rows[c][0]) &&
-		    ct->lines[o] && !strcmp(table_get(ct, o, "primary"), "no"))
-			history_append(&st, "contact", table_get(ct, o, "id"),
-				       "primary", "yes", "no");
-	if (commit(ct, NULL, err) < 0)
-		goto out;
-	printf("%s\n", id);
+	printf("%s\n", ct->rows[r][0]);
 	rc = 0;
 out:
 	table_free(cust);
@@ -735,42 +475,46 @@ out:
 	return rc;
 }
 
+static int contact_selected(void *ctx, const struct table *t, char **row)
+{
+	const char *customer = ctx;
+
+	return !customer || !strcmp(row[table_col(t, "customer")], customer);
+}
+
 static int contact_list(int argc, char **argv, struct crm_err *err)
 {
-	struct listing l;
-	struct table *cust;
+	struct listing *l;
+	struct table *cust = NULL;
+	char *customer = NULL;
 	long c;
-	int rc;
+	int rc = -1, from_stdin;
 
-	if (listing_init(&l, contact_view, 7, err) < 0)
-		return -1;
 	if (argc > 0 && strcmp(argv[0], "-")) {
 		if (!(cust = load("customers", err)) ||
 		    (c = table_find_ref(cust, argv[0], err)) < 0) {
 			table_free(cust);
-			return listing_end(&l, NULL, -1);
+			return -1;
 		}
-		l.customer = xstrdup(cust->rows[c][0]);
+		customer = xstrdup(cust->rows[c][0]);
 		table_free(cust);
 		argc--;
 		argv++;
 	}
-	rc = list_table("contacts", argc, argv, &l, err);
-	free((char *)l.customer);
+	if ((from_stdin = stdin_operand(argc, argv, err)) >= 0 &&
+	    (l = listing_new(opt("format"), opt("where"), opt("sort"),
+			     contact_view, 7, err)))
+		rc = listing_run(l, st.dir, table_def_find("contacts"),
+				 from_stdin, contact_selected, customer, err);
+	free(customer);
 	return rc;
 }
 
 /* ---- verbs and main --------------------------------------------------------------- */
 
-struct verb {
-	const char *name;
-	int (*run)(int argc, char **argv, struct crm_err *err);
-	const char *options;   /* the verb's own long options */
-};
-
 static int cmd_contact(int argc, char **argv, struct crm_err *err);
 
-static const struct verb verbs[] = {
+static const struct cli_verb verbs[] = {
 	{"add", cmd_add, "kind owner source industry phone email city "
 	 "country set"},
 	{"list", cmd_list, "where owner pool sort format"},
@@ -782,123 +526,54 @@ static const struct verb verbs[] = {
 	{NULL, NULL, NULL}
 };
 
-static const struct verb contact_verbs[] = {
+static const struct cli_verb contact_verbs[] = {
 	{"add", contact_add, "title email phone wechat primary"},
 	{"list", contact_list, "where format sort"},
 	{NULL, NULL, NULL}
 };
 
-static const struct verb *verb_find(const struct verb *v, const char *name)
-{
-	for (; v->name; v++)
-		if (!strcmp(v->name, name))
-			return v;
-	return NULL;
-}
-
-static const char *const common_opts = "dir today user lock-timeout help";
-
-/* Has the user given an option this verb has no use for? */
-static const char *stray_option(const struct verb *v)
-{
-	for (size_t i = 0; i < NOPTS; i++) {
-		const char *name = long_options[i].name;
-		size_t n = strlen(name);
-		const char *lists[] = {v->options, common_opts};
-		int ok = 0;
-
-		if (!optseen[i])
-			continue;
-		for (size_t k = 0; k < 2 && !ok; k++)
-			for (const char *p = lists[k]; *p && !ok;) {
-				size_t len = strcspn(p, " ");
-				ok = len == n && !strncmp(p, name, n);
-				p += len + (p[len] == ' ');
-			}
-		if (!ok)
-			return name;
-	}
-	return NULL;
-}
-
-static int run_verb(const struct verb *table, const char *what, int argc,
-		    char **argv, struct crm_err *err)
-{
-	const struct verb *v;
-	const char *stray;
-
-	if (argc < 1)
-		return crm_usagef(err, "%s", what);
-	if (!(v = verb_find(table, argv[0])))
-		return crm_usagef(err, "unknown command '%s'", argv[0]);
-	if ((stray = stray_option(v)))
-		return crm_usagef(err, "--%s does not apply to %s", stray,
-				  v->name);
-	return v->run(argc - 1, argv + 1, err);
-}
-
 static int cmd_contact(int argc, char **argv, struct crm_err *err)
 {
-	return run_verb(contact_verbs, "contact needs add or list", argc, argv,
-			err);
-}
-
-/* Parse every option wherever it is (GNU permutation); operands stay. */
-static int parse_options(int argc, char **argv)
-{
-	int c, idx;
-
-	while ((c = getopt_long(argc, argv, "C:u:k:o:s:w:f:t:n:a:h",
-				long_options, &idx)) != -1) {
-		if (c == '?')
-			return -1;
-		if (c == 'h') {
-			fputs(synopsis, stdout);
-			fputs("\n", stdout);
-			fputs(help_text, stdout);
-			exit(cli_finish(CRM_OK));
-		}
-		for (size_t i = 0; i < NOPTS; i++)
-			if (long_options[i].val == c) {
-				optseen[i] = 1;
-				optval[i] = optarg;
-			}
-		if (c == 's') {
-			sets = xrealloc(sets, (nsets + 1) * sizeof *sets);
-			sets[nsets++] = optarg;
-		}
-	}
-	common.dir = opt("dir");
-	common.today = opt("today");
-	common.user = opt("user");
-	common.lock_timeout = opt("lock-timeout");
-	return 0;
+	if (argc < 1)
+		return crm_usagef(err, "contact needs add or list");
+	return cli_run_verb(cli, contact_verbs, argc, argv, err);
 }
 
 int main(int argc, char **argv)
 {
 	struct crm_err err = {0};
-	int status;
+	struct cli_common common;
+	int status, help;
 
 	crm_set_prog(argv[0]);
 	argv[0] = (char *)crm_prog;	/* getopt's messages name it */
-	if (parse_options(argc, argv) < 0) {
+	if (!(cli = cli_parse(argc, argv, long_options,
+			      "C:u:k:o:s:w:f:t:n:a:h", &help))) {
 		fprintf(stderr, "Try 'crm-cust --help'.\n");
 		return CRM_USAGE;
 	}
-	if (optind >= argc)
-		return usage_error("%s", "a command is required");
-	if (!verb_find(verbs, argv[optind]))
-		return usage_error("unknown command '%s'", argv[optind]);
+	if (help) {
+		printf("%s\n%s", synopsis, help_text);
+		cli_free(cli);
+		return cli_finish(CRM_OK);
+	}
+	if (optind >= argc || !cli_verb_find(verbs, argv[optind])) {
+		status = usage_error(optind >= argc ? "%s" : "unknown command "
+				     "'%s'", optind >= argc ? "a command is "
+				     "required" : argv[optind]);
+		cli_free(cli);
+		return status;
+	}
+	cli_common_from(cli, &common);
 	if (cli_open(&st, &common, &err) < 0)
 		status = cli_fail(&err);
 	else
-		status = run_verb(verbs, "", argc - optind, argv + optind,
-				  &err);
+		status = cli_run_verb(cli, verbs, argc - optind, argv + optind,
+				      &err);
 	if (status < 0)
 		status = err.code == CRM_USAGE ?
 			 usage_error("%s", err.msg) : cli_fail(&err);
 	store_close(&st);
-	free(sets);
+	cli_free(cli);
 	return cli_finish(status);
 }

@@ -1,5 +1,6 @@
 /* cli.c - command-line plumbing every program shares */
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,4 +60,137 @@ int cli_split_assignment(const char *s, char **field, const char **value,
 	*field = xstrndup(s, (size_t)(eq - s));
 	*value = eq + 1;
 	return 0;
+}
+
+/* ---- options by long name ------------------------------------------------- */
+
+struct cli {
+	const struct option *opts;
+	size_t nopts;
+	const char ***vals;    /* vals[i]: every value of option i */
+	size_t *nvals;
+};
+
+static long opt_index(const struct cli *c, int val)
+{
+	for (size_t i = 0; i < c->nopts; i++)
+		if (c->opts[i].val == val)
+			return (long)i;
+	return -1;
+}
+
+struct cli *cli_parse(int argc, char **argv, const struct option *longopts,
+		      const char *shortopts, int *help)
+{
+	struct cli *c = xcalloc(1, sizeof *c);
+	int ch;
+	long i;
+
+	*help = 0;
+	c->opts = longopts;
+	while (longopts[c->nopts].name)
+		c->nopts++;
+	c->vals = xcalloc(c->nopts, sizeof *c->vals);
+	c->nvals = xcalloc(c->nopts, sizeof *c->nvals);
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (ch == '?' || ch == ':') {
+			cli_free(c);
+			return NULL;
+		}
+		if (ch == 'h')
+			*help = 1;
+		if ((i = opt_index(c, ch)) < 0)
+			continue;
+		c->vals[i] = xrealloc(c->vals[i], (c->nvals[i] + 1) *
+				      sizeof *c->vals[i]);
+		c->vals[i][c->nvals[i]++] = optarg ? optarg : "";
+	}
+	return c;
+}
+
+void cli_free(struct cli *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nopts; i++)
+		free(c->vals[i]);
+	free(c->vals);
+	free(c->nvals);
+	free(c);
+}
+
+static long opt_named(const struct cli *c, const char *name)
+{
+	for (size_t i = 0; i < c->nopts; i++)
+		if (!strcmp(c->opts[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+const char *cli_opt(const struct cli *c, const char *name)
+{
+	long i = opt_named(c, name);
+
+	return i < 0 || !c->nvals[i] ? NULL : c->vals[i][c->nvals[i] - 1];
+}
+
+const char **cli_opt_all(const struct cli *c, const char *name, size_t *n)
+{
+	long i = opt_named(c, name);
+
+	*n = i < 0 ? 0 : c->nvals[i];
+	return i < 0 ? NULL : c->vals[i];
+}
+
+void cli_common_from(const struct cli *c, struct cli_common *common)
+{
+	common->dir = cli_opt(c, "dir");
+	common->today = cli_opt(c, "today");
+	common->user = cli_opt(c, "user");
+	common->lock_timeout = cli_opt(c, "lock-timeout");
+}
+
+/* ---- verbs ---------------------------------------------------------------- */
+
+static const char common_options[] = "dir today user lock-timeout help";
+
+static int word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, " ");
+
+		if (len == n && !strncmp(p, word, n))
+			return 1;
+		p += len;
+		p += strspn(p, " ");
+	}
+	return 0;
+}
+
+const struct cli_verb *cli_verb_find(const struct cli_verb *verbs,
+				     const char *name)
+{
+	for (; verbs->name; verbs++)
+		if (!strcmp(verbs->name, name))
+			return verbs;
+	return NULL;
+}
+
+int cli_run_verb(const struct cli *c, const struct cli_verb *verbs,
+		 int argc, char **argv, struct crm_err *err)
+{
+	const struct cli_verb *v;
+
+	if (argc < 1)
+		return crm_usagef(err, "a command is required");
+	if (!(v = cli_verb_find(verbs, argv[0])))
+		return crm_usagef(err, "unknown command '%s'", argv[0]);
+	for (size_t i = 0; i < c->nopts; i++)
+		if (c->nvals[i] && !word_in(v->options, c->opts[i].name) &&
+		    !word_in(common_options, c->opts[i].name))
+			return crm_usagef(err, "--%s does not apply to %s",
+					  c->opts[i].name, v->name);
+	return v->run(argc - 1, argv + 1, err);
 }

@@ -442,4 +442,82 @@ int cli_finish(int status);
 int cli_split_assignment(const char *s, char **field, const char **value,
 			 struct crm_err *err);
 
+/*
+ * Options, parsed once with getopt_long over the whole command line (GNU
+ * permutation: options may follow the verb), remembered by long name.
+ */
+struct option;
+struct cli;
+/* NULL on a bad option (getopt has said why); *help set on --help. */
+struct cli *cli_parse(int argc, char **argv, const struct option *longopts,
+		      const char *shortopts, int *help);
+void cli_free(struct cli *c);
+/* The value of --name ("" for a flag), or NULL when not given. */
+const char *cli_opt(const struct cli *c, const char *name);
+/* Every value of a repeatable option, in order. */
+const char **cli_opt_all(const struct cli *c, const char *name, size_t *n);
+/* The common options (-C, --today, --user, --lock-timeout). */
+void cli_common_from(const struct cli *c, struct cli_common *common);
+
+/* Verbs are a table: name, function, the long options it uses. */
+struct cli_verb {
+	const char *name;
+	int (*run)(int argc, char **argv, struct crm_err *err);
+	const char *options;   /* space-separated long option names */
+};
+/* Run argv[0]'s verb with the operands after it; a verb given an option
+ * it has no use for is a usage error.  Returns the verb's status. */
+int cli_run_verb(const struct cli *c, const struct cli_verb *verbs,
+		 int argc, char **argv, struct crm_err *err);
+const struct cli_verb *cli_verb_find(const struct cli_verb *verbs,
+				     const char *name);
+
+/* ---- records: create and change with history (record.c) --------------- */
+
+/* A new row with a fresh id, created/updated = today, and its creation
+ * queued for history.  Returns the row; the id is in t->rows[row][0]. */
+size_t record_new(struct store *s, struct table *t);
+/* Set a field from what a user typed: checked and normalised
+ * (value_normalize), logged in history, "updated" set to today.  id and
+ * created can't be set; a new name becomes a custom column. */
+int record_set(struct store *s, struct table *t, size_t row, const char *col,
+	       const char *v, struct crm_err *err);
+/* The same for a record being created: not logged, its "id" line is
+ * its creation. */
+int record_init(struct store *s, struct table *t, size_t row,
+		const char *col, const char *v, struct crm_err *err);
+/* Apply "FIELD=VALUE" assignments (from --set or operands), logged or
+ * (for a new record) not. */
+int record_assign(struct store *s, struct table *t, size_t row,
+		  const char *const *assignments, size_t n, int logged,
+		  struct crm_err *err);
+/* Save the tables given (NULL-terminated), then append the queued log
+ * lines: the caller holds the lock. */
+int store_commit(struct store *s, struct table *const *tables,
+		 struct crm_err *err);
+
+/* ---- listings (listing.c) ----------------------------------------------
+ *
+ * The list verb of every program: records of one table, from the data
+ * directory (streamed) or named on stdin ("-": CSV, JSONL or ids),
+ * selected by the program's own predicate and --where, optionally
+ * sorted, written in the chosen format.  A terminal table shows the
+ * program's view columns; every other format carries whole records.
+ */
+struct listing;
+typedef int (*listing_pred)(void *ctx, const struct table *t, char **row);
+/* format/where/sort may be NULL.  Usage errors (bad format, bad jq) in
+ * err with code CRM_USAGE. */
+struct listing *listing_new(const char *format, const char *where,
+			    const char *sort, const char *const *view,
+			    size_t nview, struct crm_err *err);
+/* CRM_OK, CRM_NONE when nothing was selected, or -1 with err.  Frees l. */
+int listing_run(struct listing *l, const char *dir,
+		const struct table_def *def, int from_stdin,
+		listing_pred pred, void *ctx, struct crm_err *err);
+/* Rows of t named by the ids (or records) on stdin, in input order;
+ * an unknown id is an error naming "-:line". */
+size_t *rows_from_stdin(const struct table *t, size_t *n,
+			struct crm_err *err);
+
 #endif

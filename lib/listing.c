@@ -1,0 +1,224 @@
+/* listing.c - the list verb every program shares */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crm.h"
+
+struct listing {
+	enum out_format fmt;
+	const char *const *view;   /* table format: these columns */
+	size_t nview;
+	struct filter *where;
+	const char *sort;
+	listing_pred pred;
+	void *ctx;
+	struct out *out;
+	int *cols;                 /* output column -> table column */
+	size_t ncols;
+	char **cells;
+};
+
+struct listing *listing_new(const char *format, const char *where,
+			    const char *sort, const char *const *view,
+			    size_t nview, struct crm_err *err)
+{
+	int fmt = format ? out_format_parse(format) : FMT_AUTO;
+	struct listing *l;
+
+	if (fmt < 0) {
+		crm_usagef(err, "--format: '%s' is not one of table, csv, "
+			   "tsv, jsonl, ids", format);
+		return NULL;
+	}
+	l = xcalloc(1, sizeof *l);
+	l->fmt = fmt == FMT_AUTO ? (isatty(1) ? FMT_TABLE : FMT_CSV)
+				 : (enum out_format)fmt;
+	l->view = view;
+	l->nview = nview;
+	l->sort = sort;
+	if (where && !(l->where = filter_compile(where, err))) {
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+/* The terminal table shows the view's columns that the table has. */
+static void listing_begin(struct listing *l, const struct table *t)
+{
+	size_t n = 0, max = l->fmt == FMT_TABLE ? l->nview : t->ncols;
+	char **names = xcalloc(max + 1, sizeof *names);
+
+	l->cols = xcalloc(max + 1, sizeof *l->cols);
+	for (size_t i = 0; i < max; i++) {
+		int c = l->fmt == FMT_TABLE ? table_col(t, l->view[i]) : (int)i;
+
+		if (c < 0)
+			continue;
+		l->cols[n] = c;
+		names[n++] = t->cols[c];
+	}
+	l->ncols = n;
+	l->cells = xcalloc(n + 1, sizeof *l->cells);
+	l->out = out_begin(stdout, l->fmt, names, n, t->def);
+	free(names);
+}
+
+static int listing_row(void *ctx, const struct table *t, char **row,
+		       long line, struct crm_err *err)
+{
+	struct listing *l = ctx;
+	int sel = 1;
+
+	if (!l->out)
+		listing_begin(l, t);
+	if (l->pred)
+		sel = l->pred(l->ctx, t, row);
+	if (sel > 0 && l->where)
+		sel = filter_match(l->where, t, row, err);
+	if (sel <= 0)
+		return sel;
+	for (size_t i = 0; i < l->ncols; i++)
+		l->cells[i] = row[l->cols[i]];
+	out_row(l->out, l->cells);
+	return 0;
+}
+
+static int listing_end(struct listing *l, const struct table *t, int rc)
+{
+	size_t n = 0;
+
+	if (!l->out && rc == 0 && t)
+		listing_begin(l, t);
+	if (l->out)
+		n = out_end(l->out);
+	free(l->cols);
+	free(l->cells);
+	filter_free(l->where);
+	free(l);
+	if (rc < 0)
+		return -1;
+	return n ? CRM_OK : CRM_NONE;
+}
+
+/* ---- sorting ---------------------------------------------------------- */
+
+struct sort_key {
+	const struct table *t;
+	int col, desc, numeric;
+};
+static struct sort_key sort_key;
+
+static int cmp_rows(const void *a, const void *b)
+{
+	size_t ra = *(const size_t *)a, rb = *(const size_t *)b;
+	const char *x = sort_key.t->rows[ra][sort_key.col];
+	const char *y = sort_key.t->rows[rb][sort_key.col];
+	int c;
+
+	if (sort_key.numeric && *x && *y) {
+		double dx = strtod(x, NULL), dy = strtod(y, NULL);
+		c = dx < dy ? -1 : dx > dy;
+	} else {
+		c = strcmp(x, y);
+	}
+	if (sort_key.desc)
+		c = -c;
+	return c ? c : ra < rb ? -1 : ra > rb;   /* stable */
+}
+
+static int sort_rows(const struct table *t, const char *key, size_t *idx,
+		     size_t n, struct crm_err *err)
+{
+	const struct col_def *d;
+
+	sort_key.desc = key[0] == '-';
+	key += sort_key.desc;
+	if ((sort_key.col = table_col(t, key)) < 0)
+		return crm_usagef(err, "--sort: no field '%s'", key);
+	d = t->def ? table_def_col(t->def, key) : NULL;
+	sort_key.numeric = d && (d->type == COL_MONEY ||
+				 d->type == COL_NUMBER);
+	sort_key.t = t;
+	qsort(idx, n, sizeof *idx, cmp_rows);
+	return 0;
+}
+
+/* ---- running ----------------------------------------------------------- */
+
+size_t *rows_from_stdin(const struct table *t, size_t *n,
+			struct crm_err *err)
+{
+	struct table *in = input_read(stdin, "-", err);
+	size_t *idx;
+	long r;
+
+	*n = 0;
+	if (!in)
+		return NULL;
+	if (in->nrows && table_col(in, "id") < 0) {
+		crm_errf(err, "-", in->lines[0], "records on standard input "
+			 "have no id");
+		table_free(in);
+		return NULL;
+	}
+	idx = xcalloc(in->nrows + 1, sizeof *idx);
+	for (size_t i = 0; i < in->nrows; i++) {
+		if ((r = table_find_id(t, table_get(in, i, "id"), err)) < 0) {
+			snprintf(err->file, sizeof err->file, "-");
+			err->line = in->lines[i];
+			free(idx);
+			table_free(in);
+			return NULL;
+		}
+		idx[(*n)++] = (size_t)r;
+	}
+	table_free(in);
+	return idx;
+}
+
+/* The records of a loaded table: from stdin or all, then sorted. */
+static int run_loaded(struct listing *l, struct table *t, int from_stdin,
+		      struct crm_err *err)
+{
+	size_t *idx, n = t->nrows;
+	int rc = 0;
+
+	if (from_stdin) {
+		idx = rows_from_stdin(t, &n, err);
+	} else {
+		idx = xcalloc(n + 1, sizeof *idx);
+		for (size_t i = 0; i < n; i++)
+			idx[i] = i;
+	}
+	if (!idx || (l->sort && sort_rows(t, l->sort, idx, n, err) < 0))
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = listing_row(l, t, t->rows[idx[i]], 0, err);
+	free(idx);
+	return rc;
+}
+
+int listing_run(struct listing *l, const char *dir,
+		const struct table_def *def, int from_stdin,
+		listing_pred pred, void *ctx, struct crm_err *err)
+{
+	struct table *t;
+	int rc;
+
+	l->pred = pred;
+	l->ctx = ctx;
+	if (!from_stdin && !l->sort) {
+		/* Nothing to reorder: stream, whatever the table's size. */
+		t = table_new(def, dir);
+		rc = table_scan(dir, def, listing_row, l, err);
+	} else if ((t = table_load(dir, def, err))) {
+		rc = run_loaded(l, t, from_stdin, err);
+	} else {
+		rc = -1;
+	}
+	rc = listing_end(l, t, rc);
+	table_free(t);
+	return rc;
+}
