@@ -97,23 +97,6 @@ static int usage_error(const char *fmt, const char *arg)
 	return CRM_USAGE;
 }
 
-static const char *const activity_types =
-	"call|visit|email|meeting|note|revisit|service";
-
-static int type_ok(const char *t)
-{
-	size_t n = strlen(t);
-
-	for (const char *p = activity_types; *p;) {
-		size_t len = strcspn(p, "|");
-
-		if (len == n && !strncmp(p, t, n))
-			return 1;
-		p += len + (p[len] == '|');
-	}
-	return 0;
-}
-
 static struct table *load(const char *name, struct crm_err *err)
 {
 	return store_table(&st, name, err);
@@ -381,23 +364,18 @@ static int cmd_log(int argc, char **argv, struct crm_err *err)
 	const char *xvals[2] = {NULL, opt("action")};
 	struct table *t;
 	char today[16], next[16] = "";
-	int32_t day;
 	long r;
 	int rc = -1;
 
 	if (argc != 2)
 		return crm_usagef(err, "log takes an id and a text");
-	if (!type_ok(type))
+	if (!activity_type_ok(type))
 		return crm_usagef(err, "--type: '%s' is not one of %s", type,
 				  activity_types);
-	if (opt("next")) {
-		if (date_parse(opt("next"), &day, err) < 0) {
-			err->code = CRM_USAGE;
-			return -1;
-		}
-		date_format(day, next);
+	if (opt("next") && cli_date("next", opt("next"), next, err) < 0)
+		return -1;
+	if (*next)
 		xvals[0] = next;
-	}
 	if (store_lock(&st, err) < 0 || !(t = load("customers", err)))
 		return -1;
 	if ((r = table_find_ref(t, argv[0], err)) < 0)

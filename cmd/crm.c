@@ -255,10 +255,6 @@ static void check_rows(struct checker *ck, const struct table *t)
 			check_cell(ck, t, r, c);
 }
 
-static const char *const activity_types[] = {
-	"call", "visit", "email", "meeting", "note", "revisit", "service"
-};
-
 static int check_log_line(void *ctx, const struct logrec *rec, long line,
 			  struct crm_err *err)
 {
@@ -271,7 +267,6 @@ static int check_log_line(void *ctx, const struct logrec *rec, long line,
 	const char *id = logrec_get(rec, "id");
 	const char *type = logrec_get(rec, "type");
 	char msg[300];
-	int known = 0;
 
 	for (size_t i = 0; i < (history ? 7u : 6u); i++)
 		if (!logrec_get(rec, history ? need_h[i] : need_a[i])) {
@@ -293,9 +288,7 @@ static int check_log_line(void *ctx, const struct logrec *rec, long line,
 		snprintf(msg, sizeof msg, "%s %s does not exist", entity, id);
 		problem(ck, ck->log, line, msg);
 	}
-	for (size_t i = 0; !history && i < 7; i++)
-		known |= !strcmp(type, activity_types[i]);
-	if (!history && !known) {
+	if (!history && !activity_type_ok(type)) {
 		snprintf(msg, sizeof msg, "unknown activity type '%s'", type);
 		problem(ck, ck->log, line, msg);
 	}

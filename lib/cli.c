@@ -62,6 +62,20 @@ int cli_split_assignment(const char *s, char **field, const char **value,
 	return 0;
 }
 
+int cli_date(const char *name, const char *value, char *out,
+	     struct crm_err *err)
+{
+	char why[sizeof err->msg];
+	int32_t day;
+
+	if (date_parse(value, &day, err) < 0) {
+		snprintf(why, sizeof why, "%s", err->msg);
+		return crm_usagef(err, "--%s: %s", name, why);
+	}
+	date_format(day, out);
+	return 0;
+}
+
 /* ---- options by long name ------------------------------------------------- */
 
 struct cli {

@@ -59,6 +59,21 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
 
+/* ---- string-keyed hash map (strmap.c) ----------------------------------- */
+
+struct strmap;
+struct strmap *strmap_new(void);
+/* Frees the keys it copied, not the values. */
+void strmap_free(struct strmap *m);
+/* The value slot for key, created (NULL) when absent: *strmap_slot(m, k). */
+void **strmap_slot(struct strmap *m, const char *key);
+/* The value, or NULL when absent. */
+void *strmap_get(const struct strmap *m, const char *key);
+size_t strmap_count(const struct strmap *m);
+/* Visit every entry (in no particular order). */
+void strmap_each(const struct strmap *m,
+		 void (*fn)(void *ctx, const char *key, void *val), void *ctx);
+
 /* ---- UTF-8 and display width (utf8.c) ------------------------------ */
 
 /* Length of the valid UTF-8 prefix; == n when all of s[0..n) is valid. */
@@ -194,6 +209,46 @@ long conf_line(const struct conf *c, const char *section, const char *sub,
 	       const char *key);
 /* The commented default crm.conf written by crm init. */
 extern const char conf_default_text[];
+
+/* ---- pipelines and stages from crm.conf (pipeline.c) ---------------------
+ *
+ * [stage "NAME"] order, probability, rot-days, forecast, won, lost;
+ * [pipeline "NAME"] stages = a b c ... (in order).  Without [pipeline]
+ * sections there is one pipeline, "default", of every stage by order.
+ */
+struct stage {
+	const char *name;
+	long order, probability, rot_days;
+	const char *forecast;  /* pipeline best-case commit closed omitted */
+	int won, lost;
+};
+struct pipeline {
+	const char *name;
+	const struct stage **stages;   /* in order */
+	size_t n;
+};
+struct pipelines {
+	struct stage *stages;          /* every [stage] */
+	size_t nstages;
+	struct pipeline *p;            /* p[0] is the default */
+	size_t n;
+};
+int pipelines_load(const struct conf *c, struct pipelines *out,
+		   struct crm_err *err);
+void pipelines_free(struct pipelines *ps);
+/* By name; NULL or "" is the default pipeline. */
+const struct pipeline *pipeline_find(const struct pipelines *ps,
+				     const char *name);
+const struct stage *pipeline_stage(const struct pipeline *p,
+				   const char *name);
+/* The pipeline's first won / lost stage, first open stage. */
+const struct stage *pipeline_won(const struct pipeline *p);
+const struct stage *pipeline_lost(const struct pipeline *p);
+const struct stage *pipeline_first(const struct pipeline *p);
+static inline int stage_is_open(const struct stage *s)
+{
+	return !s->won && !s->lost;
+}
 
 /* ---- table schemas (schema.c) -------------------------------------------
  *
@@ -374,6 +429,9 @@ void activity_append(struct store *s, const char *entity, const char *id,
 		     const char *type, const char *text,
 		     const char *const *xkeys, const char *const *xvals,
 		     size_t nx);
+/* "call|visit|email|meeting|note|revisit|service" */
+extern const char activity_types[];
+int activity_type_ok(const char *type);
 /* Append the queued lines, one write() per log, fsync'd. */
 int store_flush_logs(struct store *s, struct crm_err *err);
 /* Set a table field (adding the column if new) and queue the change for
@@ -441,6 +499,11 @@ int cli_finish(int status);
 /* "FIELD=VALUE" -> field (malloc'd) and value (points into s). */
 int cli_split_assignment(const char *s, char **field, const char **value,
 			 struct crm_err *err);
+
+/* A date option's value as YYYY-MM-DD into out (>= 16 bytes); a bad one
+ * is a usage error "--NAME: why". */
+int cli_date(const char *name, const char *value, char *out,
+	     struct crm_err *err);
 
 /*
  * Options, parsed once with getopt_long over the whole command line (GNU

@@ -268,6 +268,22 @@ void history_append(struct store *s, const char *entity, const char *id,
 	buf_adds(b, "}\n");
 }
 
+const char activity_types[] = "call|visit|email|meeting|note|revisit|service";
+
+int activity_type_ok(const char *type)
+{
+	size_t n = strlen(type);
+
+	for (const char *p = activity_types; *p;) {
+		size_t len = strcspn(p, "|");
+
+		if (len == n && !strncmp(p, type, n))
+			return 1;
+		p += len + (p[len] == '|');
+	}
+	return 0;
+}
+
 void activity_append(struct store *s, const char *entity, const char *id,
 		     const char *type, const char *text,
 		     const char *const *xkeys, const char *const *xvals,

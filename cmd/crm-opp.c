@@ -1,0 +1,1069 @@
+/* crm-opp - opportunities: the pipeline from first contact to won or lost */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm.h"
+
+static const char synopsis[] =
+	"usage: crm-opp [-C dir] [--today date] [--user name] command [args]\n"
+	"       crm-opp add name --customer customer [--amount amount] [--close date] [--owner user] [--stage stage] [--source source] [--pipeline pipeline] [--set field=value]\n"
+	"       crm-opp list [--where expr] [--stage stage] [--owner user] [--open | --won | --lost] [--sort field] [--format format] [-]\n"
+	"       crm-opp show id\n"
+	"       crm-opp stage id stage [--note text]\n"
+	"       crm-opp set id field=value ...\n"
+	"       crm-opp log id text [--type type] [--next date] [--action text]\n"
+	"       crm-opp win id [--amount amount] [--date date]\n"
+	"       crm-opp lose id --reason reason [--note text] [--date date]\n"
+	"       crm-opp reopen id\n"
+	"       crm-opp assign --to user id ...\n"
+	"       crm-opp stale [--owner user] [--format format]\n"
+	"       crm-opp import file\n";
+
+static const char help_text[] =
+	"Opportunities: the pipeline from first contact to won or lost.\n"
+	"Every id operand may be - to read ids or records from standard input.\n"
+	"\n"
+	"options:\n"
+	"  -C, --dir=DIR            use the data directory DIR\n"
+	"      --today=DATE         pin today's date (also $CRM_TODAY)\n"
+	"  -u, --user=NAME          who makes the change, for history (also $CRM_USER)\n"
+	"      --lock-timeout=SECS  wait at most SECS seconds for the lock (default 10)\n"
+	"  -c, --customer=CUSTOMER  the customer, by id or exact name (add)\n"
+	"  -m, --amount=AMOUNT      deal amount: 350000, 1,200,000.00, 35万 (add, win)\n"
+	"      --close=DATE         expected close date (add)\n"
+	"  -o, --owner=USER         owner (add); only this owner's deals (list, stale)\n"
+	"      --stage=STAGE        initial stage (add); only deals in STAGE (list)\n"
+	"      --source=SOURCE      where the deal came from (add)\n"
+	"      --pipeline=PIPELINE  the pipeline from crm.conf (add; default the first)\n"
+	"  -s, --set=FIELD=VALUE    set any field, custom ones too (add; repeatable)\n"
+	"  -w, --where=EXPR         only records for which the jq expression is true\n"
+	"      --open               only open deals (list)\n"
+	"      --won                only won deals (list)\n"
+	"      --lost               only lost deals (list)\n"
+	"      --sort=FIELD         sort by FIELD; -FIELD sorts descending (list)\n"
+	"  -f, --format=FORMAT      table, csv, tsv, jsonl or ids (default: table on a\n"
+	"                           terminal, csv otherwise)\n"
+	"      --note=TEXT          a note kept with the change (stage, lose)\n"
+	"  -t, --type=TYPE          call, visit, email, meeting, note, revisit or\n"
+	"                           service (log; default note)\n"
+	"  -n, --next=DATE          date of the next follow-up (log)\n"
+	"  -a, --action=TEXT        what the next follow-up is (log)\n"
+	"  -d, --date=DATE          the day it was won or lost (win, lose; default\n"
+	"                           today)\n"
+	"  -r, --reason=REASON      why it was lost (lose; required)\n"
+	"      --to=USER            the new owner (assign)\n"
+	"  -h, --help               show this help and exit\n"
+	"\n"
+	"Exit status: 0 ok, 1 nothing selected, 2 usage error, 3 data or system error.\n";
+
+enum {
+	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_CLOSE, OPT_STAGE, OPT_SOURCE,
+	OPT_PIPELINE, OPT_OPEN, OPT_WON, OPT_LOST, OPT_SORT, OPT_NOTE, OPT_TO
+};
+
+static const struct option long_options[] = {
+	{"dir", required_argument, NULL, 'C'},
+	{"today", required_argument, NULL, OPT_TODAY},
+	{"user", required_argument, NULL, 'u'},
+	{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
+	{"customer", required_argument, NULL, 'c'},
+	{"amount", required_argument, NULL, 'm'},
+	{"close", required_argument, NULL, OPT_CLOSE},
+	{"owner", required_argument, NULL, 'o'},
+	{"stage", required_argument, NULL, OPT_STAGE},
+	{"source", required_argument, NULL, OPT_SOURCE},
+	{"pipeline", required_argument, NULL, OPT_PIPELINE},
+	{"set", required_argument, NULL, 's'},
+	{"where", required_argument, NULL, 'w'},
+	{"open", no_argument, NULL, OPT_OPEN},
+	{"won", no_argument, NULL, OPT_WON},
+	{"lost", no_argument, NULL, OPT_LOST},
+	{"sort", required_argument, NULL, OPT_SORT},
+	{"format", required_argument, NULL, 'f'},
+	{"note", required_argument, NULL, OPT_NOTE},
+	{"type", required_argument, NULL, 't'},
+	{"next", required_argument, NULL, 'n'},
+	{"action", required_argument, NULL, 'a'},
+	{"date", required_argument, NULL, 'd'},
+	{"reason", required_argument, NULL, 'r'},
+	{"to", required_argument, NULL, OPT_TO},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}
+};
+
+static struct cli *cli;
+static struct store st;
+static struct pipelines pipes;
+
+static const char *opt(const char *name)
+{
+	return cli_opt(cli, name);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", crm_prog);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%sTry 'crm-opp --help'.\n", synopsis);
+	return CRM_USAGE;
+}
+
+static struct table *load(const char *name, struct crm_err *err)
+{
+	return store_table(&st, name, err);
+}
+
+static int commit(struct table *t, struct crm_err *err)
+{
+	struct table *tables[] = {t, NULL};
+
+	return store_commit(&st, tables, err);
+}
+
+/* ---- stages of a deal ---------------------------------------------------- */
+
+static const struct pipeline *deal_pipeline(const struct table *t, size_t r,
+					    struct crm_err *err)
+{
+	const char *name = table_get(t, r, "pipeline");
+	const struct pipeline *p = pipeline_find(&pipes, name);
+
+	if (!p)
+		crm_errf(err, NULL, 0, "%s: unknown pipeline '%s' (not in "
+			 "crm.conf)", t->rows[r][0], name);
+	return p;
+}
+
+/* The deal's current stage; NULL with err when crm.conf lacks it. */
+static const struct stage *deal_stage(const struct table *t, size_t r,
+				      struct crm_err *err)
+{
+	const struct pipeline *p = deal_pipeline(t, r, err);
+	const struct stage *s;
+
+	if (!p)
+		return NULL;
+	if (!(s = pipeline_stage(p, table_get(t, r, "stage"))))
+		crm_errf(err, NULL, 0, "%s: unknown stage '%s' in pipeline "
+			 "'%s'", t->rows[r][0], table_get(t, r, "stage"),
+			 p->name);
+	return s;
+}
+
+/* Move a deal to stage to.  An empty probability follows the stage; one
+ * set by hand stays while the deal is open and is cleared when it
+ * closes, where the stage's own (100 or 0) is the truth. */
+static int move_stage(struct table *t, size_t r, const struct stage *to,
+		      struct crm_err *err)
+{
+	char day[16] = "";
+
+	if (record_set(&st, t, r, "stage", to->name, err) < 0)
+		return -1;
+	if (stage_is_open(to))
+		return record_set(&st, t, r, "closed", "", err) < 0 ||
+		       record_set(&st, t, r, "reason", "", err) < 0 ? -1 : 0;
+	date_format(date_today(), day);
+	if (opt("date") && cli_date("date", opt("date"), day, err) < 0)
+		return -1;
+	return record_set(&st, t, r, "probability", "", err) < 0 ||
+	       record_set(&st, t, r, "closed", day, err) < 0 ? -1 : 0;
+}
+
+/* Name the deal in a message about one of its fields. */
+static void prefix_id(struct crm_err *err, const char *id)
+{
+	char msg[sizeof err->msg];
+
+	if (!strncmp(err->msg, id, strlen(id)))
+		return;
+	snprintf(msg, sizeof msg, "%s", err->msg);
+	snprintf(err->msg, sizeof err->msg, "%.*s: %.*s", ID_MAX, id,
+		 (int)sizeof msg - ID_MAX - 3, msg);
+}
+
+/* Rows an id operand names: one id (or exact name), or "-" for ids and
+ * records on standard input. */
+static size_t *targets(const struct table *t, const char *operand,
+		       size_t *n, struct crm_err *err)
+{
+	size_t *rows;
+	long r;
+
+	if (!strcmp(operand, "-"))
+		return rows_from_stdin(t, n, err);
+	if ((r = table_find_ref(t, operand, err)) < 0)
+		return NULL;
+	rows = xmalloc(sizeof *rows);
+	rows[0] = (size_t)r;
+	*n = 1;
+	return rows;
+}
+
+/* Lock, load, apply fn to every deal the operands name, save: all or
+ * nothing. */
+typedef int (*deal_fn)(struct table *t, size_t r, void *ctx,
+		       struct crm_err *err);
+
+static int change_deals(int nops, char **operands, deal_fn fn, void *ctx,
+			struct crm_err *err)
+{
+	struct table *t;
+	size_t *rows = NULL, n = 0;
+	int rc = -1;
+
+	if (store_lock(&st, err) < 0 || !(t = load("opportunities", err)))
+		return -1;
+	for (int i = 0; i < nops; i++, free(rows), rows = NULL) {
+		if (!(rows = targets(t, operands[i], &n, err)))
+			goto out;
+		for (size_t k = 0; k < n; k++)
+			if (fn(t, rows[k], ctx, err) < 0) {
+				prefix_id(err, t->rows[rows[k]][0]);
+				goto out;
+			}
+	}
+	rc = commit(t, err);
+out:
+	free(rows);
+	table_free(t);
+	return rc;
+}
+
+/* ---- add ------------------------------------------------------------------- */
+
+/* The customer's main contact, if it has one. */
+static const char *main_contact(const struct table *contacts,
+				const char *customer)
+{
+	const char *any = "";
+
+	for (size_t r = 0; r < contacts->nrows; r++) {
+		if (strcmp(table_get(contacts, r, "customer"), customer))
+			continue;
+		if (!strcmp(table_get(contacts, r, "primary"), "yes"))
+			return contacts->rows[r][0];
+		if (!*any)
+			any = contacts->rows[r][0];
+	}
+	return any;
+}
+
+static const char *const add_fields[] = {
+	"amount", "close", "owner", "source"
+};
+
+static int fill_new_deal(struct table *t, size_t r, const char *name,
+			 const struct table *cust, size_t c,
+			 const struct table *contacts, struct crm_err *err)
+{
+	const struct pipeline *p = pipeline_find(&pipes, opt("pipeline"));
+	const struct stage *s;
+	const char **sets;
+	size_t nsets;
+
+	if (!p)
+		return crm_errf(err, NULL, 0, "unknown pipeline '%s' (not in "
+				"crm.conf)", opt("pipeline"));
+	s = opt("stage") ? pipeline_stage(p, opt("stage")) : pipeline_first(p);
+	if (!s)
+		return crm_errf(err, NULL, 0, "unknown stage '%s' in pipeline "
+				"'%s'", opt("stage") ? opt("stage") : "", p->name);
+	if (!stage_is_open(s))
+		return crm_usagef(err, "a new deal can't start %s: add it, "
+				  "then win or lose it", s->name);
+	if (record_init(&st, t, r, "name", name, err) < 0 ||
+	    record_init(&st, t, r, "customer", cust->rows[c][0], err) < 0 ||
+	    record_init(&st, t, r, "contact", main_contact(contacts,
+			cust->rows[c][0]), err) < 0 ||
+	    record_init(&st, t, r, "owner", table_get(cust, c, "owner"),
+			err) < 0 ||
+	    record_init(&st, t, r, "pipeline", p->name, err) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof add_fields / sizeof *add_fields; i++)
+		if (opt(add_fields[i]) && record_init(&st, t, r, add_fields[i],
+						      opt(add_fields[i]),
+						      err) < 0)
+			return -1;
+	sets = cli_opt_all(cli, "set", &nsets);
+	if (record_assign(&st, t, r, sets, nsets, 0, err) < 0)
+		return -1;
+	/* The deal enters its first stage: the funnel starts here. */
+	table_set(t, r, "stage", s->name);
+	history_append(&st, "opportunity", t->rows[r][0], "stage", "",
+		       s->name);
+	return 0;
+}
+
+static int cmd_add(int argc, char **argv, struct crm_err *err)
+{
+	struct table *t = NULL, *cust = NULL, *contacts = NULL;
+	size_t r;
+	long c;
+	int rc = -1;
+
+	if (argc != 1)
+		return crm_usagef(err, "add takes one deal name");
+	if (!opt("customer"))
+		return crm_usagef(err, "add needs --customer");
+	if (!*argv[0])
+		return crm_usagef(err, "the deal name is empty");
+	if (store_lock(&st, err) < 0 || !(cust = load("customers", err)) ||
+	    (c = table_find_ref(cust, opt("customer"), err)) < 0 ||
+	    !(contacts = load("contacts", err)) ||
+	    !(t = load("opportunities", err)))
+		goto out;
+	r = record_new(&st, t);
+	if (fill_new_deal(t, r, argv[0], cust, (size_t)c, contacts, err) < 0 ||
+	    commit(t, err) < 0)
+		goto out;
+	printf("%s\n", t->rows[r][0]);
+	rc = 0;
+out:
+	table_free(t);
+	table_free(cust);
+	table_free(contacts);
+	return rc;
+}
+
+/* ---- list -------------------------------------------------------------------- */
+
+static const char *const deal_view[] = {
+	"id", "name", "customer", "owner", "stage", "amount", "close",
+	"next_date"
+};
+
+static int deal_selected(void *ctx, const struct table *t, char **row)
+{
+	const char *owner = opt("owner"), *stage = opt("stage");
+	const struct pipeline *p;
+	const struct stage *s;
+
+	if (owner && strcmp(row[table_col(t, "owner")], owner))
+		return 0;
+	if (stage && strcmp(row[table_col(t, "stage")], stage))
+		return 0;
+	if (!opt("open") && !opt("won") && !opt("lost"))
+		return 1;
+	p = pipeline_find(&pipes, row[table_col(t, "pipeline")]);
+	s = p ? pipeline_stage(p, row[table_col(t, "stage")]) : NULL;
+	if (!s)
+		return 0;
+	return opt("open") ? stage_is_open(s) : opt("won") ? s->won : s->lost;
+}
+
+static int stdin_operand(int argc, char **argv, struct crm_err *err)
+{
+	if (argc > 1 || (argc == 1 && strcmp(argv[0], "-")))
+		return crm_usagef(err, "unexpected operand '%s'",
+				  argv[argc - 1]);
+	return argc == 1;
+}
+
+static int cmd_list(int argc, char **argv, struct crm_err *err)
+{
+	struct listing *l;
+	int from_stdin = stdin_operand(argc, argv, err);
+
+	if (!!opt("open") + !!opt("won") + !!opt("lost") > 1)
+		return crm_usagef(err, "--open, --won and --lost exclude each "
+				  "other");
+	if (from_stdin < 0 || !(l = listing_new(opt("format"), opt("where"),
+						opt("sort"), deal_view, 8,
+						err)))
+		return -1;
+	return listing_run(l, st.dir, table_def_find("opportunities"),
+			   from_stdin, deal_selected, NULL, err);
+}
+
+/* ---- stage, set, log ----------------------------------------------------------- */
+
+static int stage_one(struct table *t, size_t r, void *ctx,
+		     struct crm_err *err)
+{
+	const char *name = ctx;
+	const struct pipeline *p = deal_pipeline(t, r, err);
+	const struct stage *from = p ? deal_stage(t, r, err) : NULL;
+	const struct stage *to = p ? pipeline_stage(p, name) : NULL;
+
+	if (!from)
+		return -1;
+	if (!to)
+		return crm_errf(err, NULL, 0, "unknown stage '%s' in pipeline "
+				"'%s'", name, p->name);
+	if (!stage_is_open(from))
+		return crm_errf(err, NULL, 0, "%s is %s: reopen it first",
+				t->rows[r][0], from->name);
+	if (!stage_is_open(to))
+		return crm_errf(err, NULL, 0, "%s closes a deal: use crm-opp "
+				"%s", to->name, to->won ? "win" : "lose");
+	if (move_stage(t, r, to, err) < 0)
+		return -1;
+	if (opt("note"))
+		activity_append(&st, "opportunity", t->rows[r][0], "note",
+				opt("note"), NULL, NULL, 0);
+	return 0;
+}
+
+static int cmd_stage(int argc, char **argv, struct crm_err *err)
+{
+	if (argc != 2)
+		return crm_usagef(err, "stage takes an id and a stage");
+	return change_deals(1, argv, stage_one, argv[1], err);
+}
+
+struct assignments {
+	char **v;
+	size_t n;
+};
+
+static int set_one(struct table *t, size_t r, void *ctx, struct crm_err *err)
+{
+	struct assignments *a = ctx;
+
+	return record_assign(&st, t, r, (const char *const *)a->v, a->n, 1,
+			     err);
+}
+
+static int cmd_set(int argc, char **argv, struct crm_err *err)
+{
+	struct assignments a = {argv + 1, (size_t)argc - 1};
+
+	if (argc < 2)
+		return crm_usagef(err, "set takes an id and FIELD=VALUE...");
+	for (int i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "stage=", 6))
+			return crm_usagef(err, "use crm-opp stage, win or lose "
+					  "to move a deal");
+		if (!strchr(argv[i], '=') || argv[i][0] == '=')
+			return crm_usagef(err, "'%s' is not FIELD=VALUE",
+					  argv[i]);
+	}
+	return change_deals(1, argv, set_one, &a, err);
+}
+
+struct followup {
+	const char *text, *type;
+	char next[16];
+};
+
+static int log_one(struct table *t, size_t r, void *ctx, struct crm_err *err)
+{
+	struct followup *f = ctx;
+	const char *xkeys[] = {"next", "action"};
+	const char *xvals[] = {f->next, opt("action")};
+	char today[16];
+
+	date_format(date_today(), today);
+	activity_append(&st, "opportunity", t->rows[r][0], f->type, f->text,
+			xkeys, xvals, 2);
+	if (record_set(&st, t, r, "last_contact", today, err) < 0)
+		return -1;
+	if (!*f->next)
+		return 0;
+	return record_set(&st, t, r, "next_date", f->next, err) < 0 ||
+	       record_set(&st, t, r, "next_action", opt("action") ?
+			  opt("action") : "", err) < 0 ? -1 : 0;
+}
+
+static int cmd_log(int argc, char **argv, struct crm_err *err)
+{
+	struct followup f = {NULL, opt("type") ? opt("type") : "note", ""};
+
+	if (argc != 2)
+		return crm_usagef(err, "log takes an id and a text");
+	if (!activity_type_ok(f.type))
+		return crm_usagef(err, "--type: '%s' is not one of %s", f.type,
+				  activity_types);
+	if (opt("action") && !opt("next"))
+		return crm_usagef(err, "--action goes with --next");
+	if (opt("next") && cli_date("next", opt("next"), f.next, err) < 0)
+		return -1;
+	f.text = argv[1];
+	return change_deals(1, argv, log_one, &f, err);
+}
+
+/* ---- win, lose, reopen, assign --------------------------------------------------- */
+
+static int close_one(struct table *t, size_t r, const struct stage *to,
+		     struct crm_err *err)
+{
+	const struct stage *from = deal_stage(t, r, err);
+
+	if (!from)
+		return -1;
+	if (!stage_is_open(from))
+		return crm_errf(err, NULL, 0, "%s is already %s",
+				t->rows[r][0], from->name);
+	if (!to)
+		return crm_errf(err, NULL, 0, "pipeline '%s' has no %s stage",
+				table_get(t, r, "pipeline"), "closing");
+	return move_stage(t, r, to, err);
+}
+
+static int win_one(struct table *t, size_t r, void *ctx, struct crm_err *err)
+{
+	const struct pipeline *p = deal_pipeline(t, r, err);
+
+	if (!p || close_one(t, r, pipeline_won(p), err) < 0)
+		return -1;
+	return opt("amount") ? record_set(&st, t, r, "amount", opt("amount"),
+					  err) : 0;
+}
+
+static int cmd_win(int argc, char **argv, struct crm_err *err)
+{
+	if (argc != 1)
+		return crm_usagef(err, "win takes one id");
+	return change_deals(1, argv, win_one, NULL, err);
+}
+
+/* [lost-reasons] reason = ... in crm.conf, when present, is the list. */
+static int reason_allowed(const char *reason, struct crm_err *err)
+{
+	size_t n;
+	const char **allowed = conf_get_all(st.conf, "lost-reasons", NULL,
+					    "reason", &n);
+	struct buf list = {0};
+
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(allowed[i], reason))
+			return 0;
+		buf_printf(&list, "%s%s", i ? ", " : "", allowed[i]);
+	}
+	if (!n)
+		return 0;
+	crm_usagef(err, "--reason: '%s' is not one of the [lost-reasons] in "
+		   "crm.conf: %s", reason, list.s);
+	buf_free(&list);
+	return -1;
+}
+
+static int lose_one(struct table *t, size_t r, void *ctx, struct crm_err *err)
+{
+	const struct pipeline *p = deal_pipeline(t, r, err);
+
+	if (!p || close_one(t, r, pipeline_lost(p), err) < 0 ||
+	    record_set(&st, t, r, "reason", opt("reason"), err) < 0)
+		return -1;
+	if (opt("note"))
+		activity_append(&st, "opportunity", t->rows[r][0], "note",
+				opt("note"), NULL, NULL, 0);
+	return 0;
+}
+
+static int cmd_lose(int argc, char **argv, struct crm_err *err)
+{
+	if (argc != 1)
+		return crm_usagef(err, "lose takes one id");
+	if (!opt("reason") || !*opt("reason"))
+		return crm_usagef(err, "lose needs --reason");
+	if (reason_allowed(opt("reason"), err) < 0)
+		return -1;
+	return change_deals(1, argv, lose_one, NULL, err);
+}
+
+/* The stage a deal was in before it closed, from history. */
+struct before_close {
+	const char *id, *closing;
+	char *stage;
+};
+
+static int find_before_close(void *ctx, const struct logrec *rec, long line,
+			     struct crm_err *err)
+{
+	struct before_close *b = ctx;
+	const char *id = logrec_get(rec, "id"), *f = logrec_get(rec, "field");
+	const char *to = logrec_get(rec, "to"), *from = logrec_get(rec, "from");
+
+	if (id && f && to && from && !strcmp(id, b->id) &&
+	    !strcmp(f, "stage") && !strcmp(to, b->closing) && *from) {
+		free(b->stage);
+		b->stage = xstrdup(from);
+	}
+	return 0;
+}
+
+static int reopen_one(struct table *t, size_t r, void *ctx,
+		      struct crm_err *err)
+{
+	const struct pipeline *p = deal_pipeline(t, r, err);
+	const struct stage *from = p ? deal_stage(t, r, err) : NULL, *to;
+	struct before_close b = {t->rows[r][0], NULL, NULL};
+	char *path = store_path(&st, "history.jsonl");
+	int rc;
+
+	if (!from)
+		return free(path), -1;
+	if (stage_is_open(from)) {
+		free(path);
+		return crm_errf(err, NULL, 0, "%s is open (%s)", t->rows[r][0],
+				from->name);
+	}
+	b.closing = from->name;
+	rc = jsonl_scan(path, "history.jsonl", find_before_close, &b, err);
+	free(path);
+	to = b.stage ? pipeline_stage(p, b.stage) : NULL;
+	if (!to || !stage_is_open(to))
+		to = pipeline_first(p);
+	free(b.stage);
+	if (rc < 0 || !to)
+		return -1;
+	return move_stage(t, r, to, err);
+}
+
+static int cmd_reopen(int argc, char **argv, struct crm_err *err)
+{
+	if (argc != 1)
+		return crm_usagef(err, "reopen takes one id");
+	return change_deals(1, argv, reopen_one, NULL, err);
+}
+
+static int assign_one(struct table *t, size_t r, void *ctx,
+		      struct crm_err *err)
+{
+	return record_set(&st, t, r, "owner", opt("to"), err);
+}
+
+static int cmd_assign(int argc, char **argv, struct crm_err *err)
+{
+	if (!opt("to") || !*opt("to"))
+		return crm_usagef(err, "assign needs --to");
+	if (argc < 1)
+		return crm_usagef(err, "assign takes ids, or - for stdin");
+	return change_deals(argc, argv, assign_one, NULL, err);
+}
+
+/* ---- stale ------------------------------------------------------------------ */
+
+/* Day of each deal's latest stage change, from history. */
+static int note_stage_change(void *ctx, const struct logrec *rec, long line,
+			     struct crm_err *err)
+{
+	struct strmap *last = ctx;
+	const char *entity = logrec_get(rec, "entity");
+	const char *field = logrec_get(rec, "field");
+	const char *at = logrec_get(rec, "at");
+	int32_t day;
+	void **slot;
+
+	if (!entity || !field || !at || strcmp(entity, "opportunity") ||
+	    strcmp(field, "stage") || date_parse_iso(at, &day) < 0)
+		return 0;
+	slot = strmap_slot(last, logrec_get(rec, "id"));
+	if ((intptr_t)*slot < (intptr_t)day + 1)
+		*slot = (void *)((intptr_t)day + 1);   /* 0 means none */
+	return 0;
+}
+
+static int32_t day_of(const char *s)
+{
+	int32_t d;
+
+	return *s && date_parse_iso(s, &d) == 0 ? d : DATE_NONE;
+}
+
+struct stale {
+	size_t row;
+	int32_t touched;
+	long rot, overdue;
+};
+
+static int cmp_stale(const void *a, const void *b)
+{
+	const struct stale *x = a, *y = b;
+
+	if (x->overdue != y->overdue)
+		return x->overdue > y->overdue ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* Open deals untouched (no follow-up, no stage change) for longer than
+ * their stage's rot days. */
+static struct stale *find_stale(const struct table *t,
+				const struct strmap *moved, size_t *n)
+{
+	struct stale *v = xcalloc(t->nrows + 1, sizeof *v);
+	int32_t today = date_today();
+
+	*n = 0;
+	for (size_t r = 0; r < t->nrows; r++) {
+		const struct pipeline *p = pipeline_find(&pipes,
+						table_get(t, r, "pipeline"));
+		const struct stage *s = p ? pipeline_stage(p,
+						table_get(t, r, "stage")) : NULL;
+		intptr_t m = (intptr_t)strmap_get(moved, t->rows[r][0]);
+		int32_t touched = day_of(table_get(t, r, "created"));
+		int32_t contact = day_of(table_get(t, r, "last_contact"));
+
+		if (!s || !stage_is_open(s) || s->rot_days <= 0 ||
+		    (opt("owner") && strcmp(table_get(t, r, "owner"),
+					    opt("owner"))))
+			continue;
+		if (contact != DATE_NONE && contact > touched)
+			touched = contact;
+		if (m && (int32_t)(m - 1) > touched)
+			touched = (int32_t)(m - 1);
+		if (touched == DATE_NONE || today - touched <= s->rot_days)
+			continue;
+		v[(*n)++] = (struct stale){r, touched, s->rot_days,
+					   today - touched - s->rot_days};
+	}
+	qsort(v, *n, sizeof *v, cmp_stale);
+	return v;
+}
+
+static char *stale_cols[] = {
+	"id", "name", "customer", "owner", "stage", "amount", "last_touch",
+	"rot_days", "days_overdue"
+};
+
+static int print_stale(const struct table *t, const struct stale *v,
+		       size_t n, struct crm_err *err)
+{
+	const char *f = opt("format");
+	int fmt = f ? out_format_parse(f) : FMT_AUTO;
+	struct out *o;
+	char touched[16], rot[24], over[24];
+	char *cells[9];
+
+	if (fmt < 0)
+		return crm_usagef(err, "--format: '%s' is not one of table, "
+				  "csv, tsv, jsonl, ids", f);
+	o = out_begin(stdout, (enum out_format)fmt, stale_cols, 9,
+		      table_def_find("opportunities"));
+	for (size_t i = 0; i < n; i++) {
+		for (size_t c = 0; c < 6; c++)
+			cells[c] = (char *)table_get(t, v[i].row,
+						     stale_cols[c]);
+		date_format(v[i].touched, touched);
+		snprintf(rot, sizeof rot, "%ld", v[i].rot);
+		snprintf(over, sizeof over, "%ld", v[i].overdue);
+		cells[6] = touched;
+		cells[7] = rot;
+		cells[8] = over;
+		out_row(o, cells);
+	}
+	return out_end(o) ? CRM_OK : CRM_NONE;
+}
+
+static int cmd_stale(int argc, char **argv, struct crm_err *err)
+{
+	struct table *t;
+	struct strmap *moved = strmap_new();
+	char *path = store_path(&st, "history.jsonl");
+	struct stale *v = NULL;
+	size_t n;
+	int rc = -1;
+
+	if (argc > 0) {
+		rc = crm_usagef(err, "stale takes no operands");
+	} else if ((t = load("opportunities", err))) {
+		if (jsonl_scan(path, "history.jsonl", note_stage_change, moved,
+			       err) == 0) {
+			v = find_stale(t, moved, &n);
+			rc = print_stale(t, v, n, err);
+		}
+		table_free(t);
+	}
+	free(v);
+	free(path);
+	strmap_free(moved);
+	return rc;
+}
+
+/* ---- show -------------------------------------------------------------------- */
+
+struct story {
+	const char *id;
+	struct buf stages;      /* "day\tstage\n" per stage entered */
+	char **acts;            /* activity lines, oldest first */
+	size_t nacts;
+};
+
+static int story_history(void *ctx, const struct logrec *rec, long line,
+			 struct crm_err *err)
+{
+	struct story *s = ctx;
+	const char *id = logrec_get(rec, "id"), *f = logrec_get(rec, "field");
+	const char *at = logrec_get(rec, "at"), *to = logrec_get(rec, "to");
+
+	if (id && f && at && to && !strcmp(id, s->id) && !strcmp(f, "stage"))
+		buf_printf(&s->stages, "%.10s\t%s\n", at, to);
+	return 0;
+}
+
+static int story_activity(void *ctx, const struct logrec *rec, long line,
+			  struct crm_err *err)
+{
+	struct story *s = ctx;
+	const char *id = logrec_get(rec, "id");
+	const char *at = logrec_get(rec, "at"), *type = logrec_get(rec, "type");
+	const char *by = logrec_get(rec, "by"), *text = logrec_get(rec, "text");
+
+	if (!id || strcmp(id, s->id))
+		return 0;
+	s->acts = xrealloc(s->acts, (s->nacts + 1) * sizeof *s->acts);
+	s->acts[s->nacts++] = xasprintf("  %.10s  %-8s %-8s %s", at ? at : "",
+					type ? type : "", by ? by : "",
+					text ? text : "");
+	return 0;
+}
+
+/* The day a "YYYY-MM-DD..." line starts with. */
+static int32_t line_day(const char *p)
+{
+	char day[11];
+
+	snprintf(day, sizeof day, "%.10s", p);
+	return day_of(day);
+}
+
+/* Each stage entered, with the days spent there until the next. */
+static void print_stages(const char *lines)
+{
+	if (*lines)
+		printf("\nstages\n");
+	for (const char *p = lines; *p;) {
+		const char *nl = strchr(p, '\n'), *next = nl + 1;
+		const char *name = p + 11;
+		int32_t from = line_day(p);
+		int32_t to = *next ? line_day(next) : date_today();
+		long days = (long)(to - from);
+
+		printf("  %.10s  %-14.*s %ld day%s%s\n", p, (int)(nl - name),
+		       name, days, days == 1 ? "" : "s", *next ? "" : " (now)");
+		p = next;
+	}
+}
+
+static void print_deal(const struct table *t, size_t r)
+{
+	const struct pipeline *p = pipeline_find(&pipes,
+						 table_get(t, r, "pipeline"));
+	const struct stage *s = p ? pipeline_stage(p, table_get(t, r,
+						   "stage")) : NULL;
+
+	for (size_t c = 0; c < t->ncols; c++)
+		if (*t->rows[r][c])
+			printf("%-13s %s\n", t->cols[c], t->rows[r][c]);
+	if (s && !*table_get(t, r, "probability"))
+		printf("%-13s %ld (from the stage)\n", "probability",
+		       s->probability);
+}
+
+static void print_people(const struct table *t, size_t r,
+			 const struct table *cust, const struct table *ct)
+{
+	long c = table_find_value(cust, "id", table_get(t, r, "customer"));
+	const char *pid = table_get(t, r, "contact");
+	long p;
+
+	if (c >= 0)
+		printf("\ncustomer      %s  %s\n", cust->rows[c][0],
+		       table_get(cust, (size_t)c, "name"));
+	if (!*pid && c >= 0)
+		pid = main_contact(ct, cust->rows[c][0]);
+	if (*pid && (p = table_find_value(ct, "id", pid)) >= 0) {
+		printf("contact       %s", pid);
+		for (const char *const *f = (const char *const[]){"name",
+		     "title", "phone", "email", NULL}; *f; f++)
+			if (*table_get(ct, (size_t)p, *f))
+				printf("  %s", table_get(ct, (size_t)p, *f));
+		printf("\n");
+	}
+}
+
+static int cmd_show(int argc, char **argv, struct crm_err *err)
+{
+	struct table *t = NULL, *cust = NULL, *ct = NULL;
+	struct story s = {0};
+	char *hist = store_path(&st, "history.jsonl");
+	char *acts = store_path(&st, "activities.jsonl");
+	long r;
+	int rc = -1;
+
+	if (argc != 1) {
+		rc = crm_usagef(err, "show takes one id");
+		goto out;
+	}
+	if (!(t = load("opportunities", err)) ||
+	    (r = table_find_ref(t, argv[0], err)) < 0 ||
+	    !(cust = load("customers", err)) || !(ct = load("contacts", err)))
+		goto out;
+	s.id = t->rows[r][0];
+	if (jsonl_scan(hist, "history.jsonl", story_history, &s, err) < 0 ||
+	    jsonl_scan(acts, "activities.jsonl", story_activity, &s, err) < 0)
+		goto out;
+	print_deal(t, (size_t)r);
+	print_people(t, (size_t)r, cust, ct);
+	print_stages(s.stages.s ? s.stages.s : "");
+	if (s.nacts)
+		printf("\nactivities (newest first)\n");
+	for (size_t i = s.nacts; i-- > 0;)
+		printf("%s\n", s.acts[i]);
+	rc = 0;
+out:
+	for (size_t i = 0; i < s.nacts; i++)
+		free(s.acts[i]);
+	free(s.acts);
+	buf_free(&s.stages);
+	free(hist);
+	free(acts);
+	table_free(t);
+	table_free(cust);
+	table_free(ct);
+	return rc;
+}
+
+/* ---- import ------------------------------------------------------------------- */
+
+/* One imported row: its id (kept when it is a new, well-formed one), the
+ * customer by id or name, every other column as given. */
+static int import_row(struct table *t, const struct table *in, size_t i,
+		      const struct table *cust, struct crm_err *err)
+{
+	const char *id = table_get(in, i, "id"), *stage;
+	const struct pipeline *p;
+	long c;
+	size_t r;
+
+	if (!*table_get(in, i, "name"))
+		return crm_errf(err, NULL, 0, "name is empty");
+	if ((c = table_find_ref(cust, table_get(in, i, "customer"), err)) < 0)
+		return -1;
+	if (*id && (!id_valid(id, 'O') || table_find_value(t, "id", id) >= 0))
+		return crm_errf(err, NULL, 0, "id '%s' is %s", id,
+				id_valid(id, 'O') ? "already taken" :
+				"not an opportunity id");
+	r = record_new(&st, t);
+	if (*id) {
+		table_set(t, r, "id", id);
+		buf_reset(&st.pending_history);   /* re-logged below */
+	}
+	for (size_t k = 0; k < in->ncols; k++)
+		if (strcmp(in->cols[k], "id") && strcmp(in->cols[k], "stage") &&
+		    record_init(&st, t, r, in->cols[k], in->rows[i][k], err) < 0)
+			return -1;
+	table_set(t, r, "customer", cust->rows[c][0]);
+	if (!(p = deal_pipeline(t, r, err)))
+		return -1;
+	table_set(t, r, "pipeline", p->name);
+	stage = *table_get(in, i, "stage") ? table_get(in, i, "stage")
+					   : pipeline_first(p)->name;
+	if (!pipeline_stage(p, stage))
+		return crm_errf(err, NULL, 0, "unknown stage '%s' in pipeline "
+				"'%s'", stage, p->name);
+	table_set(t, r, "stage", stage);
+	if (*id)
+		history_append(&st, "opportunity", id, "id", "", id);
+	history_append(&st, "opportunity", t->rows[r][0], "stage", "", stage);
+	return 0;
+}
+
+static int import_all(struct table *t, const struct table *in,
+		      const struct table *cust, const char *file,
+		      struct crm_err *err)
+{
+	if (in->nrows && (table_col(in, "name") < 0 ||
+			  table_col(in, "customer") < 0))
+		return crm_errf(err, file, 1, "needs columns name and "
+				"customer");
+	for (size_t i = 0; i < in->nrows; i++)
+		if (import_row(t, in, i, cust, err) < 0) {
+			snprintf(err->file, sizeof err->file, "%s", file);
+			err->line = in->lines[i];
+			return -1;
+		}
+	return 0;
+}
+
+static int cmd_import(int argc, char **argv, struct crm_err *err)
+{
+	struct table *t = NULL, *cust = NULL, *in = NULL;
+	FILE *fp;
+	int rc = -1;
+
+	if (argc != 1)
+		return crm_usagef(err, "import takes one file");
+	if (!(fp = strcmp(argv[0], "-") ? fopen(argv[0], "r") : stdin))
+		return crm_errf(err, NULL, 0, "cannot open %s: %s", argv[0],
+				strerror(errno));
+	in = input_read(fp, argv[0], err);
+	if (fp != stdin)
+		fclose(fp);
+	if (!in || store_lock(&st, err) < 0 ||
+	    !(cust = load("customers", err)) ||
+	    !(t = load("opportunities", err)) ||
+	    import_all(t, in, cust, argv[0], err) < 0 || commit(t, err) < 0)
+		goto out;
+	crm_msg("imported %zu opportunities from %s", in->nrows, argv[0]);
+	rc = 0;
+out:
+	table_free(in);
+	table_free(cust);
+	table_free(t);
+	return rc;
+}
+
+/* ---- verbs and main -------------------------------------------------------------- */
+
+static const struct cli_verb verbs[] = {
+	{"add", cmd_add, "customer amount close owner stage source pipeline "
+	 "set"},
+	{"list", cmd_list, "where stage owner open won lost sort format"},
+	{"show", cmd_show, ""},
+	{"stage", cmd_stage, "note"},
+	{"set", cmd_set, ""},
+	{"log", cmd_log, "type next action"},
+	{"win", cmd_win, "amount date"},
+	{"lose", cmd_lose, "reason note date"},
+	{"reopen", cmd_reopen, ""},
+	{"assign", cmd_assign, "to"},
+	{"stale", cmd_stale, "owner format"},
+	{"import", cmd_import, ""},
+	{NULL, NULL, NULL}
+};
+
+int main(int argc, char **argv)
+{
+	struct crm_err err = {0};
+	struct cli_common common;
+	int status, help;
+
+	crm_set_prog(argv[0]);
+	argv[0] = (char *)crm_prog;	/* getopt's messages name it */
+	if (!(cli = cli_parse(argc, argv, long_options,
+			      "C:u:c:m:o:s:w:f:t:n:a:d:r:h", &help))) {
+		fprintf(stderr, "Try 'crm-opp --help'.\n");
+		return CRM_USAGE;
+	}
+	if (help) {
+		printf("%s\n%s", synopsis, help_text);
+		cli_free(cli);
+		return cli_finish(CRM_OK);
+	}
+	if (optind >= argc || !cli_verb_find(verbs, argv[optind])) {
+		status = usage_error(optind >= argc ? "%s" : "unknown command "
+				     "'%s'", optind >= argc ? "a command is "
+				     "required" : argv[optind]);
+		cli_free(cli);
+		return status;
+	}
+	cli_common_from(cli, &common);
+	if (cli_open(&st, &common, &err) < 0 ||
+	    pipelines_load(st.conf, &pipes, &err) < 0)
+		status = cli_fail(&err);
+	else
+		status = cli_run_verb(cli, verbs, argc - optind, argv + optind,
+				      &err);
+	if (status < 0)
+		status = err.code == CRM_USAGE ?
+			 usage_error("%s", err.msg) : cli_fail(&err);
+	pipelines_free(&pipes);
+	store_close(&st);
+	cli_free(cli);
+	return cli_finish(status);
+}

@@ -1,0 +1,100 @@
+/* strmap.c - a string-keyed hash map (open addressing, FNV-1a) */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm.h"
+
+struct slot {
+	char *key;
+	void *val;
+};
+
+struct strmap {
+	struct slot *slots;
+	size_t cap, n;     /* cap is a power of two */
+};
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+struct strmap *strmap_new(void)
+{
+	struct strmap *m = xcalloc(1, sizeof *m);
+
+	m->cap = 64;
+	m->slots = xcalloc(m->cap, sizeof *m->slots);
+	return m;
+}
+
+void strmap_free(struct strmap *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	free(m->slots);
+	free(m);
+}
+
+static struct slot *find(const struct strmap *m, const char *key)
+{
+	size_t i = (size_t)hash(key) & (m->cap - 1);
+
+	while (m->slots[i].key && strcmp(m->slots[i].key, key))
+		i = (i + 1) & (m->cap - 1);
+	return &m->slots[i];
+}
+
+static void grow(struct strmap *m)
+{
+	struct slot *old = m->slots;
+	size_t oldcap = m->cap;
+
+	m->cap *= 2;
+	m->slots = xcalloc(m->cap, sizeof *m->slots);
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].key)
+			*find(m, old[i].key) = old[i];
+	free(old);
+}
+
+void **strmap_slot(struct strmap *m, const char *key)
+{
+	struct slot *s;
+
+	if ((m->n + 1) * 4 > m->cap * 3)
+		grow(m);
+	s = find(m, key);
+	if (!s->key) {
+		s->key = xstrdup(key);
+		m->n++;
+	}
+	return &s->val;
+}
+
+void *strmap_get(const struct strmap *m, const char *key)
+{
+	struct slot *s = find(m, key);
+
+	return s->key ? s->val : NULL;
+}
+
+size_t strmap_count(const struct strmap *m)
+{
+	return m->n;
+}
+
+void strmap_each(const struct strmap *m,
+		 void (*fn)(void *ctx, const char *key, void *val), void *ctx)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].key)
+			fn(ctx, m->slots[i].key, m->slots[i].val);
+}
