@@ -138,8 +138,7 @@ struct checker {
 	long problems;
 	struct table *tables[8];
 	const char **ids[8];       /* each table's ids, sorted */
-	const char **stages;
-	size_t nstages;
+	struct pipelines pipes;    /* empty when crm.conf's are broken */
 	const char *log;           /* the log being checked */
 };
 
@@ -217,12 +216,25 @@ static void check_ids(struct checker *ck, size_t ti)
 	ck->ids[ti] = ids;
 }
 
-static int is_stage(const struct checker *ck, const char *v)
+/* A deal's stage must be one of its pipeline's. */
+static void check_stage(struct checker *ck, const struct table *t, size_t r,
+			const char *v)
 {
-	for (size_t i = 0; i < ck->nstages; i++)
-		if (!strcmp(ck->stages[i], v))
-			return 1;
-	return 0;
+	const char *name = table_get(t, r, "pipeline");
+	const struct pipeline *p = pipeline_find(&ck->pipes, name);
+	char msg[300];
+
+	if (!ck->pipes.n)
+		return;
+	if (!p)
+		snprintf(msg, sizeof msg, "unknown pipeline '%s' (not in "
+			 "crm.conf)", name);
+	else if (!pipeline_stage(p, v))
+		snprintf(msg, sizeof msg, "unknown stage '%s' (not in "
+			 "pipeline '%s' of crm.conf)", v, p->name);
+	else
+		return;
+	problem(ck, t->name, t->lines[r], msg);
 }
 
 static void check_cell(struct checker *ck, const struct table *t, size_t r,
@@ -241,10 +253,8 @@ static void check_cell(struct checker *ck, const struct table *t, size_t r,
 		snprintf(msg, sizeof msg, "%s %s does not exist", t->cols[c],
 			 v);
 		problem(ck, t->name, t->lines[r], msg);
-	} else if (d->type == COL_STAGE && !is_stage(ck, v)) {
-		snprintf(msg, sizeof msg, "unknown stage '%s' (not in "
-			 "crm.conf)", v);
-		problem(ck, t->name, t->lines[r], msg);
+	} else if (d->type == COL_STAGE) {
+		check_stage(ck, t, r, v);
 	}
 }
 
@@ -315,29 +325,14 @@ static void check_logs(struct checker *ck)
 	}
 }
 
-/* Stages and probabilities in crm.conf that the tables rely on. */
+/* Stages and pipelines in crm.conf that the tables rely on. */
 static void check_conf(struct checker *ck)
 {
-	const struct conf *cf = ck->st->conf;
 	struct crm_err e = {0};
-	long v;
 
-	ck->stages = conf_subsections(cf, "stage", &ck->nstages);
-	if (!ck->nstages)
-		problem(ck, "crm.conf", 0, "no [stage] sections");
-	for (size_t i = 0; i < ck->nstages; i++) {
-		const char *s = ck->stages[i];
-
-		if (conf_get_long(cf, "stage", s, "probability", 0, &v, &e) <
-		    0 || conf_get_long(cf, "stage", s, "rot-days", 0, &v,
-				       &e) < 0)
-			problem_err(ck, &e);
-		else if (conf_get_long(cf, "stage", s, "probability", 0, &v,
-				       &e) == 0 && (v < 0 || v > 100)) {
-			e.line = conf_line(cf, "stage", s, "probability");
-			problem(ck, "crm.conf", e.line, "probability must be "
-				"between 0 and 100");
-		}
+	if (pipelines_load(ck->st->conf, &ck->pipes, &e) < 0) {
+		problem_err(ck, &e);
+		pipelines_free(&ck->pipes);
 	}
 }
 
@@ -367,6 +362,7 @@ static int cmd_check(int argc, char **argv, struct crm_err *err)
 		if (ck.tables[i])
 			check_rows(&ck, ck.tables[i]);
 	check_logs(&ck);
+	pipelines_free(&ck.pipes);
 	for (size_t i = 0; i < crm_ntables; i++) {
 		table_free(ck.tables[i]);
 		free(ck.ids[i]);

@@ -567,8 +567,8 @@ def product_for(c):
 
 
 AMOUNT_RANGE = {   # log-uniform, in major units
-    "CNY": {"A": (3e5, 3e6), "B": (1.5e5, 1.5e6), "C": (5e4, 6e5),
-            "": (5e4, 5e5)},
+    "CNY": {"A": (3e5, 3e6), "B": (1.5e5, 1.5e6), "C": (5e4, 4e5),
+            "": (5e4, 3e5)},
     "FX": {"A": (3e4, 4e5), "B": (1.5e4, 2e5), "C": (8e3, 8e4),
            "": (8e3, 5e4)},
 }
@@ -676,8 +676,11 @@ def make_opp(c, path, dates, name=None, kind=None, amount=None,
 
 
 def weight(c):
-    return {"A": 5, "B": 3, "C": 2}.get(c["tier"], 1.5) * \
-        (0.6 if c["kind"] == "person" else 1)
+    """Big customers buy more, but every customer gets a turn."""
+    w = {"A": 4, "B": 3, "C": 2}.get(c["tier"], 1.5)
+    if c["kind"] == "person":
+        w *= 0.6
+    return w / (1 + len(c["_opps"])) ** 1.5
 
 
 def pick_customer(stage, dates):
@@ -863,7 +866,7 @@ def group_of(stage):
 def stage_at(o, d):
     st = o["_path"][0]
     for s, t in zip(o["_path"], o["_times"]):
-        if t.date() <= d:
+        if t.date() <= d and s not in CLOSED:
             st = s
     return st
 
@@ -914,7 +917,7 @@ def opp_activities(o, stale, silent):
 def next_date_for(last, stale):
     if stale:
         return last + days(rng.randint(2, 6))
-    if rng.random() < .25 and last + days(1) <= TODAY - days(1):
+    if rng.random() < .15 and last + days(1) <= TODAY - days(1):
         return rand_date(last + days(1), TODAY - days(1))
     return max(TODAY + days(rng.randint(0, 21)), last + days(1))
 
