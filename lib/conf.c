@@ -247,43 +247,86 @@ static int parse_header(struct parser *ps)
  * quoted, '#' or ';' outside quotes starts a comment, a backslash
  * escapes or continues the line.  The line end is consumed.
  */
+/*
+ * A value is kept as written, quotes and backslashes included, so a jq
+ * expression reads as in jq: rule = .source == "referral".  Quotes only
+ * protect '#' and ';' from starting a comment.  A value that is one
+ * quoted string as a whole ("  padded  ") is unquoted, with \" \\ \n \t.
+ * A backslash at the end of a line continues the value.
+ */
+static int unquote_whole(struct buf *b, struct parser *ps)
+{
+	size_t n = b->len, out = 0;
+	char *s = b->s;
+
+	if (n < 2 || s[0] != '"' || s[n - 1] != '"')
+		return 0;
+	for (size_t i = 1; i < n - 1; i++) {
+		if (s[i] == '"')
+			return 0;           /* "a" "b": two strings, keep */
+		if (s[i] != '\\') {
+			s[out++] = s[i];
+			continue;
+		}
+		switch (s[++i]) {
+		case '"': case '\\': s[out++] = s[i]; break;
+		case 'n': s[out++] = '\n'; break;
+		case 't': s[out++] = '\t'; break;
+		default:
+			return crm_errf(ps->err, ps->name, ps->line,
+					"invalid escape '\\%c'", s[i]);
+		}
+	}
+	s[out] = '\0';
+	b->len = out;
+	return 0;
+}
+
 static int parse_value(struct parser *ps)
 {
 	struct buf *b = &ps->val;
 	size_t keep = 0;        /* length without the trailing blanks */
-	int quoted = 0, rc;
+	int quoted = 0;
 	char ch;
 
 	buf_reset(b);
 	while (ps->p < ps->end && *ps->p != '\n') {
-		ch = *ps->p;
-		if (!quoted && (ch == '#' || ch == ';'))
+		ch = *ps->p++;
+		if (!quoted && (ch == '#' || ch == ';')) {
+			ps->p--;
 			break;
-		ps->p++;
-		if (ch == '"') {
-			quoted = !quoted;
-			keep = b->len;
+		}
+		if (ch == '\\' && (ps->p == ps->end ||
+				    eol_len(ps->p, ps->end))) {
+			size_t eol = eol_len(ps->p, ps->end);
+
+			ps->p += eol;
+			ps->line += eol ? 1 : 0;
 			continue;
 		}
-		if (ch == '\\') {
-			if ((rc = parse_escape(ps, 0, &ch)) <= 0) {
-				if (rc < 0)
-					return -1;
-				continue;
-			}
-		} else if (!quoted && is_blank(ch)) {
-			if (b->len)
-				buf_addc(b, ch);
+		if (ch == '\r' && eol_len(ps->p - 1, ps->end) == 2)
 			continue;
-		}
+		if (!b->len && is_blank(ch))
+			continue;
 		buf_addc(b, ch);
-		keep = b->len;
+		if (!is_blank(ch))
+			keep = b->len;
+		if (ch == '\\' && ps->p < ps->end && *ps->p != '\n') {
+			ch = *ps->p++;           /* \" stays out of quoting */
+			buf_addc(b, ch);
+			if (!is_blank(ch))
+				keep = b->len;
+		} else if (ch == '"') {
+			quoted = !quoted;
+		}
 	}
 	if (quoted)
 		return parse_error(ps, "unterminated quoted value");
 	b->len = keep;
 	if (b->s)
 		b->s[keep] = '\0';
+	if (b->s && unquote_whole(b, ps) < 0)
+		return -1;
 	next_line(ps);
 	return 0;
 }
@@ -756,33 +799,41 @@ const char conf_default_text[] =
 	"\n"
 	"# ---- lead scoring ------------------------------------------\n"
 	"#\n"
-	"# rule = POINTS EXPR\n"
+	"# [score \"NAME\"] when = EXPR, points = N\n"
 	"#\n"
-	"# A lead's score is the sum of the POINTS (negative ones too)\n"
-	"# of every rule whose jq expression EXPR is true for it.  EXPR\n"
-	"# sees the lead as the JSON object of its row: .name .company\n"
-	"# .title .email .phone .source and so on, custom columns\n"
-	"# included; an empty text field is \\\"\\\", an empty amount or\n"
-	"# number is null.  As everywhere in this\n"
-	"# file, the double quotes of jq strings are written \\\".\n"
+	"# A lead's score is the sum of the points (negative ones too)\n"
+	"# of every rule whose jq expression is true for it.  The\n"
+	"# expression sees the lead as the JSON object of its row:\n"
+	"# .name .company .title .email .phone .source and so on,\n"
+	"# custom columns included; an empty text field is \"\", an\n"
+	"# empty amount or number is null.  Values are kept as\n"
+	"# written, so jq reads them as you type them.\n"
 	"\n"
-	"[score]\n"
-	"\trule = 20 .email != \\\"\\\"\n"
-	"\trule = 10 .phone != \\\"\\\"\n"
-	"\trule = 30 .source == \\\"referral\\\"\n"
-	"\trule = 15 .title | test(\\\"CEO|CTO|VP|总\\\")\n"
+	"[score \"has-email\"]\n"
+	"\twhen = .email != \"\"\n"
+	"\tpoints = 20\n"
+	"[score \"has-phone\"]\n"
+	"\twhen = .phone != \"\"\n"
+	"\tpoints = 10\n"
+	"[score \"referral\"]\n"
+	"\twhen = .source == \"referral\"\n"
+	"\tpoints = 30\n"
+	"[score \"decision-maker\"]\n"
+	"\twhen = .title | test(\"CEO|CTO|VP|总\")\n"
+	"\tpoints = 15\n"
 	"\n"
 	"# ---- lead assignment ---------------------------------------\n"
 	"#\n"
-	"# rule = OWNER EXPR\n"
+	"# [assign \"NAME\"] when = EXPR, owners = A B ..., cap = N\n"
 	"#\n"
-	"# A new lead goes to the OWNER of the first rule whose jq\n"
-	"# expression EXPR is true for it (as in [score]); a lead no\n"
-	"# rule takes goes to the owners of round-robin in turn.\n"
-	"# \"city\" is not a fixed column of leads.csv: add a city\n"
-	"# column and rules can use it.\n"
+	"# crm-lead assign --rules gives a lead to the owners of the\n"
+	"# first rule whose expression is true for it, in turn, skipping\n"
+	"# an owner who already has cap open leads.\n"
 	"\n"
-	"[assign]\n"
-	"\trule = alice .city == \\\"上海\\\"\n"
-	"\trule = bob .source == \\\"exhibition\\\"\n"
-	"\tround-robin = alice bob\n";
+	"[assign \"shanghai\"]\n"
+	"\twhen = .company | test(\"上海\")\n"
+	"\towners = alice\n"
+	"\tcap = 50\n"
+	"[assign \"everyone\"]\n"
+	"\twhen = true\n"
+	"\towners = alice bob\n";

@@ -34,6 +34,7 @@ import json
 import math
 import os
 import random
+import re
 import sys
 from datetime import date, datetime, timedelta
 
@@ -55,26 +56,56 @@ CLOSED = ("won", "lost")
 
 # ---- crm.conf -------------------------------------------------------------
 
-CONF = """\
-# crm.conf - the sales process of 星河数智 / Galaxy Data Tech, Shanghai.
+# crm init's default configuration (conf_default_text in lib/conf.c) with
+# this team's owners, mail addresses, scoring and assignment rules.
+CONF = r"""# crm.conf - the settings of this crm data directory: the sales
+# team of 星河数智 / Galaxy Data Tech, Shanghai (the example data
+# of crm; written by tests/gen-examples.py from crm init's default).
 #
-# git-config syntax: "[section]" or [section "name"], then one
-# "key = value" a line; '#' and ';' start comments.  Section and key names
-# are case-insensitive, names in quotes are not.  See crm-files(5).
+# The syntax is git's config format: "[section]" and
+# [section "name"] headers, each followed by "key = value"
+# lines.  Section and key names ignore case; a name in quotes
+# does not.  '#' and ';' start a comment.  Put a value in
+# double quotes to keep spaces at its ends or a '#' or ';' in
+# it.  Inside a value write a double quote as \" and a
+# backslash as \\; a backslash at the very end of a line
+# continues the value on the next line.  Keys such as "rule"
+# may be repeated: every line counts, in order.
+#
+# Edit this file to fit how your team sells, then run
+# "crm check".
+
+# ---- general -----------------------------------------------
 
 [crm]
-	# Amounts that name no currency are in this one.
+	# ISO 4217 code of the currency every amount is in.  Deals
+	# and contracts with foreign customers name theirs (USD, EUR)
+	# in their currency column.
 	currency = CNY
 
-# The stages a deal goes through, in order.  A deal may skip stages or
-# move back; "won" and "lost" close it.
-[pipeline "new-business"]
+# ---- pipelines ---------------------------------------------
+#
+# A pipeline is the stages an opportunity moves through, in
+# order, by the names of the [stage "..."] sections below.
+
+[pipeline "new-business"]	# the first pipeline is the default
 	stages = lead qualified proposal negotiation won lost
 
-# Each stage: its place in the funnel (order), the chance of winning used
-# by the weighted forecast when a deal's own probability column is empty
-# (probability, percent), how many days without activity make a deal in
-# it stale (rot-days), and the forecast category it counts in.
+# ---- stages ------------------------------------------------
+#
+# One [stage "name"] a stage.  Call stages what your team
+# calls them, Chinese names too: [stage "报价"].
+#
+#   order        position in reports, 1 first
+#   probability  chance of winning in percent, for the
+#                weighted forecast
+#   rot-days     a deal with no activity for this many days
+#                in this stage is stale, and crm-remind says
+#                so; 0 or unset: never
+#   forecast     forecast category: pipeline, best-case,
+#                commit, closed or omitted
+#   won, lost    true on the stages that close a deal
+
 [stage "lead"]
 	order = 1
 	probability = 10
@@ -111,48 +142,84 @@ CONF = """\
 	lost = true
 	forecast = omitted
 
-# The salespeople: the names used in "owner" columns and in the "by" of
-# the logs, with the address their reminders go to.
-[owner "alice"]
+# ---- owners ------------------------------------------------
+#
+# Everyone who owns leads, customers and opportunities.  The
+# name in quotes is what the owner columns hold and what
+# --user or $CRM_USER say; email is where that owner's
+# reminders are mailed.
+
+[owner "alice"]	# key accounts, Shanghai and East China
 	name = Alice Wang / 王丽
 	email = alice@galaxy-data.example
 
-[owner "bob"]
+[owner "bob"]	# North China, logistics and retail
 	name = Bob Li / 李博
 	email = bob@galaxy-data.example
 
-[owner "chen"]
+[owner "chen"]	# Jiangsu and Zhejiang, SMB
 	name = 陈晨 / Chen Chen
 	email = chen@galaxy-data.example
 
-[owner "dana"]
+[owner "dana"]	# South China, Japan and Korea; inside sales
 	name = Dana Zhou / 周丹
 	email = dana@galaxy-data.example
 
-[owner "erik"]
+[owner "erik"]	# international accounts (Europe, US, SEA)
 	name = Erik Larsson
 	email = erik@galaxy-data.example
 
-# The public pool (公海): a customer nobody has contacted for "days" days
-# loses its owner and can be claimed by anyone; its owner is warned
-# "notify-days" days before.  Nobody may own more than "max-per-owner".
+# ---- public pool (公海) ------------------------------------
+#
+# A customer with no follow-up for "days" days goes back to
+# the public pool (its owner is emptied) for anyone to claim;
+# its owner is warned "notify-days" days before.  Nobody may
+# own more than "max-per-owner" customers at once; 0 means no
+# limit.
+
 [pool]
 	days = 30
 	notify-days = 7
 	max-per-owner = 200
 
-# crm-remind: who the mails come from, who gets the team summary, how
-# long a new lead may wait for a first touch, how far ahead to warn of
-# contract ends and payment due dates, and how mail is sent.
-[remind]
-	from = crm@galaxy-data.example
-	manager = vp-sales@galaxy-data.example
-	new-lead-hours = 24
-	renewal-days = 60
-	payment-days = 7
-	sendmail = /usr/sbin/sendmail -i
+# ---- reminders ---------------------------------------------
+#
+# What crm-remind reports, and how it mails each owner their
+# list (crm-remind --format mail --send, e.g. daily from cron).
 
-# Customer tiers: how often a customer of each tier is to be revisited.
+[remind]
+	# Sender of the reminder mails.
+	from = crm@galaxy-data.example
+	# Command that sends one mail, given the whole message
+	# (headers included) on standard input.
+	sendmail = /usr/sbin/sendmail -i
+	# Who gets the summary of every owner's overdue items.
+	manager = vp-sales@galaxy-data.example
+	# A new lead nobody has touched for this many hours is
+	# reported.
+	new-lead-hours = 24
+	# A contract is reported this many days before it ends,
+	# for renewal.
+	renewal-days = 60
+	# A payment is reported this many days before it is due
+	# (回款), and every day once it is overdue.
+	payment-days = 7
+
+# ---- customer tiers ----------------------------------------
+#
+# Customers are ranked by revenue and tiered by Pareto cut
+# points in percent of total revenue: tier A is the top
+# customers that together make the first "a" percent, tier B
+# the next "b" percent, tier C the rest.  A tier set by hand
+# in a customer's tier column wins.
+
+[tiers]
+	a = 80
+	b = 15
+
+# How often each tier must be revisited (回访): crm-remind
+# reports a customer nobody has contacted for longer.
+
 [tier "A"]
 	revisit-days = 30
 
@@ -162,11 +229,46 @@ CONF = """\
 [tier "C"]
 	revisit-days = 90
 
-# ABC classification by revenue: the customers making the first 80% of
-# revenue are A, the next 15% B, the rest C.
-[tiers]
-	a = 80
-	b = 15
+# ---- lead scoring ------------------------------------------
+#
+# rule = POINTS EXPR
+#
+# A lead's score is the sum of the POINTS (negative ones too)
+# of every rule whose jq expression EXPR is true for it.  EXPR
+# sees the lead as the JSON object of its row: .name .company
+# .title .email .phone .source and so on, custom columns
+# included; an empty text field is \"\", an empty amount or
+# number is null.  As everywhere in this
+# file, the double quotes of jq strings are written \".
+
+[score]
+	rule = 20 .email != \"\"
+	rule = 10 .phone != \"\"
+	rule = 30 .source == \"referral\"
+	rule = 15 .title | test(\"CEO|CTO|CIO|VP|Head|总|主任\")
+	# trade shows bring the best leads; people without a company
+	# are mostly students and job seekers
+	rule = 10 .source == \"展会\" or .source == \"trade-show\"
+	rule = -20 .company == \"\"
+
+# ---- lead assignment ---------------------------------------
+#
+# rule = OWNER EXPR
+#
+# A new lead goes to the OWNER of the first rule whose jq
+# expression EXPR is true for it (as in [score]); a lead no
+# rule takes goes to the owners of round-robin in turn.
+# "city" is not a fixed column of leads.csv: add a city
+# column and rules can use it.
+
+[assign]
+	# Japanese and Korean leads to Dana, other foreign ones (a
+	# phone number with a country code) to Erik, trade-show
+	# leads to Bob, the rest in turn to Alice and Chen.
+	rule = dana .phone | startswith(\"+81\") or startswith(\"+82\")
+	rule = erik .phone | startswith(\"+\")
+	rule = bob .source == \"展会\" or .source == \"trade-show\"
+	round-robin = alice chen
 """
 
 # ---- fixed columns (lib/schema.c) and custom ones --------------------------
@@ -356,7 +458,7 @@ def cust_named(prefix):
     raise KeyError(prefix)
 
 
-# ---- contacts ----------------------------------------------------------------
+# ---- contacts ------------------------------------------------------------
 
 SURNAMES = [("王", "wang"), ("李", "li"), ("张", "zhang"), ("刘", "liu"),
             ("陈", "chen"), ("杨", "yang"), ("黄", "huang"), ("赵", "zhao"),
@@ -377,12 +479,16 @@ GIVEN = [("伟", "wei"), ("芳", "fang"), ("敏", "min"), ("静", "jing"),
          ("嘉欣", "jiaxin"), ("立新", "lixin"), ("婷婷", "tingting"),
          ("国强", "guoqiang")]
 FOREIGN = {
-    "de": [("Klaus Becker", "klaus.becker"), ("Anna Schneider", "anna.schneider"),
+    "de": [("Klaus Becker", "klaus.becker"),
+           ("Anna Schneider", "anna.schneider"),
            ("Jürgen Hoffmann", "juergen.hoffmann"),
-           ("Stefan Wagner", "stefan.wagner"), ("Katrin Vogel", "katrin.vogel"),
-           ("Matthias Krüger", "matthias.krueger"), ("Sabine Wolf", "sabine.wolf")],
+           ("Stefan Wagner", "stefan.wagner"),
+           ("Katrin Vogel", "katrin.vogel"),
+           ("Matthias Krüger", "matthias.krueger"),
+           ("Sabine Wolf", "sabine.wolf")],
     "en": [("Jennifer Miller", "jennifer.miller"),
-           ("David O'Connor", "david.oconnor"), ("Sarah Johnson", "sarah.johnson"),
+           ("David O'Connor", "david.oconnor"),
+           ("Sarah Johnson", "sarah.johnson"),
            ("Kevin Park", "kevin.park"), ("Emily Davis", "emily.davis"),
            ("Mark Thompson", "mark.thompson")],
     "ja": [("佐藤 健一", "k.sato"), ("鈴木 美咲", "m.suzuki"),
@@ -433,8 +539,10 @@ def mobile(country):
     if country == "CN":
         return "1%s%d%08d" % (rng.choice("3589"), r(0, 9), r(0, 99999999))
     return {
-        "DE": "+49 1%d%d %d %d" % (r(5, 7), r(0, 9), r(1000, 9999), r(1000, 9999)),
-        "US": "+1 %d 555 01%02d" % (rng.choice([206, 617, 512, 415]), r(0, 99)),
+        "DE": "+49 1%d%d %d %d" % (r(5, 7), r(0, 9), r(1000, 9999),
+                                    r(1000, 9999)),
+        "US": "+1 %d 555 01%02d" % (rng.choice([206, 617, 512, 415]),
+                                    r(0, 99)),
         "JP": "+81 90 %04d %04d" % (r(0, 9999), r(0, 9999)),
         "SG": "+65 9%03d %04d" % (r(0, 999), r(0, 9999)),
         "KR": "+82 10 %04d %04d" % (r(0, 9999), r(0, 9999)),
@@ -578,14 +686,19 @@ def log_uniform(lo, hi):
     return 10 ** rng.uniform(math.log10(lo), math.log10(hi))
 
 
-def amount_for(c, currency):
-    """An amount in cents, bigger for bigger customers."""
+SMALL_JOBS = ("培训", "PoC", "咨询", "试点", "pilot", "assessment", "审计")
+
+
+def amount_for(c, currency, name):
+    """An amount in cents, bigger for bigger customers, smaller for
+    trainings, pilots and assessments."""
     if c["kind"] == "person":
         return rng.randint(10, 24) * 5000 * 100
+    small = 0.3 if any(w in name for w in SMALL_JOBS) else 1.0
     if currency != "CNY":
-        v = log_uniform(*AMOUNT_RANGE["FX"][c["tier"]])
+        v = max(log_uniform(*AMOUNT_RANGE["FX"][c["tier"]]) * small, 5000)
         return int(round(v / 500.0)) * 500 * 100
-    v = log_uniform(*AMOUNT_RANGE["CNY"][c["tier"]])
+    v = max(log_uniform(*AMOUNT_RANGE["CNY"][c["tier"]]) * small, 50000)
     if rng.random() < .07:
         # quoted net of 6% VAT: the amount has cents
         return int(round(int(round(v / 10000.0)) * 10000 * 100 / 1.06))
@@ -653,7 +766,8 @@ def make_opp(c, path, dates, name=None, kind=None, amount=None,
     o = {"id": new_id("O"), "name": name, "customer": c["id"],
          "contact": "", "owner": c["owner"] or c["_prev"],
          "pipeline": "new-business", "stage": stage,
-         "amount": amount if amount is not None else amount_for(c, currency),
+         "amount": amount if amount is not None else amount_for(c, currency,
+                                                                name),
          "currency": currency, "probability": "", "close": "",
          "source": c["source"] if rng.random() < .6 else rng.choice(SOURCES),
          "next_date": "", "next_action": "", "last_contact": "",
@@ -758,7 +872,7 @@ def open_close_dates():
         o["close"] = close
 
 
-# ---- activities ----------------------------------------------------------------
+# ---- activities ----------------------------------------------------------
 
 OPP_TEXT = {
     "early": [
@@ -770,7 +884,8 @@ OPP_TEXT = {
         ("visit", "拜访客户 IT 部, 演示 DataHub 数据目录和血缘功能"),
         ("note", "决策链: 使用部门 -> IT -> 采购 -> 总经理办公会"),
         ("call", "{c} 说现在用 Excel + 邮件汇总报表, 每月结账要加班三天"),
-        ("meeting", "Discovery workshop, they want \"one version of the truth\" for sales KPIs"),
+        ("meeting", "Discovery workshop, they want \"one version of the "
+                    "truth\" for sales KPIs"),
         ("note", "客户在看 {comp}, 我们的优势是私有化部署和本地实施团队"),
     ],
     "mid": [
@@ -789,32 +904,37 @@ OPP_TEXT = {
         ("email", "Sent revised quote: 8% discount, payment 30/40/30"),
         ("call", "采购 {c} 要求 \"最终报价\" 周五前给到"),
         ("note", "法务在审合同, 重点是数据安全和违约责任条款"),
-        ("meeting", "Steering meeting, procurement joined; asked for best and final price"),
+        ("meeting", "Steering meeting, procurement joined; asked for best "
+                    "and final price"),
         ("visit", "拜访分管副总, 确认预算已批, 等待用印"),
     ],
     "won": [
-        ("note", "合同已签署, 双方盖章完成 🎉"),
+        ("note", "合同已签署, 双方盖章完成"),
         ("email", "PO received, kick-off planned for next week"),
         ("meeting", "签约会, 确定实施项目经理和启动会时间"),
         ("note", "客户确认中标, 中标通知书已收到"),
     ],
     "lost": [
         ("note", "客户确认选择了 {comp}, 主要原因是价格"),
-        ("call", "{c}: project put on hold after the reorg, no budget this year"),
+        ("call", "{c}: project put on hold after the reorg, no budget "
+                 "this year"),
         ("note", "预算被砍, 项目取消"),
-        ("email", "Lost. They went with {comp}; asked to stay in touch for phase 2"),
+        ("email", "Lost. They went with {comp}; asked to stay in touch "
+                  "for phase 2"),
         ("note", "客户迟迟没有决策, 先关闭, 半年后再跟"),
     ],
 }
 CUST_TEXT = [
     ("revisit", "季度回访, 客户对报表性能满意, 提出增加移动端需求"),
-    ("revisit", "Quarterly business review with {c}: usage up 30%, 4 new dashboards"),
+    ("revisit", "Quarterly business review with {c}: usage up 30%, "
+                "4 new dashboards"),
     ("service", "远程支持: 协助排查数据同步延迟问题, 已解决"),
     ("service", "培训: 为财务部 12 人做 BI 自助分析培训"),
     ("visit", "拜访 {c}, 了解明年的数字化规划"),
     ("call", "电话回访, 客户反馈上线后月结报表提前两天出"),
     ("meeting", "年度规划会, 客户计划下半年推广到华南工厂"),
-    ("email", "Sent the release notes for DataHub 4.2 and invited them to the webinar"),
+    ("email", "Sent the release notes for DataHub 4.2 and invited them "
+              "to the webinar"),
     ("revisit", "回访: 客户提到 \"看板太多, 不知道看哪个\", 建议做指标体系梳理"),
     ("note", "客户 IT 负责人换人, 新负责人是 {c}, 需要重新建立关系"),
     ("call", "春节前问候, 顺便确认续约意向"),
@@ -842,8 +962,13 @@ CUST_NEXT = ["季度回访", "续约沟通", "上门拜访", "Quarterly review",
 
 
 def fill(text, contact_name, competitor):
-    return text.replace("{c}", contact_name or "客户").replace(
-        "{comp}", competitor or "竞品")
+    english = not any(ord(ch) > 0x2e80 for ch in text)
+    if not contact_name:
+        text = text.replace("{c} ", "客户")
+        contact_name = "the client" if english else "客户"
+    if not competitor:
+        competitor = "a competitor" if english else "竞品"
+    return text.replace("{c}", contact_name).replace("{comp}", competitor)
 
 
 def contact_name(pid):
@@ -938,7 +1063,7 @@ def make_opp_activities():
         opp_activities(o, o in stale, o in silent)
 
 
-# ---- extra field changes on deals --------------------------------------------
+# ---- extra field changes on deals ----------------------------------------
 
 def opp_extras():
     open_ = [o for o in OPPS if o["stage"] not in CLOSED]
@@ -971,7 +1096,7 @@ def opp_extras():
                                              if x != o["owner"]]))
 
 
-# ---- contracts and payments --------------------------------------------------
+# ---- contracts and payments ----------------------------------------------
 
 CONTRACTS = []
 PAYMENTS = []
@@ -1042,8 +1167,8 @@ def make_imported_contracts():
         CONTRACTS.append(k)
         notes = PLAN_NOTES[len(plan)]
         lines = []
-        for (due, _), part, note in zip(plan, split(cents, [p for _, p in plan]),
-                                        notes):
+        pcts = [p for _, p in plan]
+        for (due, _), part, note in zip(plan, split(cents, pcts), notes):
             lines.append(add_payment(k, "plan", due, part, note, IMPORT_DAY))
         for i, paid, pct in receipts:
             part = lines[i]["amount"] * pct // [p for _, p in plan][i]
@@ -1075,7 +1200,9 @@ def make_won_contracts():
         title = o["name"].split(" / ")[0] + (" 合同" if zh else " agreement")
         if o["_renewal"]:
             title = "数据中台订阅 2026"
-        renewal = rng.choice(["auto", "manual"]) if o["_kind"] == SUB else "none"
+        renewal = "none"
+        if o["_kind"] == SUB:
+            renewal = rng.choice(["auto", "manual"])
         t = o["_times"][-1] + timedelta(minutes=rng.randint(10, 50))
         k = {"id": new_id("K"), "customer": c["id"], "opportunity": o["id"],
              "title": title, "amount": o["amount"], "currency": o["currency"],
@@ -1126,7 +1253,7 @@ def make_receipts():
             late[0]["date"] = TODAY + days(4)
 
 
-# ---- leads ---------------------------------------------------------------------
+# ---- leads ---------------------------------------------------------------
 
 # name|company|title|email|phone|source|status|owner|reason
 LEAD_SPEC = """\
@@ -1200,6 +1327,24 @@ def make_lead(fields, created):
     return ld
 
 
+def score_of(ld):
+    """The lead's score by the [score] rules of CONF."""
+    score = 0
+    if ld["email"]:
+        score += 20
+    if ld["phone"]:
+        score += 10
+    if ld["source"] == "referral":
+        score += 30
+    if re.search("CEO|CTO|CIO|VP|Head|总|主任", ld["title"]):
+        score += 15
+    if ld["source"] in ("展会", "trade-show"):
+        score += 10
+    if not ld["company"]:
+        score -= 20
+    return str(score)
+
+
 def make_leads():
     for line in LEAD_SPEC.splitlines():
         f = line.split("|")
@@ -1209,9 +1354,8 @@ def make_leads():
         else:
             created = rand_date(date(2025, 12, 1), date(2026, 2, 15))
         ld = make_lead(f, created)
-        if status != "new" or rng.random() < .5:
-            ld["score"] = str(rng.randint(5, 95) if status != "dropped"
-                              else rng.randint(0, 30))
+        # new leads wait for "crm-lead score" half of the time
+        ld["_scored"] = status != "new" or rng.random() < .5
         if status in ("qualified", "working") and rng.random() < .6:
             ld["amount"] = rng.choice([15, 20, 30, 50, 80, 120]) * 1000000
         if ld["owner"] and status != "new" and rng.random() < .4:
@@ -1254,7 +1398,7 @@ def make_converted_leads():
                       date(2025, 10, 10))
         ld = make_lead(["", c["name"], "", "", "", o["source"], "converted",
                         o["owner"], ""], created)
-        ld["score"] = str(rng.randint(60, 95))
+        ld["_scored"] = True
         ld["amount"] = o["amount"] if o["currency"] == "CNY" else ""
         ld["_conv"] = (c, o)
         last = lead_flow(ld, created, o["_created"] - days(1))
@@ -1284,9 +1428,12 @@ def fill_converted_lead_people():
             p = c["_contacts"][0]
         ld["name"], ld["title"] = p["name"], p["title"]
         ld["email"], ld["phone"] = p["email"], p["phone"]
+    for ld in LEADS:
+        if ld["_scored"]:
+            ld["score"] = score_of(ld)
 
 
-# ---- customer activities and pool ------------------------------------------------
+# ---- customer activities and pool ----------------------------------------
 
 def make_customer_activities():
     owned = [c for c in CUSTOMERS if c["owner"]]
@@ -1332,7 +1479,7 @@ def make_customer_activities():
             c["_release"] = at_on(min(rel, TODAY - days(1)), 2, 2)
 
 
-# ---- history -----------------------------------------------------------------------
+# ---- history -------------------------------------------------------------
 
 def customer_history():
     for c in CUSTOMERS:
@@ -1455,7 +1602,7 @@ def contract_history():
         hist(t, k["owner"], "payment", y["id"], "id", "", y["id"])
 
 
-# ---- output ----------------------------------------------------------------------
+# ---- output --------------------------------------------------------------
 
 def last_dates():
     """Newest history date per record id."""
