@@ -17,10 +17,13 @@ plans) carry that creation date, and contracts signed before it.
 
 Standard library only and deterministic: one fixed random seed, no
 iteration over sets, no clock.  Running it twice writes the same bytes.
-The directory written holds crm.conf, the six CSV tables (fixed columns
-in the order of lib/schema.c, then custom columns: customers get
-"employees" and "wechat_group", opportunities "competitor"), and the two
-logs, history.jsonl and activities.jsonl, each sorted by time.
+The directory written holds crm.conf (crm init's default, the
+conf_default_text of lib/conf.c, with this team's owners, addresses and
+rules: keep CONF below in step when that default changes), the six CSV
+tables (fixed columns in the order of lib/schema.c, then custom columns:
+customers get "employees" and "wechat_group", opportunities
+"competitor"; sorted by id), the two logs, history.jsonl and
+activities.jsonl (each sorted by time), and README.md, the story.
 
 Everything is referentially consistent: every reference resolves, a
 deal's contact belongs to its customer, every deal's stage is the last
@@ -36,6 +39,7 @@ import os
 import random
 import re
 import sys
+import textwrap
 from datetime import date, datetime, timedelta
 
 SEED = 20260302
@@ -231,44 +235,61 @@ CONF = r"""# crm.conf - the settings of this crm data directory: the sales
 
 # ---- lead scoring ------------------------------------------
 #
-# rule = POINTS EXPR
+# [score "NAME"] when = EXPR, points = N
 #
-# A lead's score is the sum of the POINTS (negative ones too)
-# of every rule whose jq expression EXPR is true for it.  EXPR
-# sees the lead as the JSON object of its row: .name .company
-# .title .email .phone .source and so on, custom columns
-# included; an empty text field is \"\", an empty amount or
-# number is null.  As everywhere in this
-# file, the double quotes of jq strings are written \".
+# A lead's score is the sum of the points (negative ones too)
+# of every rule whose jq expression is true for it.  The
+# expression sees the lead as the JSON object of its row:
+# .name .company .title .email .phone .source and so on,
+# custom columns included; an empty text field is "", an
+# empty amount or number is null.  Values are kept as
+# written, so jq reads them as you type them.
 
-[score]
-	rule = 20 .email != \"\"
-	rule = 10 .phone != \"\"
-	rule = 30 .source == \"referral\"
-	rule = 15 .title | test(\"CEO|CTO|CIO|VP|Head|总|主任\")
-	# trade shows bring the best leads; people without a company
-	# are mostly students and job seekers
-	rule = 10 .source == \"展会\" or .source == \"trade-show\"
-	rule = -20 .company == \"\"
+[score "has-email"]
+	when = .email != ""
+	points = 20
+[score "has-phone"]
+	when = .phone != ""
+	points = 10
+[score "referral"]
+	when = .source == "referral"
+	points = 30
+[score "decision-maker"]
+	when = .title | test("CEO|CTO|CIO|VP|Head|总|主任")
+	points = 15
+# Trade shows bring this team its best leads.
+[score "trade-show"]
+	when = .source == "展会" or .source == "trade-show"
+	points = 10
+# People without a company are mostly students and job seekers.
+[score "no-company"]
+	when = .company == ""
+	points = -20
 
 # ---- lead assignment ---------------------------------------
 #
-# rule = OWNER EXPR
+# [assign "NAME"] when = EXPR, owners = A B ..., cap = N
 #
-# A new lead goes to the OWNER of the first rule whose jq
-# expression EXPR is true for it (as in [score]); a lead no
-# rule takes goes to the owners of round-robin in turn.
-# "city" is not a fixed column of leads.csv: add a city
-# column and rules can use it.
+# crm-lead assign --rules gives a lead to the owners of the
+# first rule whose expression is true for it, in turn, skipping
+# an owner who already has cap open leads.
 
-[assign]
-	# Japanese and Korean leads to Dana, other foreign ones (a
-	# phone number with a country code) to Erik, trade-show
-	# leads to Bob, the rest in turn to Alice and Chen.
-	rule = dana .phone | startswith(\"+81\") or startswith(\"+82\")
-	rule = erik .phone | startswith(\"+\")
-	rule = bob .source == \"展会\" or .source == \"trade-show\"
-	round-robin = alice chen
+# Japanese and Korean leads to Dana, other foreign ones (a
+# phone number with a country code) to Erik, trade-show leads
+# to Bob, the rest in turn to Alice and Chen.
+[assign "japan-korea"]
+	when = .phone | startswith("+81") or startswith("+82")
+	owners = dana
+[assign "abroad"]
+	when = .phone | startswith("+")
+	owners = erik
+[assign "trade-show"]
+	when = .source == "展会" or .source == "trade-show"
+	owners = bob
+	cap = 50
+[assign "everyone"]
+	when = true
+	owners = alice chen
 """
 
 # ---- fixed columns (lib/schema.c) and custom ones --------------------------
@@ -296,10 +317,6 @@ COLS = {
                  "amount", "currency", "method", "note", "created",
                  "updated"],
 }
-ENTITY = {"customers": "customer", "contacts": "contact", "leads": "lead",
-          "opportunities": "opportunity", "contracts": "contract",
-          "payments": "payment"}
-
 # ---- small helpers -------------------------------------------------------
 
 _ids = set()
@@ -773,7 +790,7 @@ def make_opp(c, path, dates, name=None, kind=None, amount=None,
          "next_date": "", "next_action": "", "last_contact": "",
          "reason": "", "closed": "", "competitor": "",
          "_path": path, "_times": times, "_created": created, "_cust": c,
-         "_kind": kind, "_prev_owner": None, "_owner_change": None,
+         "_kind": kind, "_owner_change": None,
          "_renewal": False}
     if rng.random() < .5:
         o["competitor"] = rng.choice(COMPETITORS)
@@ -1438,8 +1455,12 @@ def fill_converted_lead_people():
 def make_customer_activities():
     owned = [c for c in CUSTOMERS if c["owner"]]
     rng.shuffle(owned)
-    warn = owned[:4]       # 24..29 days silent: about to fall into the pool
-    gone = owned[4:6]      # over 30 days: due to fall into the pool
+    # one A customer overdue for its 30-day revisit, and about to fall
+    # into the pool with another one; four more are 24..29 days silent
+    first_a = [c for c in owned if c["tier"] == "A"][0]
+    owned.remove(first_a)
+    gone = [first_a] + owned[:1]
+    warn = owned[1:5]
     for c in CUSTOMERS:
         lo = max(c["_created"], date(2025, 11, 1))
         if not c["owner"]:
@@ -1588,7 +1609,6 @@ def contract_history():
         if "_status_change" in k:
             t, frm, to = k["_status_change"]
             hist(t, k["owner"], "contract", k["id"], "status", frm, to)
-            k["_updated"] = t.date()
     for y in PAYMENTS:
         k = y["_k"]
         if y["kind"] == "plan":
@@ -1667,6 +1687,113 @@ def write_log(outdir, name, entries):
             f.write("\n")
 
 
+README = """\
+# data-examples: 星河数智 / Galaxy Data Tech, Shanghai
+
+A small, made-up but realistic crm data directory.  Every name, address,
+phone number and e-mail in it is fictional (the domains end in
+`.example`).  It is written by `tests/gen-examples.py` (fixed seed, same
+bytes every run): change the generator, not these files.
+
+## The story
+
+星河数智 (Galaxy Data Tech) is a Shanghai company of about 120 people.
+It sells **DataHub**, a data-platform SaaS (subscriptions, also deployed
+on the customer's own servers), and the implementation services around
+it: data-platform projects (数据中台), BI upgrades, real-time warehouses,
+master data, governance consulting, trainings.  Its customers are Chinese
+manufacturers, logistics firms, retailers, banks and hospitals, foreign
+companies' Chinese subsidiaries, and a few customers abroad (Germany, the
+US, Japan, Korea, Singapore, the Netherlands) who pay in USD or EUR.
+
+Five salespeople share the work (see `crm.conf`): alice (key accounts,
+Shanghai), bob (North China, logistics and retail), chen (Jiangsu and
+Zhejiang), dana (South China, Japan and Korea, and the inside-sales desk
+that takes in web leads) and erik (international accounts).
+
+The team moved from a shared spreadsheet to crm on 2025-06-16: the
+customers, contracts and payment plans of that day were imported (which
+is why they were created that day, and some contracts were signed
+before it).  The deals run from November 2025 to March 2026.
+
+**Read it with today = 2026-03-02**, a Monday:
+
+    export CRM_TODAY=2026-03-02      # or --today 2026-03-02
+
+Nothing that has happened is dated later; only planned things are (next
+follow-ups, expected close dates, contract ends, payment due dates).
+
+## What is in it
+
+%(counts)s
+
+%(pipeline)s
+- Three subscriptions imported from the spreadsheet end within 60 days
+  (上海晨曦, Sakura Precision, Bluewater Retail): their "Renewal 2026"
+  deals are open.  杭州青禾's was renewed in December.
+- Some deals are stale (no activity for longer than their stage's
+  `rot-days`), some follow-ups are overdue, a few expected close dates
+  have passed: `crm remind` has something to say.
+- Six customers have no owner: they fell into the public pool (公海)
+  after 30 days without contact.  A few owned ones are close to it.
+- Payment plans (回款) split each contract into instalments; most due
+  ones are collected, some partly, some are overdue.
+- Leads come from trade shows (展会), the website (官网), webinars,
+  partners and referrals; some new ones are not assigned yet, six were
+  converted into customers and deals.
+- `history.jsonl` has every record's creation and every field change
+  (each deal's stage path, with skips and moves back); `activities.jsonl`
+  has the calls, visits, e-mails, meetings, notes, revisits and service
+  calls, and `last_contact` is the day of each record's newest one.
+- Custom fields: `employees` and `wechat_group` on customers,
+  `competitor` on opportunities.
+- Ugly values on purpose: commas (`Müller, Schmidt & Partner GmbH`), an
+  apostrophe (`O'Brien & Hale Analytics LLC`), double quotes
+  (`杭州"绿源"环保科技有限公司`, `Robert "Bob" Hale`), full-width
+  brackets, Japanese, Korean and German names, multi-line activity
+  texts, amounts with cents.
+
+## Try
+
+    crm -C data-examples check
+    crm -C data-examples cust list
+    crm -C data-examples cust list --pool
+    crm -C data-examples opp list --open --sort -amount
+    crm -C data-examples opp stale
+    crm -C data-examples opp list --where '.competitor != ""'
+    crm -C data-examples remind
+    crm -C data-examples funnel
+"""
+
+
+def write_readme(outdir):
+    def total(rows, cur):
+        return money(sum(o["amount"] for o in rows if o["currency"] == cur))
+
+    open_ = [o for o in OPPS if o["stage"] not in CLOSED]
+    won = [o for o in OPPS if o["stage"] == "won"]
+    fx = ", ".join("%s %s" % (total(open_, cur), cur) for cur in ("USD", "EUR"))
+    counts = "\n".join("    %-18s %4d" % (name, n) for name, n in (
+        ("customers.csv", len(CUSTOMERS)), ("contacts.csv", len(CONTACTS)),
+        ("leads.csv", len(LEADS)), ("opportunities.csv", len(OPPS)),
+        ("contracts.csv", len(CONTRACTS)), ("payments.csv", len(PAYMENTS)),
+        ("history.jsonl", len(HIST)), ("activities.jsonl", len(ACTS))))
+    stages = ", ".join("%d %s" % (sum(1 for o in open_ if o["stage"] == s), s)
+                       for s in STAGES[:4])
+    pipeline = textwrap.fill(
+        "- The pipeline `new-business` holds %d open deals worth %s CNY "
+        "(plus %s): %s.  %d deals were won for %s CNY (and some USD and "
+        "EUR), %d lost (price, competitors, no budget, cancelled projects, "
+        "no decision)." % (len(open_), total(open_, "CNY"), fx, stages,
+                          len(won), total(won, "CNY"),
+                          sum(1 for o in OPPS if o["stage"] == "lost")),
+        width=74, subsequent_indent="  ", break_on_hyphens=False)
+    text = README % {"counts": counts, "pipeline": pipeline}
+    with open(os.path.join(outdir, "README.md"), "w", encoding="utf-8",
+              newline="") as f:
+        f.write(text)
+
+
 def main(argv):
     if len(argv) != 2:
         sys.stderr.write("usage: gen-examples.py DIR\n")
@@ -1715,6 +1842,7 @@ def main(argv):
     write_table(outdir, "payments", PAYMENTS)
     write_log(outdir, "history.jsonl", HIST)
     write_log(outdir, "activities.jsonl", ACTS)
+    write_readme(outdir)
     return 0
 
 
