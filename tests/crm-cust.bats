@@ -356,7 +356,7 @@ assert_stderr_first() {
 	run -0 crm-cust list --format table
 	# 上海"晨光", Ltd is 15 columns (19 bytes); 上海 is 4 columns.
 	assert_output "$({
-		printf '%-10s  %-15s  %-5s  %-4s  %-8s  %-6s  %-9s  %s\n' id \
+		printf '%-10s  %-15s  %-5s  %-4s  %-8s  %-6s  %-10s  %s\n' id \
 			name owner tier industry city next_date last_contact
 		printf '%s  %s  %-5s  %-4s  %-8s  %s  %s\n' "$A" "$CJK" alice \
 			'' '' '上海  ' 2026-03-09
@@ -631,7 +631,7 @@ EOF
 	a=$(add_customer Acme)
 	run -2 --separate-stderr crm-cust log "$a" hi --next soon
 	assert_output ''
-	assert_stderr_first "crm-cust: date 'soon' is not a date (use YYYY-MM-DD)"
+	assert_stderr_first "crm-cust: --next: date 'soon' is not a date (use YYYY-MM-DD)"
 	[ ! -s "$CRM_DIR/activities.jsonl" ]
 }
 
@@ -1129,6 +1129,7 @@ GmbH"' company alice '' '' '' '' '' '' '' '' '' '' '' '' '' 2026-03-02 2026-03-0
 	refute_output --partial .tmp-
 }
 
+# BUG: fails with the add bug above (printed ids are not the new rows').
 @test "crm-cust add: concurrent writers print 200 distinct ids, all stored" {
 	local i
 	for i in $(seq 8); do
@@ -1158,7 +1159,7 @@ GmbH"' company alice '' '' '' '' '' '' '' '' '' '' '' '' '' 2026-03-02 2026-03-0
 
 @test "crm-cust: a crashed writer's temp file is cleaned by the next writer" {
 	echo torn >"$CRM_DIR/.tmp-customers.csv.AbC123"
-	crm-cust list --format ids >/dev/null
+	run -1 crm-cust list --format ids
 	[ -e "$CRM_DIR/.tmp-customers.csv.AbC123" ]	# readers leave it
 	add_customer Acme >/dev/null
 	[ ! -e "$CRM_DIR/.tmp-customers.csv.AbC123" ]

@@ -249,7 +249,18 @@ dir_sums() {
 		echo 'O-AAAAAAA1,Deal,,,,,dreaming,12,CNY,,,,,,,,2026-03-02,,2026-03-02'
 	} >"$CRM_DIR/opportunities.csv"
 	run -3 --separate-stderr crm check
-	assert_output "opportunities.csv:2: unknown stage 'dreaming' (not in crm.conf)"
+	assert_output "opportunities.csv:2: unknown stage 'dreaming' (not in pipeline 'new-business' of crm.conf)"
+}
+
+@test "crm check: an unknown pipeline in opportunities.csv" {
+	new_data_dir
+	{
+		echo "$OPPORTUNITIES_HEADER"
+		echo 'O-AAAAAAA1,Deal,,,,nosuch,lead,12,CNY,,,,,,,,2026-03-02,,2026-03-02'
+		echo 'O-AAAAAAA2,Deal two,,,,new-business,won,12,CNY,,,,,,,,2026-03-02,2026-03-02,2026-03-02'
+	} >"$CRM_DIR/opportunities.csv"
+	run -3 --separate-stderr crm check
+	assert_output "opportunities.csv:2: unknown pipeline 'nosuch' (not in crm.conf)"
 }
 
 @test "crm check: a bad date" {
@@ -314,7 +325,7 @@ dir_sums() {
 customers.csv:4: duplicate id C-AAAAAAA1 (also on line 2)
 customers.csv:2: next_date '2026-02-30' is not a date (YYYY-MM-DD)
 contacts.csv:2: customer C-AAAAAAA9 does not exist
-opportunities.csv:2: unknown stage 'dreaming' (not in crm.conf)
+opportunities.csv:2: unknown stage 'dreaming' (not in pipeline 'new-business' of crm.conf)
 opportunities.csv:3: amount '12,3x' is not a number
 history.jsonl:2: Invalid numeric literal at line 1, column 4 (while parsing 'not json')
 EOF

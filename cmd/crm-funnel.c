@@ -1,0 +1,1657 @@
+/* crm-funnel - funnel, conversion, cycle, leakage, forecast, accuracy */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crm.h"
+
+static const char synopsis[] =
+	"usage: crm-funnel [-C dir] [--today date] [scope] [--by key] [--format format] [-]\n"
+	"       crm-funnel forecast [scope] [--months n] [--by owner] [--save] [--format format]\n"
+	"       crm-funnel accuracy [--period period] [--by owner] [--format format]\n";
+
+static const char help_text[] =
+	"The sales funnel, win rate, cycle time, loss reasons, leakage and velocity\n"
+	"of the opportunities in scope; the weighted forecast by close month; and\n"
+	"how right earlier forecasts were.  Scope: every opportunity, or those\n"
+	"chosen by --created, --closed, --owner, --source, --pipeline and --where,\n"
+	"or those given on standard input with -.\n"
+	"\n"
+	"options:\n"
+	"  -C, --dir=DIR            use the data directory DIR\n"
+	"      --today=DATE         pin today's date (also $CRM_TODAY)\n"
+	"  -u, --user=NAME          who saves a forecast snapshot (also $CRM_USER)\n"
+	"      --lock-timeout=SECS  wait at most SECS seconds for the lock (default 10)\n"
+	"      --created=PERIOD     only deals created in PERIOD\n"
+	"      --closed=PERIOD      only deals won or lost in PERIOD\n"
+	"  -o, --owner=USER         only this owner's deals\n"
+	"      --source=SOURCE      only deals from this source\n"
+	"      --pipeline=PIPELINE  only deals in this pipeline\n"
+	"  -w, --where=EXPR         only deals for which the jq expression is true\n"
+	"  -b, --by=KEY             one funnel per owner, source, month, quarter, tier\n"
+	"                           or pipeline (funnel); per owner (forecast,\n"
+	"                           accuracy)\n"
+	"      --months=N           months ahead in the forecast (default 3)\n"
+	"      --save               append the forecast to forecasts.jsonl\n"
+	"      --period=PERIOD      the month or quarter to check (accuracy; default\n"
+	"                           the last full month)\n"
+	"  -f, --format=FORMAT      table, csv, jsonl or svg (default: table on a\n"
+	"                           terminal, csv otherwise)\n"
+	"  -h, --help               show this help and exit\n"
+	"\n"
+	"A PERIOD is FROM..TO (either side may be left out), a month 2026-03, a\n"
+	"quarter 2026-Q1 or a year 2026.\n"
+	"\n"
+	"Exit status: 0 ok, 1 nothing in scope, 2 usage error, 3 data or system error.\n";
+
+enum {
+	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_CREATED, OPT_CLOSED, OPT_SOURCE,
+	OPT_PIPELINE, OPT_MONTHS, OPT_SAVE, OPT_PERIOD
+};
+
+static const struct option long_options[] = {
+	{"dir", required_argument, NULL, 'C'},
+	{"today", required_argument, NULL, OPT_TODAY},
+	{"user", required_argument, NULL, 'u'},
+	{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
+	{"created", required_argument, NULL, OPT_CREATED},
+	{"closed", required_argument, NULL, OPT_CLOSED},
+	{"owner", required_argument, NULL, 'o'},
+	{"source", required_argument, NULL, OPT_SOURCE},
+	{"pipeline", required_argument, NULL, OPT_PIPELINE},
+	{"where", required_argument, NULL, 'w'},
+	{"by", required_argument, NULL, 'b'},
+	{"months", required_argument, NULL, OPT_MONTHS},
+	{"save", no_argument, NULL, OPT_SAVE},
+	{"period", required_argument, NULL, OPT_PERIOD},
+	{"format", required_argument, NULL, 'f'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}
+};
+
+static struct cli *cli;
+static struct store st;
+static struct pipelines pipes;
+
+enum fmt { F_TABLE, F_CSV, F_JSONL, F_SVG };
+static enum fmt fmt;
+
+static const char *opt(const char *name)
+{
+	return cli_opt(cli, name);
+}
+
+static int usage_error(const char *fmt_, const char *arg)
+{
+	fprintf(stderr, "%s: ", crm_prog);
+	fprintf(stderr, fmt_, arg);
+	fprintf(stderr, "\n%sTry 'crm-funnel --help'.\n", synopsis);
+	return CRM_USAGE;
+}
+
+/* ---- periods ------------------------------------------------------------- */
+
+struct period {
+	int32_t from, to;        /* inclusive; DATE_NONE = open */
+};
+
+/* "2026-03", "2026-Q1", "2026", or FROM..TO with either side open. */
+static int period_parse(const char *name, const char *s, struct period *p,
+			struct crm_err *err)
+{
+	const char *dots = strstr(s, "..");
+	int y, m, q;
+	char tail, side[64], day[16];
+
+	p->from = p->to = DATE_NONE;
+	if (sscanf(s, "%4d-Q%1d%c", &y, &q, &tail) == 2 && q >= 1 && q <= 4) {
+		p->from = date_from_ymd(y, 3 * q - 2, 1);
+		p->to = date_add_months(p->from, 3) - 1;
+	} else if (strlen(s) == 7 && sscanf(s, "%4d-%2d%c", &y, &m, &tail) ==
+		   2 && m >= 1 && m <= 12) {
+		p->from = date_from_ymd(y, m, 1);
+		p->to = date_add_months(p->from, 1) - 1;
+	} else if (strlen(s) == 4 && sscanf(s, "%4d%c", &y, &tail) == 1) {
+		p->from = date_from_ymd(y, 1, 1);
+		p->to = date_from_ymd(y, 12, 31);
+	} else if (dots) {
+		snprintf(side, sizeof side, "%.*s", (int)(dots - s), s);
+		if (*side && cli_date(name, side, day, err) < 0)
+			return -1;
+		if (*side)
+			date_parse_iso(day, &p->from);
+		if (dots[2] && cli_date(name, dots + 2, day, err) < 0)
+			return -1;
+		if (dots[2])
+			date_parse_iso(day, &p->to);
+	} else {
+		return crm_usagef(err, "--%s: '%s' is not a period (FROM..TO, "
+				  "2026-03, 2026-Q1 or 2026)", name, s);
+	}
+	return 0;
+}
+
+static int in_period(const struct period *p, int32_t day)
+{
+	return day != DATE_NONE && (p->from == DATE_NONE || day >= p->from) &&
+	       (p->to == DATE_NONE || day <= p->to);
+}
+
+static void month_key(int32_t day, char *out)
+{
+	int y, m, d;
+
+	date_to_ymd(day, &y, &m, &d);
+	snprintf(out, 16, "%04d-%02d", y % 10000, m % 100);
+}
+
+static void quarter_key(int32_t day, char *out)
+{
+	int y, m, d;
+
+	date_to_ymd(day, &y, &m, &d);
+	snprintf(out, 16, "%04d-Q%c", y % 10000, (char)('1' + (m - 1) / 3 % 4));
+}
+
+static int32_t day_of(const char *s)
+{
+	int32_t d;
+
+	return *s && date_parse_iso(s, &d) == 0 ? d : DATE_NONE;
+}
+
+/* ---- the deals in scope ----------------------------------------------------- */
+
+struct deal {
+	size_t row;
+	int pi;              /* pipeline index in pipes */
+	int cur;             /* current stage index in its pipeline */
+	int max_open;        /* highest open stage index it entered, -1 */
+	int hist_cur;        /* stage index history last put it in, -1 */
+	int32_t hist_since;  /* the day it went there */
+	int64_t amount;
+	int32_t created, closed, touched;
+	int group;           /* index into groups, -1 when not grouped */
+};
+
+struct scope {
+	struct table *opps;
+	struct deal *deals;
+	size_t n;
+	struct strmap *by_id;      /* id -> deal + 1 (as an index) */
+	char **groups;             /* --by keys, in first-seen order */
+	size_t ngroups;
+	struct strmap *group_of;   /* key -> group index + 1 */
+	struct strmap *tiers;      /* customer id -> tier, for --by tier */
+};
+
+static int pipeline_index(const struct pipeline *p)
+{
+	return (int)(p - pipes.p);
+}
+
+static int stage_index(const struct pipeline *p, const char *name)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->stages[i]->name, name))
+			return (int)i;
+	return -1;
+}
+
+/* The --by key of a deal. */
+static void group_key(const struct scope *sc, const struct deal *d,
+		      char *out, size_t n)
+{
+	const char *by = opt("by");
+	const struct table *t = sc->opps;
+	const char *tier;
+
+	if (!strcmp(by, "owner") || !strcmp(by, "source"))
+		snprintf(out, n, "%s", table_get(t, d->row, by));
+	else if (!strcmp(by, "pipeline"))
+		snprintf(out, n, "%s", pipes.p[d->pi].name);
+	else if (!strcmp(by, "tier")) {
+		tier = strmap_get(sc->tiers, table_get(t, d->row, "customer"));
+		snprintf(out, n, "%s", tier ? tier : "");
+	} else if (d->created == DATE_NONE)
+		snprintf(out, n, "%s", "");
+	else if (!strcmp(by, "month"))
+		month_key(d->created, out);
+	else
+		quarter_key(d->created, out);
+}
+
+static void assign_group(struct scope *sc, struct deal *d)
+{
+	char key[256];
+	void **slot;
+
+	d->group = -1;
+	if (!opt("by"))
+		return;
+	group_key(sc, d, key, sizeof key);
+	slot = strmap_slot(sc->group_of, key);
+	if (!*slot) {
+		sc->groups = xrealloc(sc->groups, (sc->ngroups + 1) *
+				      sizeof *sc->groups);
+		sc->groups[sc->ngroups++] = xstrdup(key);
+		*slot = (void *)(intptr_t)sc->ngroups;
+	}
+	d->group = (int)(intptr_t)*slot - 1;
+}
+
+/* Is row r in scope?  0 no, 1 yes, -1 on a --where runtime error. */
+static int row_in_scope(const struct table *t, size_t r, struct filter *f,
+			const struct period *created,
+			const struct period *closed, struct crm_err *err)
+{
+	const char *owner = opt("owner"), *source = opt("source");
+	const char *pipeline = opt("pipeline");
+
+	if ((owner && strcmp(table_get(t, r, "owner"), owner)) ||
+	    (source && strcmp(table_get(t, r, "source"), source)) ||
+	    (pipeline && strcmp(pipeline_find(&pipes, table_get(t, r,
+			"pipeline"))->name, pipeline)))
+		return 0;
+	if (opt("created") && !in_period(created, day_of(table_get(t, r,
+							  "created"))))
+		return 0;
+	if (opt("closed") && !in_period(closed, day_of(table_get(t, r,
+							"closed"))))
+		return 0;
+	return f ? filter_match(f, t, t->rows[r], err) : 1;
+}
+
+static int add_deal(struct scope *sc, size_t r, struct crm_err *err)
+{
+	const struct table *t = sc->opps;
+	const struct pipeline *p = pipeline_find(&pipes, table_get(t, r,
+							   "pipeline"));
+	struct deal *d = &sc->deals[sc->n];
+	const char *amount = table_get(t, r, "amount");
+	void **slot;
+
+	if (!p)
+		return crm_errf(err, t->name, t->lines[r], "unknown pipeline "
+				"'%s'", table_get(t, r, "pipeline"));
+	memset(d, 0, sizeof *d);
+	d->row = r;
+	d->pi = pipeline_index(p);
+	d->cur = stage_index(p, table_get(t, r, "stage"));
+	if (d->cur < 0)
+		return crm_errf(err, t->name, t->lines[r], "unknown stage '%s'",
+				table_get(t, r, "stage"));
+	if (*amount && money_parse(amount, &d->amount, err) < 0) {
+		snprintf(err->file, sizeof err->file, "%s", t->name);
+		err->line = t->lines[r];
+		return -1;
+	}
+	d->max_open = d->hist_cur = -1;
+	d->created = day_of(table_get(t, r, "created"));
+	d->closed = day_of(table_get(t, r, "closed"));
+	d->touched = d->created;
+	if (day_of(table_get(t, r, "last_contact")) != DATE_NONE &&
+	    (d->touched == DATE_NONE ||
+	     day_of(table_get(t, r, "last_contact")) > d->touched))
+		d->touched = day_of(table_get(t, r, "last_contact"));
+	assign_group(sc, d);
+	slot = strmap_slot(sc->by_id, t->rows[r][0]);
+	*slot = (void *)(intptr_t)(++sc->n);
+	return 0;
+}
+
+/* ---- what the logs say ------------------------------------------------------ */
+
+/* Days histograms: exact means and medians in memory that grows with the
+ * longest stay, not with the number of stays. */
+struct hist {
+	uint32_t *n;
+	size_t len;
+	uint64_t count;
+	int64_t sum;
+};
+
+static void hist_add(struct hist *h, long days)
+{
+	if (days < 0)
+		days = 0;
+	if (days > 36500)
+		days = 36500;
+	if ((size_t)days >= h->len) {
+		size_t len = (size_t)days + 64;
+		h->n = xrealloc(h->n, len * sizeof *h->n);
+		memset(h->n + h->len, 0, (len - h->len) * sizeof *h->n);
+		h->len = len;
+	}
+	h->n[days]++;
+	h->count++;
+	h->sum += days;
+}
+
+/* The lower median, in whole days. */
+static long hist_median(const struct hist *h)
+{
+	uint64_t seen = 0, half = (h->count + 1) / 2;
+
+	for (size_t i = 0; i < h->len; i++)
+		if ((seen += h->n[i]) >= half)
+			return (long)i;
+	return 0;
+}
+
+struct stage_acc {
+	long reached, now, age_n;
+	int64_t now_amount, age_sum;
+	struct hist stays;
+};
+
+struct reason {
+	char *name;
+	long n;
+	int64_t amount;
+};
+
+struct funnel {
+	const char *name;           /* "" for everything in scope */
+	struct stage_acc *slots;    /* per pipeline stage: offsets[pi] + i */
+	long deals, won, lost, open, leaked;
+	int64_t won_amount, lost_amount, open_amount;
+	struct hist cycle;
+	struct reason *reasons;
+	size_t nreasons;
+	int pipelines_seen[16];
+};
+
+static size_t *offsets;      /* first slot of each pipeline */
+static size_t nslots;
+
+static struct funnel *funnels;   /* [0] all, [1 + g] group g */
+static size_t nfunnels;
+
+static void funnels_init(const struct scope *sc)
+{
+	offsets = xcalloc(pipes.n + 1, sizeof *offsets);
+	for (size_t i = 0; i < pipes.n; i++)
+		offsets[i + 1] = offsets[i] + pipes.p[i].n;
+	nslots = offsets[pipes.n];
+	nfunnels = 1 + sc->ngroups;
+	funnels = xcalloc(nfunnels, sizeof *funnels);
+	for (size_t f = 0; f < nfunnels; f++) {
+		funnels[f].name = f ? sc->groups[f - 1] : "";
+		funnels[f].slots = xcalloc(nslots + 1, sizeof *funnels[f].slots);
+	}
+}
+
+static void funnels_free(void)
+{
+	for (size_t f = 0; f < nfunnels; f++) {
+		for (size_t s = 0; s < nslots; s++)
+			free(funnels[f].slots[s].stays.n);
+		free(funnels[f].slots);
+		free(funnels[f].cycle.n);
+		for (size_t r = 0; r < funnels[f].nreasons; r++)
+			free(funnels[f].reasons[r].name);
+		free(funnels[f].reasons);
+	}
+	free(funnels);
+	free(offsets);
+}
+
+static struct deal *deal_by_id(const struct scope *sc, const char *id)
+{
+	intptr_t i = id ? (intptr_t)strmap_get(sc->by_id, id) : 0;
+
+	return i ? &sc->deals[i - 1] : NULL;
+}
+
+/* Both the whole scope and the deal's group see a stay. */
+static void add_stay(const struct deal *d, int stage, long days)
+{
+	size_t slot = offsets[d->pi] + (size_t)stage;
+
+	hist_add(&funnels[0].slots[slot].stays, days);
+	if (d->group >= 0)
+		hist_add(&funnels[1 + d->group].slots[slot].stays, days);
+}
+
+static int scan_history(void *ctx, const struct logrec *rec, long line,
+			struct crm_err *err)
+{
+	struct scope *sc = ctx;
+	const char *field = logrec_get(rec, "field");
+	const char *entity = logrec_get(rec, "entity");
+	struct deal *d;
+	int32_t day;
+	int to;
+
+	if (!field || strcmp(field, "stage") || !entity ||
+	    strcmp(entity, "opportunity") ||
+	    !(d = deal_by_id(sc, logrec_get(rec, "id"))) ||
+	    !logrec_get(rec, "at") ||
+	    date_parse_iso(logrec_get(rec, "at"), &day) < 0)
+		return 0;
+	to = stage_index(&pipes.p[d->pi], logrec_get(rec, "to") ?
+			 logrec_get(rec, "to") : "");
+	if (to < 0)
+		return 0;      /* a stage crm.conf no longer has */
+	if (d->hist_cur >= 0)
+		add_stay(d, d->hist_cur, (long)(day - d->hist_since));
+	d->hist_cur = to;
+	d->hist_since = day;
+	if (stage_is_open(pipes.p[d->pi].stages[to]) && to > d->max_open)
+		d->max_open = to;
+	if (d->touched == DATE_NONE || day > d->touched)
+		d->touched = day;
+	return 0;
+}
+
+static int scan_activities(void *ctx, const struct logrec *rec, long line,
+			   struct crm_err *err)
+{
+	struct scope *sc = ctx;
+	const char *entity = logrec_get(rec, "entity");
+	struct deal *d;
+	int32_t day;
+
+	if (entity && !strcmp(entity, "opportunity") &&
+	    (d = deal_by_id(sc, logrec_get(rec, "id"))) &&
+	    logrec_get(rec, "at") &&
+	    date_parse_iso(logrec_get(rec, "at"), &day) == 0 &&
+	    (d->touched == DATE_NONE || day > d->touched))
+		d->touched = day;
+	return 0;
+}
+
+static int scan_logs(struct scope *sc, struct crm_err *err)
+{
+	char *h = store_path(&st, "history.jsonl");
+	char *a = store_path(&st, "activities.jsonl");
+	int rc = jsonl_scan(h, "history.jsonl", scan_history, sc, err);
+
+	if (rc == 0)
+		rc = jsonl_scan(a, "activities.jsonl", scan_activities, sc,
+				err);
+	free(h);
+	free(a);
+	return rc;
+}
+
+/* ---- the funnel ------------------------------------------------------------------ */
+
+static void add_reason(struct funnel *f, const char *name, int64_t amount)
+{
+	size_t i;
+
+	for (i = 0; i < f->nreasons && strcmp(f->reasons[i].name, name); i++)
+		;
+	if (i == f->nreasons) {
+		f->reasons = xrealloc(f->reasons, (i + 1) * sizeof *f->reasons);
+		f->reasons[i] = (struct reason){xstrdup(name), 0, 0};
+		f->nreasons++;
+	}
+	f->reasons[i].n++;
+	f->reasons[i].amount += amount;
+}
+
+/* Which open stages a deal passed: won ones passed them all, lost ones
+ * those they reached before they were lost, open ones everything up to
+ * the furthest stage they reached (a skipped stage counts as passed). */
+static int passed(const struct deal *d, const struct stage *cur, size_t i)
+{
+	const struct pipeline *p = &pipes.p[d->pi];
+	int furthest = d->max_open;
+
+	if (!stage_is_open(p->stages[i]))
+		return 0;
+	if (cur->won)
+		return 1;
+	if (stage_is_open(cur) && d->cur > furthest)
+		furthest = d->cur;
+	if (cur->lost && furthest < 0)
+		furthest = (int)(pipeline_first(p) - p->stages[0]);
+	return (int)i <= furthest;
+}
+
+static void count_deal(struct funnel *f, const struct deal *d,
+		       const struct table *t)
+{
+	const struct pipeline *p = &pipes.p[d->pi];
+	const struct stage *cur = p->stages[d->cur];
+	struct stage_acc *acc = f->slots + offsets[d->pi];
+	int32_t since = d->hist_cur == d->cur ? d->hist_since : d->created;
+
+	f->deals++;
+	if (d->pi < 16)
+		f->pipelines_seen[d->pi] = 1;
+	for (size_t i = 0; i < p->n; i++)
+		acc[i].reached += passed(d, cur, i) || (int)i == d->cur;
+	acc[d->cur].now++;
+	acc[d->cur].now_amount += d->amount;
+	if (cur->won) {
+		f->won++;
+		f->won_amount += d->amount;
+		if (d->created != DATE_NONE && d->closed != DATE_NONE)
+			hist_add(&f->cycle, (long)(d->closed - d->created));
+	} else if (cur->lost) {
+		f->lost++;
+		f->lost_amount += d->amount;
+		add_reason(f, table_get(t, d->row, "reason"), d->amount);
+	} else {
+		f->open++;
+		f->open_amount += d->amount;
+		if (since != DATE_NONE) {
+			acc[d->cur].age_n++;
+			acc[d->cur].age_sum += date_today() - since;
+		}
+		f->leaked += cur->rot_days > 0 && d->touched != DATE_NONE &&
+			     date_today() - d->touched > cur->rot_days;
+	}
+}
+
+static int cmp_reason(const void *a, const void *b)
+{
+	const struct reason *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	if (x->amount != y->amount)
+		return x->amount > y->amount ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static void count_all(const struct scope *sc)
+{
+	for (size_t i = 0; i < sc->n; i++) {
+		count_deal(&funnels[0], &sc->deals[i], sc->opps);
+		if (sc->deals[i].group >= 0)
+			count_deal(&funnels[1 + sc->deals[i].group],
+				   &sc->deals[i], sc->opps);
+	}
+	for (size_t f = 0; f < nfunnels; f++)
+		if (funnels[f].nreasons)
+			qsort(funnels[f].reasons, funnels[f].nreasons,
+			      sizeof *funnels[f].reasons, cmp_reason);
+}
+
+/* ---- loading the scope -------------------------------------------------------------- */
+
+static int load_tiers(struct scope *sc, struct crm_err *err)
+{
+	struct table *c = store_table(&st, "customers", err);
+
+	if (!c)
+		return -1;
+	sc->tiers = strmap_new();
+	for (size_t r = 0; r < c->nrows; r++)
+		*strmap_slot(sc->tiers, c->rows[r][0]) =
+			xstrdup(table_get(c, r, "tier"));
+	table_free(c);
+	return 0;
+}
+
+static void free_tier(void *ctx, const char *key, void *val)
+{
+	free(val);
+}
+
+static void scope_free(struct scope *sc)
+{
+	for (size_t g = 0; g < sc->ngroups; g++)
+		free(sc->groups[g]);
+	free(sc->groups);
+	if (sc->tiers)
+		strmap_each(sc->tiers, free_tier, NULL);
+	strmap_free(sc->tiers);
+	strmap_free(sc->by_id);
+	strmap_free(sc->group_of);
+	free(sc->deals);
+	table_free(sc->opps);
+}
+
+static int scope_load(struct scope *sc, int from_stdin, struct crm_err *err)
+{
+	struct period created = {0}, closed = {0};
+	struct filter *f = NULL;
+	size_t *rows = NULL, n;
+	int rc = -1, in;
+
+	memset(sc, 0, sizeof *sc);
+	sc->by_id = strmap_new();
+	sc->group_of = strmap_new();
+	if ((opt("created") && period_parse("created", opt("created"),
+					    &created, err) < 0) ||
+	    (opt("closed") && period_parse("closed", opt("closed"), &closed,
+					   err) < 0) ||
+	    (opt("where") && !(f = filter_compile(opt("where"), err))) ||
+	    (opt("by") && !strcmp(opt("by"), "tier") && load_tiers(sc, err) < 0) ||
+	    !(sc->opps = store_table(&st, "opportunities", err)) ||
+	    (from_stdin && !(rows = rows_from_stdin(sc->opps, &n, err))))
+		goto out;
+	if (!from_stdin)
+		n = sc->opps->nrows;
+	sc->deals = xcalloc(n + 1, sizeof *sc->deals);
+	for (size_t i = 0; i < n; i++) {
+		size_t r = rows ? rows[i] : i;
+
+		if (strmap_get(sc->by_id, sc->opps->rows[r][0]))
+			continue;       /* named twice on stdin */
+		if ((in = row_in_scope(sc->opps, r, f, &created, &closed,
+				       err)) < 0 || (in && add_deal(sc, r,
+								err) < 0))
+			goto out;
+	}
+	rc = 0;
+out:
+	free(rows);
+	filter_free(f);
+	return rc;
+}
+
+/* ---- figures ----------------------------------------------------------------------- */
+
+/* num/den as a percentage with one decimal, rounded; "" when den is 0. */
+static void pct(int64_t num, int64_t den, char *out)
+{
+	__int128 tenths;
+	int neg = num < 0;
+
+	if (den <= 0) {
+		*out = '\0';
+		return;
+	}
+	tenths = ((__int128)(neg ? -num : num) * 2000 + den) /
+		 (2 * (__int128)den);
+	snprintf(out, 24, "%s%lld.%lld", neg && tenths ? "-" : "",
+		 (long long)(tenths / 10), (long long)(tenths % 10));
+}
+
+/* sum/n with one decimal; "" when n is 0. */
+static void mean1(int64_t sum, int64_t n, char *out)
+{
+	if (n <= 0) {
+		*out = '\0';
+		return;
+	}
+	pct(sum, n * 100, out);
+}
+
+static void money(int64_t minor, char *out)
+{
+	money_format(minor, out);
+}
+
+/* A figure: name, value as text, and whether JSON should see a number. */
+struct fig {
+	const char *name;
+	char v[40];
+	int num;
+};
+
+static void fig_text(struct fig *f, const char *name, const char *v, int num)
+{
+	f->name = name;
+	snprintf(f->v, sizeof f->v, "%s", v);
+	f->num = num;
+}
+
+static void fig_long(struct fig *f, const char *name, long v)
+{
+	f->name = name;
+	snprintf(f->v, sizeof f->v, "%ld", v);
+	f->num = 1;
+}
+
+#define FIG_LONG(f, n, x) fig_long((f), (n), (long)(x))
+#define FIG_NUM(f, n, s) fig_text((f), (n), (s), 1)
+
+/* The stage a deal moves on to from open stage i: the next open one, or
+ * the won stage after the last open one. */
+static int next_stage(const struct pipeline *p, size_t i)
+{
+	if (!stage_is_open(p->stages[i]))
+		return -1;
+	for (size_t j = i + 1; j < p->n; j++)
+		if (stage_is_open(p->stages[j]))
+			return (int)j;
+	return pipeline_won(p) ? (int)(pipeline_won(p) - p->stages[0]) : -1;
+}
+
+static size_t stage_figs(const struct funnel *f, size_t pi, size_t i,
+			 struct fig *fg)
+{
+	const struct pipeline *p = &pipes.p[pi];
+	const struct stage_acc *acc = f->slots + offsets[pi];
+	const struct stage_acc *a = &acc[i];
+	int next = next_stage(p, i);
+	char buf[40];
+	size_t n = 0;
+
+	FIG_LONG(&fg[n++], "reached", a->reached);
+	FIG_LONG(&fg[n++], "now", a->now);
+	money(a->now_amount, buf);
+	FIG_NUM(&fg[n++], "now_amount", buf);
+	pct(next >= 0 ? acc[next].reached : 0, next >= 0 ? a->reached : 0,
+	    buf);
+	FIG_NUM(&fg[n++], "conversion", buf);
+	mean1(a->stays.sum, (int64_t)a->stays.count, buf);
+	FIG_NUM(&fg[n++], "days_mean", buf);
+	if (a->stays.count)
+		FIG_LONG(&fg[n++], "days_median", hist_median(&a->stays));
+	else
+		FIG_NUM(&fg[n++], "days_median", "");
+	mean1(a->age_sum, a->age_n, buf);
+	FIG_NUM(&fg[n++], "age_mean", buf);
+	return n;
+}
+
+/* Velocity a day = open × win rate × average won amount / average cycle
+ * = open × won_amount × cycles / ((won + lost) × cycle days). */
+static void velocity(const struct funnel *f, int days, char *out)
+{
+	__int128 num, den;
+
+	den = (__int128)(f->won + f->lost) * f->cycle.sum;
+	if (den <= 0 || !f->won) {
+		*out = '\0';
+		return;
+	}
+	num = (__int128)f->open * f->won_amount * (int64_t)f->cycle.count *
+	      days;
+	money((int64_t)((2 * num + den) / (2 * den)), out);
+}
+
+static size_t summary_figs(const struct funnel *f, struct fig *fg)
+{
+	char buf[40];
+	size_t n = 0;
+
+	FIG_LONG(&fg[n++], "deals", f->deals);
+	FIG_LONG(&fg[n++], "open", f->open);
+	money(f->open_amount, buf);
+	FIG_NUM(&fg[n++], "open_amount", buf);
+	FIG_LONG(&fg[n++], "won", f->won);
+	money(f->won_amount, buf);
+	FIG_NUM(&fg[n++], "won_amount", buf);
+	FIG_LONG(&fg[n++], "lost", f->lost);
+	money(f->lost_amount, buf);
+	FIG_NUM(&fg[n++], "lost_amount", buf);
+	pct(f->won, f->won + f->lost, buf);
+	FIG_NUM(&fg[n++], "win_rate", buf);
+	pct(f->won_amount, f->won_amount + f->lost_amount, buf);
+	FIG_NUM(&fg[n++], "win_rate_amount", buf);
+	mean1(f->cycle.sum, (int64_t)f->cycle.count, buf);
+	FIG_NUM(&fg[n++], "cycle_mean", buf);
+	if (f->cycle.count)
+		FIG_LONG(&fg[n++], "cycle_median", hist_median(&f->cycle));
+	else
+		FIG_NUM(&fg[n++], "cycle_median", "");
+	FIG_LONG(&fg[n++], "leaked", f->leaked);
+	pct(f->leaked, f->open, buf);
+	FIG_NUM(&fg[n++], "leakage", buf);
+	velocity(f, 1, buf);
+	FIG_NUM(&fg[n++], "velocity_day", buf);
+	velocity(f, 30, buf);
+	FIG_NUM(&fg[n++], "velocity_month", buf);
+	return n;
+}
+
+static size_t reason_figs(const struct funnel *f, size_t r, struct fig *fg)
+{
+	char buf[40];
+	size_t n = 0;
+
+	FIG_LONG(&fg[n++], "deals", f->reasons[r].n);
+	money(f->reasons[r].amount, buf);
+	FIG_NUM(&fg[n++], "amount", buf);
+	pct(f->reasons[r].n, f->lost, buf);
+	FIG_NUM(&fg[n++], "share", buf);
+	return n;
+}
+
+/* ---- csv and jsonl: one record per figure set ------------------------------------- */
+
+/* csv is long ("tidy"): group,section,pipeline,key,metric,value, one
+ * figure a line, so a spreadsheet pivots it any way; jsonl is one object
+ * per stage, summary, reason or group. */
+static void emit(const char *group, const char *section, const char *pipeline,
+		 const char *key, const struct fig *fg, size_t n)
+{
+	struct buf b = {0};
+
+	if (fmt == F_CSV) {
+		for (size_t i = 0; i < n; i++) {
+			char *row[] = {(char *)group, (char *)section,
+				       (char *)pipeline, (char *)key,
+				       (char *)fg[i].name, (char *)fg[i].v};
+			csv_write_row(stdout, row, 6, ',');
+		}
+		return;
+	}
+	buf_adds(&b, "{\"group\":");
+	json_add_string(&b, group);
+	buf_adds(&b, ",\"section\":");
+	json_add_string(&b, section);
+	buf_adds(&b, ",\"pipeline\":");
+	json_add_string(&b, pipeline);
+	buf_adds(&b, ",\"key\":");
+	json_add_string(&b, key);
+	for (size_t i = 0; i < n; i++) {
+		buf_addc(&b, ',');
+		json_add_string(&b, fg[i].name);
+		buf_addc(&b, ':');
+		if (fg[i].num && !*fg[i].v)
+			buf_adds(&b, "null");
+		else if (fg[i].num)
+			buf_adds(&b, fg[i].v);
+		else
+			json_add_string(&b, fg[i].v);
+	}
+	buf_adds(&b, "}\n");
+	fputs(b.s, stdout);
+	buf_free(&b);
+}
+
+static void emit_funnel(const struct funnel *f)
+{
+	struct fig fg[24];
+	size_t n;
+
+	for (size_t pi = 0; pi < pipes.n && pi < 16; pi++) {
+		if (!f->pipelines_seen[pi])
+			continue;
+		for (size_t i = 0; i < pipes.p[pi].n; i++) {
+			n = stage_figs(f, pi, i, fg);
+			emit(f->name, "stage", pipes.p[pi].name,
+			     pipes.p[pi].stages[i]->name, fg, n);
+		}
+	}
+	n = summary_figs(f, fg);
+	emit(f->name, "summary", "", "", fg, n);
+	for (size_t r = 0; r < f->nreasons; r++) {
+		n = reason_figs(f, r, fg);
+		emit(f->name, "reason", "", f->reasons[r].name, fg, n);
+	}
+}
+
+static void emit_all(void)
+{
+	if (fmt == F_CSV) {
+		char *head[] = {"group", "section", "pipeline", "key", "metric",
+				"value"};
+		csv_write_row(stdout, head, 6, ',');
+	}
+	for (size_t f = 0; f < nfunnels; f++)
+		emit_funnel(&funnels[f]);
+}
+
+/* ---- the terminal report ------------------------------------------------------------ */
+
+/* Print rows of cells aligned; right[c] right-aligns column c. */
+static void print_aligned(char ***rows, size_t nrows, size_t ncols,
+			  const int *right)
+{
+	size_t w[16] = {0};
+
+	for (size_t r = 0; r < nrows; r++)
+		for (size_t c = 0; c < ncols && c < 16; c++)
+			if (utf8_width(rows[r][c]) > w[c])
+				w[c] = utf8_width(rows[r][c]);
+	for (size_t r = 0; r < nrows; r++) {
+		struct buf line = {0};
+
+		for (size_t c = 0; c < ncols && c < 16; c++) {
+			size_t pad = w[c] - utf8_width(rows[r][c]);
+
+			if (c)
+				buf_adds(&line, "  ");
+			for (size_t i = 0; right[c] && i < pad; i++)
+				buf_addc(&line, ' ');
+			buf_adds(&line, rows[r][c]);
+			for (size_t i = 0; !right[c] && i < pad; i++)
+				buf_addc(&line, ' ');
+		}
+		while (line.len && line.s[line.len - 1] == ' ')
+			line.s[--line.len] = '\0';
+		printf("%s\n", line.s ? line.s : "");
+		buf_free(&line);
+	}
+}
+
+static char *bar(long n, long max)
+{
+	struct buf b = {0};
+	long blocks = max > 0 ? (n * 20 + max / 2) / max : 0;
+
+	for (long i = 0; i < blocks; i++)
+		buf_adds(&b, "\xe2\x96\x88");   /* U+2588 full block */
+	return b.s ? b.s : xstrdup("");
+}
+
+static void print_stages(const struct funnel *f, size_t pi)
+{
+	static const char *head[] = {"stage", "reached", "", "now", "amount",
+				     "→ next", "days", "median", "age now"};
+	static const int right[] = {0, 1, 0, 1, 1, 1, 1, 1, 1};
+	const struct pipeline *p = &pipes.p[pi];
+	char ***rows = xcalloc(p->n + 1, sizeof *rows);
+	long max = 0;
+	struct fig fg[24];
+
+	for (size_t i = 0; i < p->n; i++)
+		if (f->slots[offsets[pi] + i].reached > max)
+			max = f->slots[offsets[pi] + i].reached;
+	rows[0] = (char **)head;
+	for (size_t i = 0; i < p->n; i++) {
+		char **row = rows[i + 1] = xcalloc(9, sizeof *row);
+
+		stage_figs(f, pi, i, fg);
+		row[0] = xstrdup(p->stages[i]->name);
+		row[1] = xstrdup(fg[0].v);
+		row[2] = bar(f->slots[offsets[pi] + i].reached, max);
+		row[3] = xstrdup(fg[1].v);
+		row[4] = xstrdup(fg[2].v);
+		row[5] = *fg[3].v ? xasprintf("%s%%", fg[3].v) : xstrdup("");
+		for (size_t c = 6; c < 9; c++)
+			row[c] = xstrdup(fg[c - 2].v);
+	}
+	printf("\npipeline %s\n", p->name);
+	print_aligned(rows, p->n + 1, 9, right);
+	for (size_t i = 1; i <= p->n; i++) {
+		for (size_t c = 0; c < 9; c++)
+			free(rows[i][c]);
+		free(rows[i]);
+	}
+	free(rows);
+}
+
+static void print_summary(const struct funnel *f)
+{
+	struct fig fg[24];
+	char *v[24];
+
+	summary_figs(f, fg);
+	for (size_t i = 0; i < 16; i++)
+		v[i] = fg[i].v;
+	printf("\n%-14s %s%% of closed deals, %s%% of amount (%s won, %s "
+	       "lost)\n", "win rate", *v[7] ? v[7] : "-", *v[8] ? v[8] : "-",
+	       v[3], v[5]);
+	printf("%-14s mean %s days, median %s days (created → won)\n",
+	       "sales cycle", *v[9] ? v[9] : "-", *v[10] ? v[10] : "-");
+	printf("%-14s %s of %s open deals (%s%%) had no follow-up within "
+	       "their stage's rot days\n", "leakage", v[11], v[1],
+	       *v[12] ? v[12] : "0.0");
+	printf("%-14s %s a day, %s a month\n", "velocity",
+	       *v[13] ? v[13] : "-", *v[14] ? v[14] : "-");
+	printf("%-14s %s open worth %s, %s won worth %s\n", "pipeline",
+	       v[1], v[2], v[3], v[4]);
+}
+
+static void print_reasons(const struct funnel *f)
+{
+	static const char *head[] = {"loss reason", "deals", "amount", "share"};
+	static const int right[] = {0, 1, 1, 1};
+	char ***rows = xcalloc(f->nreasons + 1, sizeof *rows);
+	struct fig fg[8];
+
+	if (!f->nreasons) {
+		free(rows);
+		return;
+	}
+	rows[0] = (char **)head;
+	for (size_t r = 0; r < f->nreasons; r++) {
+		char **row = rows[r + 1] = xcalloc(4, sizeof *row);
+
+		reason_figs(f, r, fg);
+		row[0] = xstrdup(*f->reasons[r].name ? f->reasons[r].name :
+				 "(no reason)");
+		row[1] = xstrdup(fg[0].v);
+		row[2] = xstrdup(fg[1].v);
+		row[3] = xasprintf("%s%%", fg[2].v);
+	}
+	printf("\n");
+	print_aligned(rows, f->nreasons + 1, 4, right);
+	for (size_t r = 1; r <= f->nreasons; r++) {
+		for (size_t c = 0; c < 4; c++)
+			free(rows[r][c]);
+		free(rows[r]);
+	}
+	free(rows);
+}
+
+/* 人均业绩: won count and amount per group, next to its win rate. */
+static void print_groups(void)
+{
+	static const char *head[] = {"", "deals", "open", "won", "won amount",
+				     "win rate"};
+	static const int right[] = {0, 1, 1, 1, 1, 1};
+	char ***rows = xcalloc(nfunnels, sizeof *rows);
+	char buf[40];
+
+	head[0] = opt("by");
+	rows[0] = (char **)head;
+	for (size_t g = 1; g < nfunnels; g++) {
+		const struct funnel *f = &funnels[g];
+		char **row = rows[g] = xcalloc(6, sizeof *row);
+
+		row[0] = xstrdup(*f->name ? f->name : "(none)");
+		row[1] = xasprintf("%ld", f->deals);
+		row[2] = xasprintf("%ld", f->open);
+		row[3] = xasprintf("%ld", f->won);
+		money(f->won_amount, buf);
+		row[4] = xstrdup(buf);
+		pct(f->won, f->won + f->lost, buf);
+		row[5] = *buf ? xasprintf("%s%%", buf) : xstrdup("");
+	}
+	printf("\n");
+	print_aligned(rows, nfunnels, 6, right);
+	for (size_t g = 1; g < nfunnels; g++) {
+		for (size_t c = 0; c < 6; c++)
+			free(rows[g][c]);
+		free(rows[g]);
+	}
+	free(rows);
+}
+
+static void print_funnel(const struct funnel *f)
+{
+	if (*f->name || f != funnels)
+		printf("\n== %s %s ==\n", opt("by"), *f->name ? f->name :
+		       "(none)");
+	for (size_t pi = 0; pi < pipes.n && pi < 16; pi++)
+		if (f->pipelines_seen[pi])
+			print_stages(f, pi);
+	print_summary(f);
+	print_reasons(f);
+}
+
+static void print_report(void)
+{
+	print_funnel(&funnels[0]);
+	if (nfunnels > 1)
+		print_groups();
+	for (size_t g = 1; g < nfunnels; g++)
+		print_funnel(&funnels[g]);
+}
+
+/* ---- svg: the picture a manager forwards -------------------------------------------- */
+
+static void xml_text(const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '<': fputs("&lt;", stdout); break;
+		case '>': fputs("&gt;", stdout); break;
+		case '&': fputs("&amp;", stdout); break;
+		case '"': fputs("&quot;", stdout); break;
+		default: putchar(*s);
+		}
+}
+
+/* One band per open stage and the won stage, width by deals reached. */
+static void svg_band(const struct funnel *f, size_t pi, size_t i, int y,
+		     long max, long next_reached)
+{
+	const struct stage_acc *a = &f->slots[offsets[pi] + i];
+	struct fig fg[24];
+	double w = max ? 560.0 * (double)a->reached / (double)max : 0;
+	double wn = max ? 560.0 * (double)next_reached / (double)max : 0;
+
+	stage_figs(f, pi, i, fg);
+	printf("<polygon points=\"%.1f,%d %.1f,%d %.1f,%d %.1f,%d\" "
+	       "fill=\"hsl(%d,60%%,55%%)\"/>\n", 300 - w / 2, y, 300 + w / 2,
+	       y, 300 + wn / 2, y + 56, 300 - wn / 2, y + 56,
+	       210 - (int)i * 25);
+	printf("<text x=\"300\" y=\"%d\" text-anchor=\"middle\" "
+	       "class=\"s\">", y + 24);
+	xml_text(pipes.p[pi].stages[i]->name);
+	printf(" · %s deals · %s now worth %s</text>\n", fg[0].v, fg[1].v,
+	       fg[2].v);
+	if (*fg[3].v)
+		printf("<text x=\"300\" y=\"%d\" text-anchor=\"middle\" "
+		       "class=\"c\">%s%% go on</text>\n", y + 44, fg[3].v);
+}
+
+static void print_svg(void)
+{
+	const struct funnel *f = &funnels[0];
+	size_t pi = 0;
+	int y = 60, bands = 0;
+	long max = 0;
+
+	while (pi + 1 < pipes.n && !f->pipelines_seen[pi])
+		pi++;
+	const struct pipeline *p = &pipes.p[pi];
+	for (size_t i = 0; i < p->n; i++)
+		if (!p->stages[i]->lost) {
+			bands++;
+			if (f->slots[offsets[pi] + i].reached > max)
+				max = f->slots[offsets[pi] + i].reached;
+		}
+	printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"600\" "
+	       "height=\"%d\" viewBox=\"0 0 600 %d\">\n<style>text{font-family:"
+	       "sans-serif}.s{font-size:14px;font-weight:bold}.c{font-size:"
+	       "12px}</style>\n<text x=\"300\" y=\"30\" text-anchor=\"middle\" "
+	       "class=\"s\">", 80 + bands * 60, 80 + bands * 60);
+	xml_text(p->name);
+	printf(" funnel · %ld deals</text>\n", f->deals);
+	for (size_t i = 0; i < p->n; i++) {
+		int next = next_stage(p, i);
+
+		if (p->stages[i]->lost)
+			continue;
+		svg_band(f, pi, i, y, max, next >= 0 ?
+			 f->slots[offsets[pi] + (size_t)next].reached :
+			 f->slots[offsets[pi] + i].reached);
+		y += 60;
+	}
+	printf("</svg>\n");
+}
+
+/* ---- forecast ------------------------------------------------------------------------ */
+
+struct bucket {
+	char owner[64];
+	char period[16];      /* 2026-03, overdue, later, no date */
+	long deals;
+	int64_t amount;
+	__int128 weighted100; /* Σ amount × probability: exact until printed */
+	int64_t commit, best_case, pipeline;
+};
+
+static struct bucket *buckets;
+static size_t nbuckets;
+
+static struct bucket *bucket_for(const char *owner, const char *period)
+{
+	for (size_t i = 0; i < nbuckets; i++)
+		if (!strcmp(buckets[i].owner, owner) &&
+		    !strcmp(buckets[i].period, period))
+			return &buckets[i];
+	buckets = xrealloc(buckets, (nbuckets + 1) * sizeof *buckets);
+	memset(&buckets[nbuckets], 0, sizeof *buckets);
+	snprintf(buckets[nbuckets].owner, 64, "%s", owner);
+	snprintf(buckets[nbuckets].period, 16, "%s", period);
+	return &buckets[nbuckets++];
+}
+
+/* Overdue and undated deals are shown apart, never dropped. */
+static void forecast_period(const struct deal *d, const struct table *t,
+			    long months, char *out)
+{
+	int32_t close = day_of(table_get(t, d->row, "close"));
+	int32_t first = date_today(), last;
+	int y, m, dd;
+
+	date_to_ymd(first, &y, &m, &dd);
+	first = date_from_ymd(y, m, 1);
+	last = date_add_months(first, (int)months) - 1;
+	if (close == DATE_NONE)
+		snprintf(out, 16, "no date");
+	else if (close < date_today())
+		snprintf(out, 16, "overdue");
+	else if (close > last)
+		snprintf(out, 16, "later");
+	else
+		month_key(close, out);
+}
+
+static void forecast_add(const struct deal *d, const struct table *t,
+			 const char *owner, const char *period)
+{
+	const struct stage *s = pipes.p[d->pi].stages[d->cur];
+	const char *prob = table_get(t, d->row, "probability");
+	long p = *prob ? strtol(prob, NULL, 10) : s->probability;
+	struct bucket *b = bucket_for(owner, period);
+
+	b->deals++;
+	b->amount += d->amount;
+	b->weighted100 += (__int128)d->amount * p;
+	if (!strcmp(s->forecast, "commit"))
+		b->commit += d->amount;
+	else if (!strcmp(s->forecast, "best-case"))
+		b->best_case += d->amount;
+	else if (!strcmp(s->forecast, "pipeline"))
+		b->pipeline += d->amount;
+}
+
+static int cmp_bucket(const void *a, const void *b)
+{
+	const struct bucket *x = a, *y = b;
+	int c = strcmp(x->owner, y->owner);
+	/* months sort as text; the three others after them */
+	int rx = isdigit((unsigned char)x->period[0]) ? 0 : 1;
+	int ry = isdigit((unsigned char)y->period[0]) ? 0 : 1;
+
+	if (c)
+		return c;
+	if (rx != ry)
+		return rx - ry;
+	return strcmp(x->period, y->period);
+}
+
+static int64_t weighted(const struct bucket *b)
+{
+	return (int64_t)((b->weighted100 * 2 + 100) / 200);
+}
+
+static char *forecast_cols[] = {
+	"owner", "period", "deals", "amount", "weighted", "commit",
+	"best_case", "pipeline"
+};
+
+static void bucket_cells(const struct bucket *b, char cells[8][40])
+{
+	snprintf(cells[0], 40, "%.39s", b->owner);
+	snprintf(cells[1], 40, "%s", b->period);
+	snprintf(cells[2], 40, "%ld", b->deals);
+	money(b->amount, cells[3]);
+	money(weighted(b), cells[4]);
+	money(b->commit, cells[5]);
+	money(b->best_case, cells[6]);
+	money(b->pipeline, cells[7]);
+}
+
+/* Types the forecast and accuracy columns for jsonl and the table. */
+static const struct col_def report_cols[] = {
+	{"deals", COL_NUMBER, NULL, NULL},
+	{"amount", COL_MONEY, NULL, NULL},
+	{"weighted", COL_MONEY, NULL, NULL},
+	{"commit", COL_MONEY, NULL, NULL},
+	{"best_case", COL_MONEY, NULL, NULL},
+	{"pipeline", COL_MONEY, NULL, NULL},
+	{"forecast", COL_MONEY, NULL, NULL},
+	{"actual", COL_MONEY, NULL, NULL},
+	{"bias", COL_MONEY, NULL, NULL},
+	{"accuracy", COL_NUMBER, NULL, NULL},
+};
+static const struct table_def report_def = {
+	"report", "report", "", 0, report_cols,
+	sizeof report_cols / sizeof report_cols[0]
+};
+
+static enum out_format out_fmt(void)
+{
+	return fmt == F_TABLE ? FMT_TABLE : fmt == F_JSONL ? FMT_JSONL
+							   : FMT_CSV;
+}
+
+static void print_buckets(int by_owner)
+{
+	struct out *o = out_begin(stdout, out_fmt(), forecast_cols + !by_owner,
+				  8 - !by_owner, &report_def);
+	char cells[8][40];
+	char *row[8];
+
+	for (size_t i = 0; i < nbuckets; i++) {
+		bucket_cells(&buckets[i], cells);
+		for (size_t c = 0; c < 8; c++)
+			row[c] = cells[c];
+		out_row(o, row + !by_owner);
+	}
+	out_end(o);
+}
+
+/* A snapshot line per month and owner ("" for everyone) in
+ * forecasts.jsonl, for accuracy to compare with what was won. */
+static int save_buckets(struct crm_err *err)
+{
+	char at[40], cells[8][40];
+	struct buf b = {0};
+	char *path;
+	int rc;
+
+	date_now_iso(at);
+	for (size_t i = 0; i < nbuckets; i++) {
+		if (!isdigit((unsigned char)buckets[i].period[0]))
+			continue;
+		bucket_cells(&buckets[i], cells);
+		buf_adds(&b, "{\"at\":");
+		json_add_string(&b, at);
+		buf_adds(&b, ",\"by\":");
+		json_add_string(&b, st.user);
+		for (size_t c = 0; c < 8; c++) {
+			buf_printf(&b, ",\"%s\":", forecast_cols[c]);
+			if (c < 2)
+				json_add_string(&b, cells[c]);
+			else
+				buf_adds(&b, cells[c]);
+		}
+		buf_adds(&b, "}\n");
+	}
+	path = store_path(&st, "forecasts.jsonl");
+	rc = store_lock(&st, err) < 0 ? -1 :
+	     jsonl_append(path, b.s ? b.s : "", b.len, err);
+	free(path);
+	buf_free(&b);
+	return rc;
+}
+
+static long forecast_months(struct crm_err *err)
+{
+	const char *m = opt("months");
+	char *end;
+	long n = m ? strtol(m, &end, 10) : 3;
+
+	if (m && (*end || end == m || n < 1 || n > 120))
+		return crm_usagef(err, "--months: '%s' is not a number of "
+				  "months (1 to 120)", m);
+	return n;
+}
+
+static int cmd_forecast(int argc, char **argv, struct crm_err *err)
+{
+	struct scope sc;
+	long months = forecast_months(err);
+	int by_owner = opt("by") != NULL;
+	char period[16];
+	int rc = -1;
+
+	if (months < 0)
+		return -1;
+	if (by_owner && strcmp(opt("by"), "owner"))
+		return crm_usagef(err, "forecast --by takes only owner");
+	if (argc > 1 || (argc == 1 && strcmp(argv[0], "-")))
+		return crm_usagef(err, "unexpected operand '%s'", argv[0]);
+	if (scope_load(&sc, argc == 1, err) < 0)
+		goto out;
+	for (size_t i = 0; i < sc.n; i++) {
+		const struct deal *d = &sc.deals[i];
+
+		if (!stage_is_open(pipes.p[d->pi].stages[d->cur]))
+			continue;
+		forecast_period(d, sc.opps, months, period);
+		forecast_add(d, sc.opps, "", period);
+		if (by_owner || opt("save"))
+			forecast_add(d, sc.opps, table_get(sc.opps, d->row,
+							   "owner"), period);
+	}
+	if (nbuckets)
+		qsort(buckets, nbuckets, sizeof *buckets, cmp_bucket);
+	if (opt("save") && save_buckets(err) < 0)
+		goto out;
+	if (!by_owner)   /* the owners were only counted for the snapshot */
+		while (nbuckets && *buckets[nbuckets - 1].owner)
+			nbuckets--;
+	print_buckets(by_owner);
+	rc = nbuckets ? CRM_OK : CRM_NONE;
+out:
+	free(buckets);
+	scope_free(&sc);
+	return rc;
+}
+
+/* ---- accuracy ------------------------------------------------------------------------- */
+
+struct snapshot_pick {
+	struct period period;
+	char at[40];             /* the snapshot chosen */
+	int before;              /* it was taken on or before the start */
+};
+
+/* The snapshot taken at the start of the period: the last one on or
+ * before its first day, else the first one within it. */
+static int pick_snapshot(void *ctx, const struct logrec *rec, long line,
+			 struct crm_err *err)
+{
+	struct snapshot_pick *sp = ctx;
+	const char *at = logrec_get(rec, "at");
+	int32_t day;
+
+	if (!at || date_parse_iso(at, &day) < 0)
+		return crm_errf(err, "forecasts.jsonl", line, "no valid \"at\"");
+	if (day <= sp->period.from) {
+		if (!sp->before || strcmp(at, sp->at) > 0)
+			snprintf(sp->at, sizeof sp->at, "%s", at);
+		sp->before = 1;
+	} else if (!sp->before && day <= sp->period.to &&
+		   (!*sp->at || strcmp(at, sp->at) < 0)) {
+		snprintf(sp->at, sizeof sp->at, "%s", at);
+	}
+	return 0;
+}
+
+struct accuracy_row {
+	char owner[64];
+	int64_t forecast, actual;
+};
+
+struct accuracy {
+	struct snapshot_pick sp;
+	struct accuracy_row *rows;
+	size_t n;
+};
+
+static struct accuracy_row *acc_row(struct accuracy *a, const char *owner)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!strcmp(a->rows[i].owner, owner))
+			return &a->rows[i];
+	a->rows = xrealloc(a->rows, (a->n + 1) * sizeof *a->rows);
+	memset(&a->rows[a->n], 0, sizeof *a->rows);
+	snprintf(a->rows[a->n].owner, 64, "%s", owner);
+	return &a->rows[a->n++];
+}
+
+static int sum_snapshot(void *ctx, const struct logrec *rec, long line,
+			struct crm_err *err)
+{
+	struct accuracy *a = ctx;
+	const char *at = logrec_get(rec, "at"), *p = logrec_get(rec, "period");
+	const char *w = logrec_get(rec, "weighted");
+	const char *owner = logrec_get(rec, "owner");
+	int32_t first;
+	int64_t v;
+	char month[16];
+
+	if (!at || strcmp(at, a->sp.at) || !p || !w || !owner)
+		return 0;
+	snprintf(month, sizeof month, "%s-01", p);
+	if (date_parse_iso(month, &first) < 0 || !in_period(&a->sp.period,
+							     first))
+		return 0;
+	if (money_parse(w, &v, err) < 0) {
+		snprintf(err->file, sizeof err->file, "forecasts.jsonl");
+		err->line = line;
+		return -1;
+	}
+	if (*owner && !opt("by"))
+		return 0;
+	acc_row(a, owner)->forecast += v;
+	return 0;
+}
+
+static void accuracy_cells(const struct accuracy_row *r, const char *period,
+			   char cells[6][40])
+{
+	snprintf(cells[0], 40, "%.39s", r->owner);
+	snprintf(cells[1], 40, "%.39s", period);
+	money(r->forecast, cells[2]);
+	money(r->actual, cells[3]);
+	if (r->actual)   /* 1 - |actual - forecast| / actual, in percent */
+		pct(r->actual - (r->actual > r->forecast ? r->actual -
+			r->forecast : r->forecast - r->actual), r->actual,
+		    cells[4]);
+	else
+		cells[4][0] = '\0';
+	money(r->forecast - r->actual, cells[5]);
+}
+
+static char *accuracy_cols[] = {
+	"owner", "period", "forecast", "actual", "accuracy", "bias"
+};
+
+static int print_accuracy(struct accuracy *a, const char *period)
+{
+	int by_owner = opt("by") != NULL;
+	struct out *o = out_begin(stdout, out_fmt(), accuracy_cols + !by_owner,
+				  6 - !by_owner, &report_def);
+	char cells[6][40], *row[6];
+
+	for (size_t i = 0; i < a->n; i++) {
+		if (!by_owner && *a->rows[i].owner)
+			continue;
+		accuracy_cells(&a->rows[i], period, cells);
+		for (size_t c = 0; c < 6; c++)
+			row[c] = cells[c];
+		out_row(o, row + !by_owner);
+	}
+	return out_end(o) ? CRM_OK : CRM_NONE;
+}
+
+static int cmd_accuracy(int argc, char **argv, struct crm_err *err)
+{
+	struct accuracy a = {0};
+	struct scope sc = {0};
+	char *path = store_path(&st, "forecasts.jsonl");
+	char period[40];
+	int y, m, d, rc = -1;
+
+	date_to_ymd(date_add_months(date_today(), -1), &y, &m, &d);
+	snprintf(period, sizeof period, "%04d-%02d", y % 10000, m % 100);
+	if (opt("period"))
+		snprintf(period, sizeof period, "%s", opt("period"));
+	if (argc > 0)
+		rc = crm_usagef(err, "accuracy takes no operands");
+	else if (opt("by") && strcmp(opt("by"), "owner"))
+		rc = crm_usagef(err, "accuracy --by takes only owner");
+	else if (period_parse("period", period, &a.sp.period, err) == 0 &&
+		 a.sp.period.from != DATE_NONE && a.sp.period.to != DATE_NONE &&
+		 jsonl_scan(path, "forecasts.jsonl", pick_snapshot, &a.sp,
+			    err) == 0 &&
+		 jsonl_scan(path, "forecasts.jsonl", sum_snapshot, &a,
+			    err) == 0 && scope_load(&sc, 0, err) == 0) {
+		if (!*a.sp.at)
+			crm_warn("no forecast snapshot for %s in "
+				 "forecasts.jsonl (crm-funnel forecast --save)",
+				 period);
+		acc_row(&a, "");
+		for (size_t i = 0; i < sc.n; i++) {
+			const struct deal *dl = &sc.deals[i];
+
+			if (!pipes.p[dl->pi].stages[dl->cur]->won ||
+			    !in_period(&a.sp.period, dl->closed))
+				continue;
+			acc_row(&a, "")->actual += dl->amount;
+			if (opt("by"))
+				acc_row(&a, table_get(sc.opps, dl->row,
+						      "owner"))->actual += dl->amount;
+		}
+		rc = print_accuracy(&a, period);
+	} else if (err->msg[0] == '\0') {
+		rc = crm_usagef(err, "--period: '%s' must be a month, a "
+				"quarter or FROM..TO", period);
+	}
+	free(a.rows);
+	free(path);
+	scope_free(&sc);
+	return rc;
+}
+
+/* ---- the funnel verb and main ---------------------------------------------------------- */
+
+static int cmd_funnel(int argc, char **argv, struct crm_err *err)
+{
+	struct scope sc;
+	int rc = -1;
+
+	if (argc > 1 || (argc == 1 && strcmp(argv[0], "-")))
+		return crm_usagef(err, "unexpected operand '%s'", argv[0]);
+	if (opt("by") && (strchr(opt("by"), ' ') || !strstr(" owner source "
+			  "month quarter tier pipeline ", opt("by"))))
+		return crm_usagef(err, "--by: '%s' is not one of owner, "
+				  "source, month, quarter, tier, pipeline",
+				  opt("by"));
+	if (scope_load(&sc, argc == 1, err) == 0 && (funnels_init(&sc),
+	    scan_logs(&sc, err) == 0)) {
+		count_all(&sc);
+		if (!sc.n)
+			crm_msg("no opportunities in scope");
+		else if (fmt == F_TABLE)
+			print_report();
+		else if (fmt == F_SVG)
+			print_svg();
+		else
+			emit_all();
+		rc = sc.n ? CRM_OK : CRM_NONE;
+	}
+	if (funnels)
+		funnels_free();
+	scope_free(&sc);
+	return rc;
+}
+
+static const struct cli_verb verbs[] = {
+	{"funnel", cmd_funnel, "created closed owner source pipeline where by "
+	 "format"},
+	{"forecast", cmd_forecast, "created closed owner source pipeline "
+	 "where by months save format"},
+	{"accuracy", cmd_accuracy, "period by format"},
+	{NULL, NULL, NULL}
+};
+
+static int parse_format(struct crm_err *err)
+{
+	const char *f = opt("format");
+
+	if (!f)
+		fmt = isatty(1) ? F_TABLE : F_CSV;
+	else if (!strcmp(f, "table"))
+		fmt = F_TABLE;
+	else if (!strcmp(f, "csv"))
+		fmt = F_CSV;
+	else if (!strcmp(f, "jsonl"))
+		fmt = F_JSONL;
+	else if (!strcmp(f, "svg"))
+		fmt = F_SVG;
+	else
+		return crm_usagef(err, "--format: '%s' is not one of table, "
+				  "csv, jsonl, svg", f);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct crm_err err = {0};
+	struct cli_common common;
+	int status, help;
+	char *funnel_argv[] = {"funnel", "-", NULL};
+
+	crm_set_prog(argv[0]);
+	argv[0] = (char *)crm_prog;	/* getopt's messages name it */
+	if (!(cli = cli_parse(argc, argv, long_options, "C:u:o:w:b:f:h",
+			      &help))) {
+		fprintf(stderr, "Try 'crm-funnel --help'.\n");
+		return CRM_USAGE;
+	}
+	if (help) {
+		printf("%s\n%s", synopsis, help_text);
+		cli_free(cli);
+		return cli_finish(CRM_OK);
+	}
+	cli_common_from(cli, &common);
+	if (cli_open(&st, &common, &err) < 0 || parse_format(&err) < 0 ||
+	    pipelines_load(st.conf, &pipes, &err) < 0) {
+		status = -1;
+	} else if (optind < argc && cli_verb_find(verbs, argv[optind])) {
+		status = cli_run_verb(cli, verbs, argc - optind, argv + optind,
+				      &err);
+	} else {
+		/* No verb: the funnel, of everything or of the records on -. */
+		funnel_argv[1] = optind < argc ? argv[optind] : NULL;
+		status = cli_run_verb(cli, verbs, 1 + (optind < argc),
+				      funnel_argv, &err);
+		if (optind + 1 < argc)
+			status = crm_usagef(&err, "unexpected operand '%s'",
+					    argv[optind + 1]);
+	}
+	if (status < 0)
+		status = err.code == CRM_USAGE ?
+			 usage_error("%s", err.msg) : cli_fail(&err);
+	pipelines_free(&pipes);
+	store_close(&st);
+	cli_free(cli);
+	return cli_finish(status);
+}
