@@ -240,12 +240,15 @@ static int collect_activity(void *ctx, const struct logrec *r, long line,
 
 	if (!entity || !id || !belongs(rc, entity, id))
 		return 0;
+	char *body = indent_lines(text ? text : "", 32);
+
 	rc->lines = xrealloc(rc->lines, (rc->n + 1) * sizeof *rc->lines);
 	rc->lines[rc->n++] = xasprintf("  %.10s  %-8s %-8s %s%s%s",
 		at ? at : "", logrec_get(r, "type") ? logrec_get(r, "type")
 		: "", logrec_get(r, "by") ? logrec_get(r, "by") : "",
 		strcmp(entity, "customer") ? id : "",
-		strcmp(entity, "customer") ? " " : "", text ? text : "");
+		strcmp(entity, "customer") ? " " : "", body);
+	free(body);
 	return 0;
 }
 

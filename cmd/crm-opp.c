@@ -805,10 +805,12 @@ static int story_activity(void *ctx, const struct logrec *rec, long line,
 
 	if (!id || strcmp(id, s->id))
 		return 0;
+	char *body = indent_lines(text ? text : "", 32);
+
 	s->acts = xrealloc(s->acts, (s->nacts + 1) * sizeof *s->acts);
 	s->acts[s->nacts++] = xasprintf("  %.10s  %-8s %-8s %s", at ? at : "",
-					type ? type : "", by ? by : "",
-					text ? text : "");
+					type ? type : "", by ? by : "", body);
+	free(body);
 	return 0;
 }
 

@@ -57,6 +57,9 @@ void buf_addc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_reset(struct buf *b);
+/* s with every line after the first indented by n spaces (malloc'd): a
+ * multi-line note stays readable in a listing. */
+char *indent_lines(const char *s, size_t n);
 void buf_free(struct buf *b);
 
 /* ---- string-keyed hash map (strmap.c) ----------------------------------- */

@@ -200,3 +200,18 @@ void buf_free(struct buf *b)
 	b->s = NULL;
 	b->len = b->cap = 0;
 }
+
+char *indent_lines(const char *s, size_t n)
+{
+	struct buf b = {0};
+
+	buf_adds(&b, "");
+	for (; *s; s++) {
+		if (*s == '\r' && s[1] == '\n')
+			continue;
+		buf_addc(&b, *s);
+		for (size_t i = 0; *s == '\n' && i < n; i++)
+			buf_addc(&b, ' ');
+	}
+	return b.s;
+}

@@ -86,6 +86,16 @@ two_customers() {
 	B=$(add_customer Acme --city Berlin)
 }
 
+# Hold the data directory's lock for $1 seconds in the background; return
+# once it is held.  $HOLDER is the holder's pid.
+hold_lock() {
+	flock "$CRM_DIR/.lock" sleep "$1" >/dev/null 2>&1 3>&- &
+	HOLDER=$!
+	while flock -n "$CRM_DIR/.lock" true; do
+		sleep 0.02
+	done
+}
+
 assert_stderr() {
 	[ "$stderr" = "$1" ] || fail "$(printf 'stderr is:\n%s\nexpected:\n%s' "$stderr" "$1")"
 }
@@ -1184,14 +1194,11 @@ GmbH"' company alice '' '' '' '' '' '' '' '' '' '' '' '' '' 2026-03-02 2026-03-0
 	local before
 	add_customer Acme >/dev/null
 	before=$(sum_of "$CRM_DIR/customers.csv")
-	flock "$CRM_DIR/.lock" sleep 3 &
-	local holder=$!
-	sleep 0.3
+	hold_lock 1
 	SECONDS=0
 	run -3 --separate-stderr crm-cust --lock-timeout 0.2 add X
 	local took=$SECONDS
-	kill "$holder" 2>/dev/null || true
-	wait "$holder" 2>/dev/null || true
+	wait "$HOLDER"
 	assert_output ''
 	[[ "$stderr" == "crm-cust: "*lock* ]] || fail "stderr: $stderr"
 	[ "$took" -lt 2 ] || fail "waited ${took}s for a 0.2 s timeout"
@@ -1201,31 +1208,24 @@ GmbH"' company alice '' '' '' '' '' '' '' '' '' '' '' '' '' 2026-03-02 2026-03-0
 
 # BUG: the message formats the timeout with %.0f: "(waited 0 s)" for 0.2.
 @test "crm-cust: the lock message says how long it waited" {
-	flock "$CRM_DIR/.lock" sleep 3 &
-	local holder=$!
-	sleep 0.3
+	hold_lock 1
 	run -3 --separate-stderr crm-cust --lock-timeout 0.2 add X
-	kill "$holder" 2>/dev/null || true
-	wait "$holder" 2>/dev/null || true
+	wait "$HOLDER"
 	assert_stderr "crm-cust: $CRM_DIR/.lock is locked by another writer (waited 0.2 s)"
 }
 
 @test "crm-cust: readers do not wait for the lock" {
 	add_customer Acme >/dev/null
-	flock "$CRM_DIR/.lock" sleep 3 &
-	local holder=$!
-	sleep 0.3
+	hold_lock 1
 	run -0 crm-cust --lock-timeout 0 list --format ids
-	kill "$holder" 2>/dev/null || true
-	wait "$holder" 2>/dev/null || true
+	wait "$HOLDER"
 	assert_output "$(id_of Acme)"
 }
 
 @test "crm-cust: a writer waits for a lock that is let go in time" {
-	flock "$CRM_DIR/.lock" sleep 0.5 &
-	sleep 0.2
+	hold_lock 0.5
 	run -0 crm-cust --lock-timeout 5 add Acme
-	wait
+	wait "$HOLDER"
 	assert_regex "$output" "$ID_RE"
 }
 

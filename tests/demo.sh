@@ -18,3 +18,9 @@ top=$(crm cust list --where '.tier == "A"' --sort name --format ids | head -1)
 echo "$top"
 say crm cust show "$top"
 crm cust show "$top"
+say "crm opp stale --format table        # deals nobody has touched for too long"
+crm opp stale --format table
+say crm funnel --format table
+crm funnel --format table
+say crm funnel forecast --format table
+crm funnel forecast --format table
