@@ -172,64 +172,11 @@ static int move_stage(struct table *t, size_t r, const struct stage *to,
 	       record_set(&st, t, r, "closed", day, err) < 0 ? -1 : 0;
 }
 
-/* Name the deal in a message about one of its fields. */
-static void prefix_id(struct crm_err *err, const char *id)
-{
-	char msg[sizeof err->msg];
-
-	if (!strncmp(err->msg, id, strlen(id)))
-		return;
-	snprintf(msg, sizeof msg, "%s", err->msg);
-	snprintf(err->msg, sizeof err->msg, "%.*s: %.*s", ID_MAX, id,
-		 (int)sizeof msg - ID_MAX - 3, msg);
-}
-
-/* Rows an id operand names: one id (or exact name), or "-" for ids and
- * records on standard input. */
-static size_t *targets(const struct table *t, const char *operand,
-		       size_t *n, struct crm_err *err)
-{
-	size_t *rows;
-	long r;
-
-	if (!strcmp(operand, "-"))
-		return rows_from_stdin(t, n, err);
-	if ((r = table_find_ref(t, operand, err)) < 0)
-		return NULL;
-	rows = xmalloc(sizeof *rows);
-	rows[0] = (size_t)r;
-	*n = 1;
-	return rows;
-}
-
-/* Lock, load, apply fn to every deal the operands name, save: all or
- * nothing. */
-typedef int (*deal_fn)(struct table *t, size_t r, void *ctx,
-		       struct crm_err *err);
-
-static int change_deals(int nops, char **operands, deal_fn fn, void *ctx,
+static int change_deals(int nops, char **operands, record_fn fn, void *ctx,
 			struct crm_err *err)
 {
-	struct table *t;
-	size_t *rows = NULL, n = 0;
-	int rc = -1;
-
-	if (store_lock(&st, err) < 0 || !(t = load("opportunities", err)))
-		return -1;
-	for (int i = 0; i < nops; i++, free(rows), rows = NULL) {
-		if (!(rows = targets(t, operands[i], &n, err)))
-			goto out;
-		for (size_t k = 0; k < n; k++)
-			if (fn(t, rows[k], ctx, err) < 0) {
-				prefix_id(err, t->rows[rows[k]][0]);
-				goto out;
-			}
-	}
-	rc = commit(t, err);
-out:
-	free(rows);
-	table_free(t);
-	return rc;
+	return records_change(&st, "opportunities", nops, operands, fn, ctx,
+			      err);
 }
 
 /* ---- add ------------------------------------------------------------------- */

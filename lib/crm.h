@@ -557,6 +557,17 @@ int record_init(struct store *s, struct table *t, size_t row,
 int record_assign(struct store *s, struct table *t, size_t row,
 		  const char *const *assignments, size_t n, int logged,
 		  struct crm_err *err);
+/* Rows an operand names: one id prefix or exact name, or "-" for ids
+ * and records on standard input.  malloc'd; NULL with err. */
+size_t *records_named(const struct table *t, const char *operand, size_t *n,
+		      struct crm_err *err);
+/* Lock, load the table, apply fn to every record the operands name,
+ * then save and log: all or nothing.  An error names the record. */
+typedef int (*record_fn)(struct table *t, size_t row, void *ctx,
+			 struct crm_err *err);
+int records_change(struct store *s, const char *table, int nops,
+		   char **operands, record_fn fn, void *ctx,
+		   struct crm_err *err);
 /* Save the tables given (NULL-terminated), then append the queued log
  * lines: the caller holds the lock. */
 int store_commit(struct store *s, struct table *const *tables,

@@ -87,3 +87,57 @@ int store_commit(struct store *s, struct table *const *tables,
 			return -1;
 	return store_flush_logs(s, err);
 }
+
+/* Name the record in a message about one of its fields. */
+static void prefix_id(struct crm_err *err, const char *id)
+{
+	char msg[sizeof err->msg];
+
+	if (!strncmp(err->msg, id, strlen(id)))
+		return;
+	snprintf(msg, sizeof msg, "%s", err->msg);
+	snprintf(err->msg, sizeof err->msg, "%.*s: %.*s", ID_MAX, id,
+		 (int)sizeof msg - ID_MAX - 3, msg);
+}
+
+size_t *records_named(const struct table *t, const char *operand, size_t *n,
+		      struct crm_err *err)
+{
+	size_t *rows;
+	long r;
+
+	if (!strcmp(operand, "-"))
+		return rows_from_stdin(t, n, err);
+	if ((r = table_find_ref(t, operand, err)) < 0)
+		return NULL;
+	rows = xmalloc(sizeof *rows);
+	rows[0] = (size_t)r;
+	*n = 1;
+	return rows;
+}
+
+int records_change(struct store *s, const char *table, int nops,
+		   char **operands, record_fn fn, void *ctx,
+		   struct crm_err *err)
+{
+	struct table *t;
+	size_t *rows = NULL, n = 0;
+	int rc = -1;
+
+	if (store_lock(s, err) < 0 || !(t = store_table(s, table, err)))
+		return -1;
+	for (int i = 0; i < nops; i++, free(rows), rows = NULL) {
+		if (!(rows = records_named(t, operands[i], &n, err)))
+			goto out;
+		for (size_t k = 0; k < n; k++)
+			if (fn(t, rows[k], ctx, err) < 0) {
+				prefix_id(err, t->rows[rows[k]][0]);
+				goto out;
+			}
+	}
+	rc = store_commit(s, (struct table *const[]){t, NULL}, err);
+out:
+	free(rows);
+	table_free(t);
+	return rc;
+}

@@ -328,17 +328,26 @@ void table_sort_by_id(struct table *t)
 		t->lines[r] = 0;
 }
 
+/* Written in id order so diffs stay small; the table in memory keeps its
+ * order, so row indexes a caller holds stay valid after a save. */
 int table_save(struct table *t, struct crm_err *err)
 {
 	struct atomic_file a;
+	char ***sorted = xcalloc(t->nrows + 1, sizeof *sorted);
+	int rc;
 
-	table_sort_by_id(t);
-	if (atomic_begin(&a, t->path, err) < 0)
+	memcpy(sorted, t->rows, t->nrows * sizeof *sorted);
+	qsort(sorted, t->nrows, sizeof *sorted, cmp_row_id);
+	if (atomic_begin(&a, t->path, err) < 0) {
+		free(sorted);
 		return -1;
+	}
 	csv_write_row(a.fp, t->cols, t->ncols, ',');
 	for (size_t r = 0; r < t->nrows; r++)
-		csv_write_row(a.fp, t->rows[r], t->ncols, ',');
-	return atomic_commit(&a, err);
+		csv_write_row(a.fp, sorted[r], t->ncols, ',');
+	free(sorted);
+	rc = atomic_commit(&a, err);
+	return rc;
 }
 
 long table_find_ref(const struct table *t, const char *key,
