@@ -234,3 +234,1085 @@ out:
 	table_free(t);
 	return rc;
 }
+
+/* ---- list, show, set, log ---------------------------------------------------------- */
+
+static const char *const lead_view[] = {
+	"id", "name", "company", "source", "status", "score", "owner",
+	"next_date"
+};
+
+static int lead_selected(void *ctx, const struct table *t, char **row)
+{
+	const char *owner = opt("owner"), *status = opt("status");
+
+	if (owner && strcmp(row[table_col(t, "owner")], owner))
+		return 0;
+	if (opt("pool") && *row[table_col(t, "owner")])
+		return 0;
+	return !status || !strcmp(row[table_col(t, "status")], status);
+}
+
+static int cmd_list(int argc, char **argv, struct crm_err *err)
+{
+	struct listing *l;
+	int from_stdin = argc == 1 && !strcmp(argv[0], "-");
+
+	if (argc > 1 || (argc == 1 && !from_stdin))
+		return crm_usagef(err, "unexpected operand '%s'",
+				  argv[argc - 1]);
+	if (opt("owner") && opt("pool"))
+		return crm_usagef(err, "--owner and --pool exclude each other");
+	if (!(l = listing_new(opt("format"), opt("where"), opt("sort"),
+			      lead_view, 8, err)))
+		return -1;
+	return listing_run(l, st.dir, table_def_find("leads"), from_stdin,
+			   lead_selected, NULL, err);
+}
+
+struct timeline {
+	const char *id;
+	struct buf lines;
+};
+
+static int lead_activity(void *ctx, const struct logrec *rec, long line,
+			 struct crm_err *err)
+{
+	struct timeline *tl = ctx;
+	const char *id = logrec_get(rec, "id"), *at = logrec_get(rec, "at");
+	const char *type = logrec_get(rec, "type"), *by = logrec_get(rec, "by");
+	const char *text = logrec_get(rec, "text");
+	char *body;
+
+	if (!id || strcmp(id, tl->id))
+		return 0;
+	body = indent_lines(text ? text : "", 32);
+	buf_printf(&tl->lines, "  %.10s  %-8s %-8s %s\n", at ? at : "",
+		   type ? type : "", by ? by : "", body);
+	free(body);
+	return 0;
+}
+
+static int cmd_show(int argc, char **argv, struct crm_err *err)
+{
+	struct table *t;
+	struct timeline tl = {0};
+	char *path = store_path(&st, "activities.jsonl");
+	long r;
+	int rc = -1;
+
+	if (argc != 1) {
+		free(path);
+		return crm_usagef(err, "show takes one id");
+	}
+	if ((t = load("leads", err)) && (r = table_find_ref(t, argv[0],
+							    err)) >= 0) {
+		tl.id = t->rows[r][0];
+		rc = jsonl_scan(path, "activities.jsonl", lead_activity, &tl,
+				err);
+		for (size_t c = 0; rc == 0 && c < t->ncols; c++)
+			if (*t->rows[r][c])
+				printf("%-13s %s\n", t->cols[c], t->rows[r][c]);
+		if (rc == 0 && tl.lines.len)
+			printf("\nactivities\n%s", tl.lines.s);
+	}
+	buf_free(&tl.lines);
+	free(path);
+	table_free(t);
+	return rc;
+}
+
+struct assignments {
+	char **v;
+	size_t n;
+};
+
+static int set_one(struct table *t, size_t r, void *ctx, struct crm_err *err)
+{
+	struct assignments *a = ctx;
+
+	return record_assign(&st, t, r, (const char *const *)a->v, a->n, 1,
+			     err);
+}
+
+static int cmd_set(int argc, char **argv, struct crm_err *err)
+{
+	struct assignments a = {argv + 1, (size_t)argc - 1};
+
+	if (argc < 2)
+		return crm_usagef(err, "set takes an id and FIELD=VALUE...");
+	for (int i = 1; i < argc; i++)
+		if (!strchr(argv[i], '=') || argv[i][0] == '=')
+			return crm_usagef(err, "'%s' is not FIELD=VALUE",
+					  argv[i]);
+	return change_leads(1, argv, set_one, &a, err);
+}
+
+struct followup {
+	const char *text, *type;
+	char next[16];
+};
+
+/* A follow-up on a new lead means someone is working it. */
+static int log_one(struct table *t, size_t r, void *ctx, struct crm_err *err)
+{
+	struct followup *f = ctx;
+	const char *xkeys[] = {"next", "action"};
+	const char *xvals[] = {f->next, opt("action")};
+	char today[16];
+
+	date_format(date_today(), today);
+	activity_append(&st, "lead", t->rows[r][0], f->type, f->text, xkeys,
+			xvals, 2);
+	if (record_set(&st, t, r, "last_contact", today, err) < 0 ||
+	    (!strcmp(table_get(t, r, "status"), "new") &&
+	     record_set(&st, t, r, "status", "working", err) < 0))
+		return -1;
+	if (!*f->next)
+		return 0;
+	return record_set(&st, t, r, "next_date", f->next, err) < 0 ||
+	       record_set(&st, t, r, "next_action", opt("action") ?
+			  opt("action") : "", err) < 0 ? -1 : 0;
+}
+
+static int cmd_log(int argc, char **argv, struct crm_err *err)
+{
+	struct followup f = {NULL, opt("type") ? opt("type") : "note", ""};
+
+	if (argc != 2)
+		return crm_usagef(err, "log takes an id and a text");
+	if (!activity_type_ok(f.type))
+		return crm_usagef(err, "--type: '%s' is not one of %s", f.type,
+				  activity_types);
+	if (opt("action") && !opt("next"))
+		return crm_usagef(err, "--action goes with --next");
+	if (opt("next") && cli_date("next", opt("next"), f.next, err) < 0)
+		return -1;
+	f.text = argv[1];
+	return change_leads(1, argv, log_one, &f, err);
+}
+
+/* ---- score ---------------------------------------------------------------------------- */
+
+struct rule {
+	const char *name, *when;
+	long points;
+	struct filter *f;
+};
+
+static struct rule *rules_load(const char *section, size_t *n,
+			       struct crm_err *err)
+{
+	const char **names = conf_subsections(st.conf, section, n);
+	struct rule *rules = xcalloc(*n + 1, sizeof *rules);
+
+	for (size_t i = 0; i < *n; i++) {
+		struct rule *r = &rules[i];
+
+		r->name = names[i];
+		r->when = conf_get(st.conf, section, names[i], "when");
+		if (!r->when)
+			r->when = "true";
+		if (conf_get_long(st.conf, section, names[i], "points", 0,
+				  &r->points, err) < 0)
+			goto fail;
+		if (!(r->f = filter_compile(r->when, err))) {
+			char msg[sizeof err->msg];
+
+			snprintf(msg, sizeof msg, "%s", err->msg + 9);
+			crm_errf(err, "crm.conf", conf_line(st.conf, section,
+				 names[i], "when"), "[%s \"%s\"] when:%s",
+				 section, names[i], msg);
+			goto fail;
+		}
+	}
+	return rules;
+fail:
+	for (size_t i = 0; i < *n; i++)
+		filter_free(rules[i].f);
+	free(rules);
+	return NULL;
+}
+
+static void rules_free(struct rule *rules, size_t n)
+{
+	for (size_t i = 0; rules && i < n; i++)
+		filter_free(rules[i].f);
+	free(rules);
+}
+
+/* Σ points of the rules true for the lead; explain prints each. */
+static int score_of(struct rule *rules, size_t n, const struct table *t,
+		    size_t r, int explain, long *total, struct crm_err *err)
+{
+	int m;
+
+	*total = 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((m = filter_match(rules[i].f, t, t->rows[r], err)) < 0) {
+			char msg[sizeof err->msg];
+
+			snprintf(msg, sizeof msg, "%s", err->msg);
+			return crm_errf(err, NULL, 0, "[score \"%s\"]: %s",
+					rules[i].name, msg);
+		}
+		if (m)
+			*total += rules[i].points;
+		if (explain)
+			printf("%s %+5ld  %-20s %s\n", m ? "yes" : "no ",
+			       m ? rules[i].points : 0L, rules[i].name,
+			       rules[i].when);
+	}
+	if (explain)
+		printf("      %5ld  total\n", *total);
+	return 0;
+}
+
+struct scoring {
+	struct rule *rules;
+	size_t n;
+	long changed;
+};
+
+static int score_one(struct table *t, size_t r, void *ctx,
+		     struct crm_err *err)
+{
+	struct scoring *sc = ctx;
+	char v[24];
+	long total;
+
+	if (!lead_is_open(t, r))
+		return 0;
+	if (score_of(sc->rules, sc->n, t, r, 0, &total, err) < 0)
+		return -1;
+	snprintf(v, sizeof v, "%ld", total);
+	sc->changed += strcmp(table_get(t, r, "score"), v) != 0;
+	return record_set(&st, t, r, "score", v, err);
+}
+
+/* Every lead of the table, under one lock. */
+static int change_all(record_fn fn, void *ctx, struct crm_err *err)
+{
+	struct table *t;
+	int rc = -1;
+
+	if (store_lock(&st, err) < 0 || !(t = load("leads", err)))
+		return -1;
+	for (size_t r = 0; r < t->nrows; r++)
+		if (fn(t, r, ctx, err) < 0)
+			goto out;
+	rc = store_commit(&st, (struct table *const[]){t, NULL}, err);
+out:
+	table_free(t);
+	return rc;
+}
+
+static int explain(struct scoring *sc, struct crm_err *err)
+{
+	struct table *t = load("leads", err);
+	long r, total;
+	int rc = -1;
+
+	if (t && (r = table_find_ref(t, opt("explain"), err)) >= 0) {
+		printf("%s %s\n", t->rows[r][0], table_get(t, (size_t)r,
+							   "name"));
+		rc = score_of(sc->rules, sc->n, t, (size_t)r, 1, &total, err);
+	}
+	table_free(t);
+	return rc;
+}
+
+static int cmd_score(int argc, char **argv, struct crm_err *err)
+{
+	struct scoring sc = {0};
+	int rc;
+
+	if (argc > 1 || (argc == 1 && strcmp(argv[0], "-")))
+		return crm_usagef(err, "score takes no ids but -");
+	if (!(sc.rules = rules_load("score", &sc.n, err)))
+		return -1;
+	if (opt("explain"))
+		rc = explain(&sc, err);
+	else if (argc == 1)
+		rc = change_leads(1, argv, score_one, &sc, err);
+	else
+		rc = change_all(score_one, &sc, err);
+	if (rc == 0 && !opt("explain"))
+		crm_msg("%ld lead%s rescored", sc.changed,
+			sc.changed == 1 ? "" : "s");
+	rules_free(sc.rules, sc.n);
+	return rc;
+}
+
+/* ---- assign ---------------------------------------------------------------------------- */
+
+/* Owners from "a,b c": commas or blanks. */
+static char **split_owners(const char *s, size_t *n)
+{
+	char **v = NULL;
+
+	*n = 0;
+	for (s += strspn(s, ", \t"); *s; s += strspn(s, ", \t")) {
+		size_t len = strcspn(s, ", \t");
+
+		v = xrealloc(v, (*n + 1) * sizeof *v);
+		v[(*n)++] = xstrndup(s, len);
+		s += len;
+	}
+	return v;
+}
+
+static void free_owners(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+struct assigning {
+	char **owners;          /* --round-robin */
+	size_t nowners, next;
+	struct rule *rules;     /* --rules */
+	size_t nrules;
+	long assigned, left;
+};
+
+static long open_leads_of(const struct table *t, const char *owner)
+{
+	long n = 0;
+
+	for (size_t r = 0; r < t->nrows; r++)
+		n += lead_is_open(t, r) && !strcmp(table_get(t, r, "owner"),
+						   owner);
+	return n;
+}
+
+/* The first rule true for the lead; among its owners the one with the
+ * fewest open leads under the rule's cap (the first on a tie). */
+static const char *owner_by_rules(struct assigning *a, const struct table *t,
+				  size_t r, struct crm_err *err)
+{
+	for (size_t i = 0; i < a->nrules; i++) {
+		int m = filter_match(a->rules[i].f, t, t->rows[r], err);
+		const char *owners = conf_get(st.conf, "assign",
+					      a->rules[i].name, "owners");
+		const char *best = NULL;
+		long cap = 0, least = 0;
+		char **v;
+		size_t n;
+
+		if (m < 0 || conf_get_long(st.conf, "assign", a->rules[i].name,
+					   "cap", 0, &cap, err) < 0)
+			return NULL;
+		if (!m || !owners)
+			continue;
+		v = split_owners(owners, &n);
+		for (size_t k = 0; k < n; k++) {
+			long have = open_leads_of(t, v[k]);
+
+			if ((cap <= 0 || have < cap) && (!best || have < least)) {
+				least = have;
+				best = v[k];
+			}
+		}
+		if (best) {
+			static char chosen[256];
+
+			snprintf(chosen, sizeof chosen, "%s", best);
+			free_owners(v, n);
+			return chosen;
+		}
+		free_owners(v, n);
+	}
+	return "";
+}
+
+static int assign_one(struct table *t, size_t r, void *ctx,
+		      struct crm_err *err)
+{
+	struct assigning *a = ctx;
+	const char *owner = opt("to");
+
+	if (a->nowners)
+		owner = a->owners[a->next++ % a->nowners];
+	else if (a->rules && !(owner = owner_by_rules(a, t, r, err)))
+		return -1;
+	if (!*owner) {
+		a->left++;
+		return 0;
+	}
+	a->assigned++;
+	return record_set(&st, t, r, "owner", owner, err);
+}
+
+static int cmd_assign(int argc, char **argv, struct crm_err *err)
+{
+	struct assigning a = {0};
+	int rc;
+
+	if (!!opt("to") + !!opt("round-robin") + !!opt("rules") != 1)
+		return crm_usagef(err, "assign needs one of --to, "
+				  "--round-robin, --rules");
+	if (argc < 1)
+		return crm_usagef(err, "assign takes ids, or - for stdin");
+	if (opt("to") && !*opt("to"))
+		return crm_usagef(err, "--to: the owner is empty");
+	if (opt("round-robin") &&
+	    !(a.owners = split_owners(opt("round-robin"), &a.nowners), a.nowners))
+		return crm_usagef(err, "--round-robin: no owners");
+	if (opt("rules") && !(a.rules = rules_load("assign", &a.nrules, err)))
+		return -1;
+	rc = change_leads(argc, argv, assign_one, &a, err);
+	if (rc == 0 && a.left)
+		crm_warn("%ld lead%s matched no [assign] rule with room left",
+			 a.left, a.left == 1 ? "" : "s");
+	free_owners(a.owners, a.nowners);
+	rules_free(a.rules, a.nrules);
+	return rc;
+}
+
+/* ---- dedupe ------------------------------------------------------------------------------ */
+
+/* Union-find over rows: leads sharing an e-mail or a phone are one. */
+static size_t root(size_t *parent, size_t i)
+{
+	while (parent[i] != i)
+		i = parent[i] = parent[parent[i]];
+	return i;
+}
+
+static void join_by(const struct table *t, size_t *parent, const char *col,
+		    void (*norm)(const char *, char *, size_t))
+{
+	struct strmap *seen = strmap_new();
+	char key[256];
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		void **slot;
+
+		norm(table_get(t, r, col), key, sizeof key);
+		if (!*key || !lead_is_open(t, r))
+			continue;
+		slot = strmap_slot(seen, key);
+		if (*slot)
+			parent[root(parent, r)] = root(parent,
+						(size_t)(intptr_t)*slot - 1);
+		else
+			*slot = (void *)(intptr_t)(r + 1);
+	}
+	strmap_free(seen);
+}
+
+/* The oldest of a group is the one kept. */
+static int older(const struct table *t, size_t a, size_t b)
+{
+	int c = strcmp(table_get(t, a, "created"), table_get(t, b, "created"));
+
+	return c ? c < 0 : strcmp(t->rows[a][0], t->rows[b][0]) < 0;
+}
+
+static int merge_group(struct table *t, const size_t *parent, size_t g,
+		       size_t keep, struct crm_err *err)
+{
+	char reason[64];
+
+	snprintf(reason, sizeof reason, "duplicate of %s", t->rows[keep][0]);
+	for (size_t r = 0; r < t->nrows; r++) {
+		if (r == keep || parent[r] != g)
+			continue;
+		for (size_t c = 1; c < t->ncols; c++)
+			if (!*t->rows[keep][c] && *t->rows[r][c] &&
+			    record_set(&st, t, keep, t->cols[c], t->rows[r][c],
+				       err) < 0)
+				return -1;
+		if (record_set(&st, t, r, "status", "dropped", err) < 0 ||
+		    record_set(&st, t, r, "reason", reason, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static char *dedupe_cols[] = {
+	"group", "id", "name", "company", "email", "phone", "created"
+};
+
+static int cmd_dedupe(int argc, char **argv, struct crm_err *err)
+{
+	struct table *t;
+	size_t *parent, *count, groups = 0;
+	struct out *o = NULL;
+	int rc = -1, fmt;
+
+	if (argc > 0)
+		return crm_usagef(err, "dedupe takes no operands");
+	if ((fmt = opt("format") ? out_format_parse(opt("format")) : FMT_AUTO) < 0)
+		return crm_usagef(err, "--format: '%s' is not one of table, "
+				  "csv, tsv, jsonl, ids", opt("format"));
+	if ((opt("merge") && store_lock(&st, err) < 0) ||
+	    !(t = load("leads", err)))
+		return -1;
+	parent = xcalloc(t->nrows + 1, sizeof *parent);
+	count = xcalloc(t->nrows + 1, sizeof *count);
+	for (size_t r = 0; r < t->nrows; r++)
+		parent[r] = r;
+	join_by(t, parent, "email", import_norm_email);
+	join_by(t, parent, "phone", import_norm_phone);
+	for (size_t r = 0; r < t->nrows; r++)
+		count[parent[r] = root(parent, r)]++;
+	o = out_begin(stdout, (enum out_format)fmt, dedupe_cols, 7, NULL);
+	for (size_t g = 0; g < t->nrows; g++) {
+		size_t keep = g;
+		char num[24];
+
+		if (count[g] < 2)
+			continue;
+		snprintf(num, sizeof num, "%zu", ++groups);
+		for (size_t r = 0; r < t->nrows; r++) {
+			char *row[7] = {num};
+
+			if (parent[r] != g)
+				continue;
+			if (older(t, r, keep))
+				keep = r;
+			for (size_t c = 1; c < 7; c++)
+				row[c] = (char *)table_get(t, r, dedupe_cols[c]);
+			out_row(o, row);
+		}
+		if (opt("merge") && merge_group(t, parent, g, keep, err) < 0)
+			goto out;
+	}
+	rc = opt("merge") && groups ? store_commit(&st,
+		(struct table *const[]){t, NULL}, err) : 0;
+	if (rc == 0)
+		rc = groups ? CRM_OK : CRM_NONE;
+out:
+	if (o)
+		out_end(o);
+	free(parent);
+	free(count);
+	table_free(t);
+	return rc;
+}
+
+/* ---- convert and drop ------------------------------------------------------------------------ */
+
+/* Names match ignoring case and blanks: "ACME  Ltd" is "acme ltd". */
+static void name_key(const char *s, char *out, size_t n)
+{
+	size_t k = 0;
+
+	for (; *s && k + 1 < n; s++)
+		if (*s != ' ' && *s != '\t')
+			out[k++] = (*s >= 'A' && *s <= 'Z') ? *s + 32 : *s;
+	out[k] = '\0';
+}
+
+static long customer_by_name(const struct table *cust, const char *name)
+{
+	char want[512], have[512];
+
+	name_key(name, want, sizeof want);
+	for (size_t r = 0; *want && r < cust->nrows; r++) {
+		name_key(table_get(cust, r, "name"), have, sizeof have);
+		if (!strcmp(want, have))
+			return (long)r;
+	}
+	return -1;
+}
+
+struct conversion {
+	struct table *leads, *cust, *contacts, *opps;
+	size_t lead;
+	char cust_id[ID_MAX], contact_id[ID_MAX], opp_id[ID_MAX];
+};
+
+/* The customer the lead becomes: named, matched by company, or new. */
+static int convert_customer(struct conversion *cv, struct crm_err *err)
+{
+	const struct table *l = cv->leads;
+	const char *company = table_get(l, cv->lead, "company");
+	const char *name = *company ? company : table_get(l, cv->lead, "name");
+	long c = opt("customer") ? table_find_ref(cv->cust, opt("customer"),
+						  err) : customer_by_name(cv->cust, name);
+	size_t r;
+
+	if (c == -1 && opt("customer"))
+		return -1;
+	if (c >= 0) {
+		snprintf(cv->cust_id, ID_MAX, "%s", cv->cust->rows[c][0]);
+		return 0;
+	}
+	r = record_new(&st, cv->cust);
+	snprintf(cv->cust_id, ID_MAX, "%s", cv->cust->rows[r][0]);
+	if (record_init(&st, cv->cust, r, "name", name, err) < 0 ||
+	    record_init(&st, cv->cust, r, "kind", *company ? "company" :
+			"person", err) < 0)
+		return -1;
+	for (const char *const *f = (const char *const[]){"owner", "source",
+	     NULL}; *f; f++)
+		if (record_init(&st, cv->cust, r, *f, table_get(l, cv->lead, *f),
+				err) < 0)
+			return -1;
+	return 0;
+}
+
+static int convert_contact(struct conversion *cv, struct crm_err *err)
+{
+	const struct table *l = cv->leads;
+	size_t r = record_new(&st, cv->contacts);
+	int first = table_find_value(cv->contacts, "customer", cv->cust_id) == -1;
+
+	snprintf(cv->contact_id, ID_MAX, "%s", cv->contacts->rows[r][0]);
+	if (record_init(&st, cv->contacts, r, "customer", cv->cust_id, err) < 0 ||
+	    record_init(&st, cv->contacts, r, "primary", first ? "yes" : "no",
+			err) < 0)
+		return -1;
+	for (const char *const *f = (const char *const[]){"name", "title",
+	     "email", "phone", NULL}; *f; f++)
+		if (record_init(&st, cv->contacts, r, *f,
+				table_get(l, cv->lead, *f), err) < 0)
+			return -1;
+	return 0;
+}
+
+static int convert_opp(struct conversion *cv, struct crm_err *err)
+{
+	struct pipelines ps;
+	const struct pipeline *p;
+	const struct table *l = cv->leads;
+	const char *amount = opt("amount") ? opt("amount")
+					   : table_get(l, cv->lead, "amount");
+	size_t r;
+	int rc = -1;
+
+	if (pipelines_load(st.conf, &ps, err) < 0)
+		return -1;
+	p = pipeline_find(&ps, NULL);
+	r = record_new(&st, cv->opps);
+	snprintf(cv->opp_id, ID_MAX, "%s", cv->opps->rows[r][0]);
+	if (record_init(&st, cv->opps, r, "name", opt("opp"), err) == 0 &&
+	    record_init(&st, cv->opps, r, "customer", cv->cust_id, err) == 0 &&
+	    record_init(&st, cv->opps, r, "contact", cv->contact_id, err) == 0 &&
+	    record_init(&st, cv->opps, r, "owner", table_get(l, cv->lead,
+			"owner"), err) == 0 &&
+	    record_init(&st, cv->opps, r, "source", table_get(l, cv->lead,
+			"source"), err) == 0 &&
+	    record_init(&st, cv->opps, r, "amount", amount, err) == 0 &&
+	    record_init(&st, cv->opps, r, "close", opt("close") ? opt("close")
+			: "", err) == 0 &&
+	    record_init(&st, cv->opps, r, "pipeline", p->name, err) == 0) {
+		table_set(cv->opps, r, "stage", pipeline_first(p)->name);
+		history_append(&st, "opportunity", cv->opp_id, "stage", "",
+			       pipeline_first(p)->name);
+		rc = 0;
+	}
+	pipelines_free(&ps);
+	return rc;
+}
+
+static int convert_lead(struct conversion *cv, struct crm_err *err)
+{
+	if (!lead_is_open(cv->leads, cv->lead))
+		return crm_errf(err, NULL, 0, "%s is already %s",
+				cv->leads->rows[cv->lead][0],
+				table_get(cv->leads, cv->lead, "status"));
+	if (convert_customer(cv, err) < 0 || convert_contact(cv, err) < 0 ||
+	    (opt("opp") && convert_opp(cv, err) < 0))
+		return -1;
+	return record_set(&st, cv->leads, cv->lead, "customer", cv->cust_id,
+			  err) < 0 ||
+	       (opt("opp") && record_set(&st, cv->leads, cv->lead,
+					 "opportunity", cv->opp_id, err) < 0) ||
+	       record_set(&st, cv->leads, cv->lead, "status", "converted",
+			  err) < 0 ? -1 : 0;
+}
+
+static int cmd_convert(int argc, char **argv, struct crm_err *err)
+{
+	struct conversion cv = {0};
+	long r;
+	int rc = -1;
+
+	if (argc != 1)
+		return crm_usagef(err, "convert takes one id");
+	if ((opt("amount") || opt("close")) && !opt("opp"))
+		return crm_usagef(err, "--amount and --close go with --opp");
+	if (store_lock(&st, err) < 0 || !(cv.leads = load("leads", err)) ||
+	    (r = table_find_ref(cv.leads, argv[0], err)) < 0 ||
+	    !(cv.cust = load("customers", err)) ||
+	    !(cv.contacts = load("contacts", err)) ||
+	    !(cv.opps = load("opportunities", err)))
+		goto out;
+	cv.lead = (size_t)r;
+	if (convert_lead(&cv, err) < 0 ||
+	    store_commit(&st, (struct table *const[]){cv.cust, cv.contacts,
+			 cv.opps, cv.leads, NULL}, err) < 0)
+		goto out;
+	printf("%s\n%s\n", cv.cust_id, cv.contact_id);
+	if (*cv.opp_id)
+		printf("%s\n", cv.opp_id);
+	rc = 0;
+out:
+	table_free(cv.leads);
+	table_free(cv.cust);
+	table_free(cv.contacts);
+	table_free(cv.opps);
+	return rc;
+}
+
+static int drop_one(struct table *t, size_t r, void *ctx, struct crm_err *err)
+{
+	if (!lead_is_open(t, r))
+		return crm_errf(err, NULL, 0, "%s is already %s", t->rows[r][0],
+				table_get(t, r, "status"));
+	return record_set(&st, t, r, "status", "dropped", err) < 0 ||
+	       record_set(&st, t, r, "reason", opt("reason"), err) < 0 ? -1 : 0;
+}
+
+static int cmd_drop(int argc, char **argv, struct crm_err *err)
+{
+	if (argc < 1)
+		return crm_usagef(err, "drop takes ids, or - for stdin");
+	if (!opt("reason") || !*opt("reason"))
+		return crm_usagef(err, "drop needs --reason");
+	return change_leads(argc, argv, drop_one, NULL, err);
+}
+
+/* ---- import ------------------------------------------------------------------------------------ */
+
+enum on_dup { DUP_SKIP, DUP_UPDATE, DUP_CREATE };
+
+struct importing {
+	struct import *im;
+	struct table *t;
+	const char *file;
+	int match_email, match_phone, match_id;
+	enum on_dup on_dup;
+	struct strmap *keys;        /* "e:mail" / "p:phone" / "i:id" -> row + 1 */
+	FILE *rejects;
+	long read, imported, updated, dups, rejected;
+};
+
+static void index_key(struct importing *ip, char kind, const char *v,
+		      size_t row)
+{
+	char key[300];
+
+	if (!*v)
+		return;
+	snprintf(key, sizeof key, "%c:%s", kind, v);
+	*strmap_slot(ip->keys, key) = (void *)(intptr_t)(row + 1);
+}
+
+static void index_row(struct importing *ip, size_t r)
+{
+	char norm[256];
+
+	import_norm_email(table_get(ip->t, r, "email"), norm, sizeof norm);
+	index_key(ip, 'e', norm, r);
+	import_norm_phone(table_get(ip->t, r, "phone"), norm, sizeof norm);
+	index_key(ip, 'p', norm, r);
+	index_key(ip, 'i', table_get(ip->t, r, "source_id"), r);
+}
+
+static long lookup_key(struct importing *ip, char kind, const char *v)
+{
+	char key[300];
+
+	if (!*v)
+		return -1;
+	snprintf(key, sizeof key, "%c:%s", kind, v);
+	return (long)(intptr_t)strmap_get(ip->keys, key) - 1;
+}
+
+/* The existing lead an imported row duplicates, by the --match keys. */
+static long row_duplicate(struct importing *ip, const struct import_row *row)
+{
+	char norm[256];
+	long r = -1;
+
+	for (size_t i = 0; r < 0 && i < import_ncols(ip->im); i++) {
+		const char *f = import_field(ip->im, i);
+
+		if (ip->match_email && !strcmp(f, "email")) {
+			import_norm_email(row->vals[i], norm, sizeof norm);
+			r = lookup_key(ip, 'e', norm);
+		} else if (ip->match_phone && !strcmp(f, "phone")) {
+			import_norm_phone(row->vals[i], norm, sizeof norm);
+			r = lookup_key(ip, 'p', norm);
+		} else if (ip->match_id && !strcmp(f, "source_id")) {
+			r = lookup_key(ip, 'i', row->vals[i]);
+		}
+	}
+	return r;
+}
+
+static void reject(struct importing *ip, const struct import_row *row,
+		   const char *why)
+{
+	ip->rejected++;
+	crm_warn("%s:%ld: %s", ip->file, row->line, why);
+	if (ip->rejects) {
+		char **cells = xcalloc(row->nraw + 2, sizeof *cells);
+
+		for (size_t i = 0; i < row->nraw; i++)
+			cells[i] = row->raw[i];
+		cells[row->nraw] = (char *)why;
+		csv_write_row(ip->rejects, cells, row->nraw + 1, ',');
+		free(cells);
+	}
+}
+
+/* Fill (update) or set (new) every mapped field of lead r. */
+static int apply_row(struct importing *ip, size_t r,
+		     const struct import_row *row, int logged,
+		     struct crm_err *err)
+{
+	for (size_t i = 0; i < import_ncols(ip->im); i++) {
+		const char *f = import_field(ip->im, i);
+		int rc;
+
+		if (!strcmp(f, "id") || !*row->vals[i])
+			continue;
+		rc = logged ? record_set(&st, ip->t, r, f, row->vals[i], err)
+			    : record_init(&st, ip->t, r, f, row->vals[i], err);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Would every mapped value go in?  (Checked before the lead exists, so
+ * a reject leaves nothing behind, not even a history line.) */
+static int check_row(struct importing *ip, const struct import_row *row,
+		     struct crm_err *err)
+{
+	for (size_t i = 0; i < import_ncols(ip->im); i++) {
+		char *v = value_normalize(ip->t->def, import_field(ip->im, i),
+					  row->vals[i], err);
+
+		if (!v)
+			return -1;
+		free(v);
+	}
+	return 0;
+}
+
+static int import_one(void *ctx, const struct import_row *row,
+		      struct crm_err *err)
+{
+	struct importing *ip = ctx;
+	struct crm_err why = {0};
+	long dup;
+	size_t r;
+
+	ip->read++;
+	if (row->reject) {
+		reject(ip, row, row->reject);
+		return 0;
+	}
+	dup = row_duplicate(ip, row);
+	if (dup >= 0 && ip->on_dup == DUP_SKIP) {
+		ip->dups++;
+		return 0;
+	}
+	if (dup >= 0 && ip->on_dup == DUP_UPDATE) {
+		if (apply_row(ip, (size_t)dup, row, 1, &why) < 0)
+			reject(ip, row, why.msg);
+		else
+			ip->updated++;
+		return 0;
+	}
+	if (check_row(ip, row, &why) < 0) {
+		reject(ip, row, why.msg);
+		return 0;
+	}
+	ip->dups += dup >= 0;
+	r = record_new(&st, ip->t);
+	if (apply_row(ip, r, row, 0, err) < 0)
+		return -1;
+	if (!*table_get(ip->t, r, "status"))
+		table_set(ip->t, r, "status", "new");
+	index_row(ip, r);
+	ip->imported++;
+	return 0;
+}
+
+static int import_options(struct import_opts *o, struct importing *ip,
+			  struct crm_err *err)
+{
+	const char *d = opt("delimiter"), *m = opt("match"), *od = opt("on-dup");
+	const char *order = opt("date-order");
+
+	memset(o, 0, sizeof *o);
+	o->def = table_def_find("leads");
+	o->encoding = opt("encoding");
+	o->maps = cli_opt_all(cli, "map", &o->nmaps);
+	if (order && strcmp(order, "ymd") && strcmp(order, "mdy") &&
+	    strcmp(order, "dmy"))
+		return crm_usagef(err, "--date-order: '%s' is not ymd, mdy or "
+				  "dmy", order);
+	o->date_order = order;
+	if (d && (!strcmp(d, "tab") || !strcmp(d, "\\t")))
+		o->delimiter = '\t';
+	else if (d && strlen(d) == 1 && strchr(",;\t|", *d))
+		o->delimiter = *d;
+	else if (d)
+		return crm_usagef(err, "--delimiter: '%s' is not one of , ; "
+				  "| tab", d);
+	m = m ? m : "email,phone";
+	ip->match_email = strstr(m, "email") != NULL;
+	ip->match_phone = strstr(m, "phone") != NULL;
+	ip->match_id = strstr(m, "id") != NULL;
+	if (!od || !strcmp(od, "skip"))
+		ip->on_dup = DUP_SKIP;
+	else if (!strcmp(od, "update"))
+		ip->on_dup = DUP_UPDATE;
+	else if (!strcmp(od, "create"))
+		ip->on_dup = DUP_CREATE;
+	else
+		return crm_usagef(err, "--on-dup: '%s' is not skip, update or "
+				  "create", od);
+	return 0;
+}
+
+/* --dry-run: the mapping, then the first rows as they would land. */
+static int dry_row(void *ctx, const struct import_row *row,
+		   struct crm_err *err)
+{
+	struct importing *ip = ctx;
+
+	if (ip->read++ >= 5)
+		return 0;
+	printf("%s:%ld:", ip->file, row->line);
+	if (row->reject)
+		printf(" reject: %s", row->reject);
+	for (size_t i = 0; !row->reject && i < import_ncols(ip->im); i++)
+		if (*row->vals[i])
+			printf(" %s=%s", import_field(ip->im, i), row->vals[i]);
+	printf("\n");
+	return 0;
+}
+
+static int dry_run(struct importing *ip, struct crm_err *err)
+{
+	size_t skipped;
+
+	printf("# %s: %s, delimiter '%s'\n", ip->file, import_encoding(ip->im),
+	       import_delimiter(ip->im) == '\t' ? "tab" :
+	       (char[]){import_delimiter(ip->im), 0});
+	for (size_t i = 0; i < import_ncols(ip->im); i++)
+		printf("%s -> %s\n", import_source(ip->im, i),
+		       import_field(ip->im, i));
+	return import_run(ip->im, dry_row, ip, &skipped, err);
+}
+
+static int import_commit(struct importing *ip, size_t skipped,
+			 struct crm_err *err)
+{
+	if (store_commit(&st, (struct table *const[]){ip->t, NULL}, err) < 0)
+		return -1;
+	fprintf(stderr, "%s: %s: read %ld, imported %ld, updated %ld, "
+		"duplicates %ld, rejected %ld, skipped %zu\n", crm_prog,
+		ip->file, ip->read, ip->imported, ip->updated, ip->dups,
+		ip->rejected, skipped);
+	return 0;
+}
+
+static int cmd_import(int argc, char **argv, struct crm_err *err)
+{
+	struct importing ip = {0};
+	struct import_opts o;
+	struct atomic_file rej = {0};
+	size_t skipped = 0;
+	int rc = -1;
+
+	if (argc != 1)
+		return crm_usagef(err, "import takes one file");
+	ip.file = argv[0];
+	if (import_options(&o, &ip, err) < 0 ||
+	    !(ip.im = import_open(argv[0], &o, err)))
+		return -1;
+	if (opt("dry-run")) {
+		rc = dry_run(&ip, err);
+		import_close(ip.im);
+		return rc;
+	}
+	if (store_lock(&st, err) < 0 || !(ip.t = load("leads", err)) ||
+	    (opt("rejects") && atomic_begin(&rej, opt("rejects"), err) < 0))
+		goto out;
+	ip.rejects = rej.fp;
+	ip.keys = strmap_new();
+	for (size_t r = 0; r < ip.t->nrows; r++)
+		index_row(&ip, r);
+	if (import_run(ip.im, import_one, &ip, &skipped, err) < 0 ||
+	    import_commit(&ip, skipped, err) < 0 ||
+	    (rej.fp && atomic_commit(&rej, err) < 0))
+		goto out;
+	rej.fp = NULL;
+	rc = 0;
+out:
+	if (rej.fp)
+		atomic_abort(&rej);
+	strmap_free(ip.keys);
+	table_free(ip.t);
+	import_close(ip.im);
+	return rc;
+}
+
+/* ---- verbs and main ------------------------------------------------------------------------------ */
+
+static const struct cli_verb verbs[] = {
+	{"add", cmd_add, "company email phone source owner title set force"},
+	{"list", cmd_list, "where status owner pool sort format"},
+	{"show", cmd_show, ""},
+	{"set", cmd_set, ""},
+	{"log", cmd_log, "type next action"},
+	{"score", cmd_score, "explain"},
+	{"assign", cmd_assign, "to round-robin rules"},
+	{"dedupe", cmd_dedupe, "merge format"},
+	{"convert", cmd_convert, "customer opp amount close"},
+	{"drop", cmd_drop, "reason"},
+	{"import", cmd_import, "encoding delimiter map date-order match "
+	 "on-dup rejects dry-run"},
+	{NULL, NULL, NULL}
+};
+
+int main(int argc, char **argv)
+{
+	struct crm_err err = {0};
+	struct cli_common common;
+	int status, help;
+
+	crm_set_prog(argv[0]);
+	argv[0] = (char *)crm_prog;	/* getopt's messages name it */
+	if (!(cli = cli_parse(argc, argv, long_options,
+			      "C:u:o:s:w:f:t:n:a:m:r:h", &help))) {
+		fprintf(stderr, "Try 'crm-lead --help'.\n");
+		return CRM_USAGE;
+	}
+	if (help) {
+		printf("%s\n%s", synopsis, help_text);
+		cli_free(cli);
+		return cli_finish(CRM_OK);
+	}
+	if (optind >= argc || !cli_verb_find(verbs, argv[optind])) {
+		status = usage_error(optind >= argc ? "%s" : "unknown command "
+				     "'%s'", optind >= argc ? "a command is "
+				     "required" : argv[optind]);
+		cli_free(cli);
+		return status;
+	}
+	cli_common_from(cli, &common);
+	if (cli_open(&st, &common, &err) < 0)
+		status = cli_fail(&err);
+	else
+		status = cli_run_verb(cli, verbs, argc - optind, argv + optind,
+				      &err);
+	if (status < 0)
+		status = err.code == CRM_USAGE ?
+			 usage_error("%s", err.msg) : cli_fail(&err);
+	store_close(&st);
+	cli_free(cli);
+	return cli_finish(status);
+}
