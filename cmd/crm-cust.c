@@ -333,6 +333,29 @@ out:
 
 /* ---- set and log ------------------------------------------------------------ */
 
+/* Names find customers: a rename may not take another's, as add may not. */
+static int name_taken(const struct table *t, size_t row, int n, char **sets,
+		      struct crm_err *err)
+{
+	for (int i = 0; i < n; i++) {
+		long other;
+
+		if (strncmp(sets[i], "name=", 5))
+			continue;
+		other = table_find_value(t, "name", sets[i] + 5);
+		if (other == -2 || (other >= 0 && (size_t)other != row)) {
+			crm_errf(err, NULL, 0, "a customer named '%s' already "
+				 "exists", sets[i] + 5);
+			return 1;
+		}
+		if (!sets[i][5]) {
+			crm_usagef(err, "the customer name can't be empty");
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int cmd_set(int argc, char **argv, struct crm_err *err)
 {
 	struct table *t;
@@ -350,7 +373,8 @@ static int cmd_set(int argc, char **argv, struct crm_err *err)
 	}
 	if (store_lock(&st, err) < 0 || !(t = load("customers", err)))
 		return -1;
-	if ((r = table_find_ref(t, argv[0], err)) < 0)
+	if ((r = table_find_ref(t, argv[0], err)) < 0 ||
+	    name_taken(t, (size_t)r, argc - 1, argv + 1, err))
 		goto out;
 	if (record_assign(&st, t, (size_t)r, (const char *const *)argv + 1,
 			  (size_t)argc - 1, 1, err) == 0)

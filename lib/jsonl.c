@@ -104,8 +104,17 @@ static int parse_line(const char *line, size_t len, const char *name,
 	v = jv_parse_sized(line, (int)len);
 	if (!jv_is_valid(v)) {
 		jv msg = jv_invalid_get_msg(v);
-		crm_errf(err, name, lineno, "%s", jv_get_kind(msg) ==
-			 JV_KIND_STRING ? jv_string_value(msg) : "bad JSON");
+		char text[200] = "bad JSON", *cut;
+
+		/* jq's message, in our style: lower case, without the echo
+		 * of the whole line. */
+		if (jv_get_kind(msg) == JV_KIND_STRING)
+			snprintf(text, sizeof text, "%s", jv_string_value(msg));
+		if ((cut = strstr(text, " (while parsing")))
+			*cut = '\0';
+		if (text[0] >= 'A' && text[0] <= 'Z')
+			text[0] += 32;
+		crm_errf(err, name, lineno, "invalid JSON: %s", text);
 		jv_free(msg);
 		return -1;
 	}

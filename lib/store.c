@@ -150,7 +150,7 @@ int store_lock(struct store *s, struct crm_err *err)
 		if ((errno != EWOULDBLOCK && errno != EINTR) ||
 		    waited >= (long)(s->lock_timeout * 1000)) {
 			crm_errf(err, NULL, 0, "%s is locked by another "
-				 "writer (waited %.0f s)", path,
+				 "writer (waited %g s)", path,
 				 s->lock_timeout);
 			close(s->lockfd);
 			s->lockfd = -1;

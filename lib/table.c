@@ -356,8 +356,13 @@ long table_find_ref(const struct table *t, const char *key,
 	char type = t->def ? t->def->id_type : 0;
 	long r;
 
-	if (type && (key[0] == type || key[0] == type + 32) && key[1] == '-')
-		return table_find_id(t, key, err);
+	/* An id prefix first; a name that merely looks like one ("C-Suite
+	 * Partners") is still found by name. */
+	if (type && (key[0] == type || key[0] == type + 32) && key[1] == '-' &&
+	    ((r = table_find_id(t, key, err)) >= 0 ||
+	     strncmp(err->msg, "unknown", 7) ||
+	     table_find_value(t, "name", key) == -1))
+		return r;
 	r = table_find_value(t, "name", key);
 	if (r == -2)
 		crm_errf(err, NULL, 0, "several %s records are named '%s': "

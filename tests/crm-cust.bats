@@ -208,8 +208,8 @@ assert_stderr_first() {
 	[ "$output" = "$(id_of "$CJK")" ] || fail "printed $output, stored $(id_of "$CJK")"
 }
 
-# BUG: add prints t->rows[r][0] after table_save() sorted the rows by id,
-# i.e. the id of whatever customer now sorts at the new row's old index.
+# Regression (fixed in ae92791): add printed t->rows[r][0] after the save
+# had sorted the rows by id, i.e. the id of some other customer.
 @test "crm-cust add: the id printed is the new customer's, wherever it sorts" {
 	local i id bad=
 	for i in $(seq 12); do
@@ -220,7 +220,7 @@ assert_stderr_first() {
 	[ -z "$bad" ] || fail "wrong ids printed:$bad"
 }
 
-# BUG: same as add: contact add prints the id at the new row's old index.
+# Regression (fixed in ae92791): contact add printed another contact's id.
 @test "crm-cust contact add: the id printed is the new contact's, wherever it sorts" {
 	local c i id bad=
 	c=$(add_customer Acme)
@@ -563,8 +563,8 @@ EOF
 	assert_output "$b"
 }
 
-# BUG: set lets two customers share a name (add refuses it), after which
-# neither can be named any more ("several customer records are named").
+# Regression: set once let two customers share a name (add refuses it),
+# after which neither could be named any more.
 @test "crm-cust set: renaming to another customer's name is refused like add" {
 	local a b before
 	a=$(add_customer Acme)
@@ -794,8 +794,8 @@ EOF
 	assert_stderr "crm-cust: unknown customer 'Gam'"
 }
 
-# BUG: a key starting "C-" is only ever taken for an id prefix, so a
-# customer named "C-Suite Partners" can be added but never named again.
+# Regression: a key starting "C-" was only ever taken for an id prefix, so
+# a customer named "C-Suite Partners" could be added but never named again.
 @test "crm-cust show: a name that starts like an id still finds its customer" {
 	local a
 	a=$(add_customer 'C-Suite Partners')
@@ -1139,7 +1139,7 @@ GmbH"' company alice '' '' '' '' '' '' '' '' '' '' '' '' '' 2026-03-02 2026-03-0
 	refute_output --partial .tmp-
 }
 
-# BUG: fails with the add bug above (printed ids are not the new rows').
+# Regression (fixed in ae92791): printed ids were not the new rows'.
 @test "crm-cust add: concurrent writers print 200 distinct ids, all stored" {
 	local i
 	for i in $(seq 8); do
@@ -1206,7 +1206,7 @@ GmbH"' company alice '' '' '' '' '' '' '' '' '' '' '' '' '' 2026-03-02 2026-03-0
 	[ "$(wc -l <"$CRM_DIR/history.jsonl")" -eq 1 ]
 }
 
-# BUG: the message formats the timeout with %.0f: "(waited 0 s)" for 0.2.
+# Regression: the message once rounded the timeout: "(waited 0 s)" for 0.2.
 @test "crm-cust: the lock message says how long it waited" {
 	hold_lock 1
 	run -3 --separate-stderr crm-cust --lock-timeout 0.2 add X

@@ -327,7 +327,7 @@ customers.csv:2: next_date '2026-02-30' is not a date (YYYY-MM-DD)
 contacts.csv:2: customer C-AAAAAAA9 does not exist
 opportunities.csv:2: unknown stage 'dreaming' (not in pipeline 'new-business' of crm.conf)
 opportunities.csv:3: amount '12,3x' is not a number
-history.jsonl:2: Invalid numeric literal at line 1, column 4 (while parsing 'not json')
+history.jsonl:2: invalid JSON: invalid numeric literal at line 1, column 4
 EOF
 )"
 	[ "$stderr" = "crm: 6 problems" ] || fail "stderr: $stderr"
