@@ -21,7 +21,7 @@ static const char synopsis[] =
 
 static const char help_text[] =
 	"Leads: capture, import, clean, dedupe, score, rank, assign, convert or drop.\n"
-	"Every id operand may be - to read ids or records from standard input.\n"
+	"Every id operand but show's may be - to read ids or records from stdin.\n"
 	"\n"
 	"options:\n"
 	"  -C, --dir=DIR            use the data directory DIR\n"

@@ -168,7 +168,10 @@ static int move_stage(struct table *t, size_t r, const struct stage *to,
 	date_format(date_today(), day);
 	if (opt("date") && cli_date("date", opt("date"), day, err) < 0)
 		return -1;
+	/* A closed deal has no next step to be reminded of. */
 	return record_set(&st, t, r, "probability", "", err) < 0 ||
+	       record_set(&st, t, r, "next_date", "", err) < 0 ||
+	       record_set(&st, t, r, "next_action", "", err) < 0 ||
 	       record_set(&st, t, r, "closed", day, err) < 0 ? -1 : 0;
 }
 
@@ -178,6 +181,9 @@ static int change_deals(int nops, char **operands, record_fn fn, void *ctx,
 	return records_change(&st, "opportunities", nops, operands, fn, ctx,
 			      err);
 }
+
+static int deal_assign(struct table *t, size_t r, char *const *sets,
+		       size_t n, int logged, struct crm_err *err);
 
 /* ---- add ------------------------------------------------------------------- */
 
@@ -227,7 +233,10 @@ static int fill_new_deal(struct table *t, size_t r, const char *name,
 			cust->rows[c][0]), err) < 0 ||
 	    record_init(&st, t, r, "owner", table_get(cust, c, "owner"),
 			err) < 0 ||
-	    record_init(&st, t, r, "pipeline", p->name, err) < 0)
+	    record_init(&st, t, r, "pipeline", p->name, err) < 0 ||
+	    record_init(&st, t, r, "currency", conf_get(st.conf, "crm", NULL,
+			"currency") ? conf_get(st.conf, "crm", NULL,
+			"currency") : "", err) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof add_fields / sizeof *add_fields; i++)
 		if (opt(add_fields[i]) && record_init(&st, t, r, add_fields[i],
@@ -235,7 +244,7 @@ static int fill_new_deal(struct table *t, size_t r, const char *name,
 						      err) < 0)
 			return -1;
 	sets = cli_opt_all(cli, "set", &nsets);
-	if (record_assign(&st, t, r, sets, nsets, 0, err) < 0)
+	if (deal_assign(t, r, (char *const *)sets, nsets, 0, err) < 0)
 		return -1;
 	/* The deal enters its first stage: the funnel starts here. */
 	table_set(t, r, "stage", s->name);
@@ -309,6 +318,14 @@ static int stdin_operand(int argc, char **argv, struct crm_err *err)
 	return argc == 1;
 }
 
+static int known_stage(const char *name)
+{
+	for (size_t i = 0; i < pipes.nstages; i++)
+		if (!strcmp(pipes.stages[i].name, name))
+			return 1;
+	return 0;
+}
+
 static int cmd_list(int argc, char **argv, struct crm_err *err)
 {
 	struct listing *l;
@@ -317,6 +334,9 @@ static int cmd_list(int argc, char **argv, struct crm_err *err)
 	if (!!opt("open") + !!opt("won") + !!opt("lost") > 1)
 		return crm_usagef(err, "--open, --won and --lost exclude each "
 				  "other");
+	if (opt("stage") && !known_stage(opt("stage")))
+		return crm_usagef(err, "--stage: no stage '%s' in crm.conf",
+				  opt("stage"));
 	if (from_stdin < 0 || !(l = listing_new(opt("format"), opt("where"),
 						opt("sort"), deal_view, 8,
 						err)))
@@ -366,12 +386,113 @@ struct assignments {
 	size_t n;
 };
 
+/* A value for a deal's field that the rest of crm can rely on: the
+ * customer and contact exist (a customer named is stored by id), the
+ * pipeline exists and has the deal's stage, a probability is 0 to 100.
+ * Stages, closing days and reasons move only through stage, win, lose. */
+static char *deal_value(const struct table *t, size_t r, const char *field,
+			const char *v, struct crm_err *err)
+{
+	static const char *const moved[] = {"stage", "closed", "reason", NULL};
+	struct table *ref = NULL;
+	const struct pipeline *p;
+	char *out = NULL;
+	long n, row;
+
+	for (const char *const *m = moved; *m; m++)
+		if (!strcmp(field, *m)) {
+			crm_usagef(err, "%s is set by crm-opp stage, win and "
+				   "lose", field);
+			return NULL;
+		}
+	if (!*v || (strcmp(field, "customer") && strcmp(field, "contact") &&
+		    strcmp(field, "pipeline") && strcmp(field, "probability")))
+		return xstrdup(v);
+	if (!strcmp(field, "probability")) {
+		char *end;
+
+		n = strtol(v, &end, 10);
+		if (*end || n < 0 || n > 100)
+			crm_errf(err, NULL, 0, "probability '%s' is not a whole "
+				 "number from 0 to 100", v);
+		else
+			out = xstrdup(v);
+	} else if (!strcmp(field, "pipeline")) {
+		if (!(p = pipeline_find(&pipes, v)))
+			crm_errf(err, NULL, 0, "unknown pipeline '%s' (not in "
+				 "crm.conf)", v);
+		else if (*table_get(t, r, "stage") &&
+			 !pipeline_stage(p, table_get(t, r, "stage")))
+			crm_errf(err, NULL, 0, "pipeline '%s' has no stage "
+				 "'%s'", v, table_get(t, r, "stage"));
+		else
+			out = xstrdup(v);
+	} else if ((ref = load(!strcmp(field, "customer") ? "customers" :
+			       "contacts", err)) &&
+		   (row = table_find_ref(ref, v, err)) >= 0) {
+		out = xstrdup(ref->rows[row][0]);
+	}
+	table_free(ref);
+	return out;
+}
+
+static const char *main_contact(const struct table *contacts,
+				const char *customer);
+
+static int follow_customer(struct table *t, size_t r, int logged,
+			   struct crm_err *err)
+{
+	struct table *ct = load("contacts", err);
+	const char *pid;
+	int rc = -1;
+
+	if (ct) {
+		pid = main_contact(ct, table_get(t, r, "customer"));
+		rc = logged ? record_set(&st, t, r, "contact", pid, err)
+			    : record_init(&st, t, r, "contact", pid, err);
+	}
+	table_free(ct);
+	return rc;
+}
+
+/* FIELD=VALUE assignments on deal r, each checked as deal_value says. */
+static int deal_assign(struct table *t, size_t r, char *const *sets,
+		       size_t n, int logged, struct crm_err *err)
+{
+	char *field, *v = NULL;
+	const char *value;
+	int rc = 0;
+
+	int new_customer = 0, contact_given = 0;
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (cli_split_assignment(sets[i], &field, &value, err) < 0)
+			return -1;
+		new_customer |= !strcmp(field, "customer");
+		contact_given |= !strcmp(field, "contact");
+		if (!strcmp(field, "name") && !*value)
+			rc = crm_usagef(err, "the deal name is empty");
+		else if (!(v = deal_value(t, r, field, value, err)))
+			rc = -1;
+		else if (logged)
+			rc = record_set(&st, t, r, field, v, err);
+		else
+			rc = record_init(&st, t, r, field, v, err);
+		free(v);
+		v = NULL;
+		free(field);
+	}
+	/* Another customer's deal talks to that customer's people. */
+	if (rc == 0 && new_customer && !contact_given)
+		rc = follow_customer(t, r, logged, err);
+	return rc;
+}
+
 static int set_one(struct table *t, size_t r, void *ctx, struct crm_err *err)
 {
 	struct assignments *a = ctx;
 
-	return record_assign(&st, t, r, (const char *const *)a->v, a->n, 1,
-			     err);
+	return deal_assign(t, r, a->v, a->n, 1, err);
 }
 
 static int cmd_set(int argc, char **argv, struct crm_err *err)
@@ -428,6 +549,8 @@ static int cmd_log(int argc, char **argv, struct crm_err *err)
 		return crm_usagef(err, "--action goes with --next");
 	if (opt("next") && cli_date("next", opt("next"), f.next, err) < 0)
 		return -1;
+	if (!*argv[1])
+		return crm_usagef(err, "the follow-up text is empty");
 	f.text = argv[1];
 	return change_deals(1, argv, log_one, &f, err);
 }
@@ -475,13 +598,13 @@ static int reason_allowed(const char *reason, struct crm_err *err)
 					    "reason", &n);
 	struct buf list = {0};
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (!strcmp(allowed[i], reason))
 			return 0;
-		buf_printf(&list, "%s%s", i ? ", " : "", allowed[i]);
-	}
 	if (!n)
 		return 0;
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&list, "%s%s", i ? ", " : "", allowed[i]);
 	crm_usagef(err, "--reason: '%s' is not one of the [lost-reasons] in "
 		   "crm.conf: %s", reason, list.s);
 	buf_free(&list);
@@ -662,6 +785,16 @@ static struct stale *find_stale(const struct table *t,
 	return v;
 }
 
+static const struct col_def stale_types[] = {
+	{"amount", COL_MONEY, NULL, NULL},
+	{"last_touch", COL_DATE, NULL, NULL},
+	{"rot_days", COL_NUMBER, NULL, NULL},
+	{"days_overdue", COL_NUMBER, NULL, NULL},
+};
+static const struct table_def stale_def = {
+	"stale", "opportunity", "", 'O', stale_types, 4
+};
+
 static char *stale_cols[] = {
 	"id", "name", "customer", "owner", "stage", "amount", "last_touch",
 	"rot_days", "days_overdue"
@@ -679,8 +812,7 @@ static int print_stale(const struct table *t, const struct stale *v,
 	if (fmt < 0)
 		return crm_usagef(err, "--format: '%s' is not one of table, "
 				  "csv, tsv, jsonl, ids", f);
-	o = out_begin(stdout, (enum out_format)fmt, stale_cols, 9,
-		      table_def_find("opportunities"));
+	o = out_begin(stdout, (enum out_format)fmt, stale_cols, 9, &stale_def);
 	for (size_t i = 0; i < n; i++) {
 		for (size_t c = 0; c < 6; c++)
 			cells[c] = (char *)table_get(t, v[i].row,
@@ -825,42 +957,54 @@ static void print_people(const struct table *t, size_t r,
 	}
 }
 
-static int cmd_show(int argc, char **argv, struct crm_err *err)
+static int show_one(const struct table *t, size_t r, const struct table *cust,
+		    const struct table *ct, struct crm_err *err)
 {
-	struct table *t = NULL, *cust = NULL, *ct = NULL;
 	struct story s = {0};
 	char *hist = store_path(&st, "history.jsonl");
 	char *acts = store_path(&st, "activities.jsonl");
-	long r;
 	int rc = -1;
 
-	if (argc != 1) {
-		rc = crm_usagef(err, "show takes one id");
-		goto out;
-	}
-	if (!(t = load("opportunities", err)) ||
-	    (r = table_find_ref(t, argv[0], err)) < 0 ||
-	    !(cust = load("customers", err)) || !(ct = load("contacts", err)))
-		goto out;
 	s.id = t->rows[r][0];
-	if (jsonl_scan(hist, "history.jsonl", story_history, &s, err) < 0 ||
-	    jsonl_scan(acts, "activities.jsonl", story_activity, &s, err) < 0)
-		goto out;
-	print_deal(t, (size_t)r);
-	print_people(t, (size_t)r, cust, ct);
-	print_stages(s.stages.s ? s.stages.s : "");
-	if (s.nacts)
-		printf("\nactivities (newest first)\n");
-	for (size_t i = s.nacts; i-- > 0;)
-		printf("%s\n", s.acts[i]);
-	rc = 0;
-out:
+	if (jsonl_scan(hist, "history.jsonl", story_history, &s, err) == 0 &&
+	    jsonl_scan(acts, "activities.jsonl", story_activity, &s, err) == 0) {
+		print_deal(t, r);
+		print_people(t, r, cust, ct);
+		print_stages(s.stages.s ? s.stages.s : "");
+		if (s.nacts)
+			printf("\nactivities (newest first)\n");
+		for (size_t i = s.nacts; i-- > 0;)
+			printf("%s\n", s.acts[i]);
+		rc = 0;
+	}
 	for (size_t i = 0; i < s.nacts; i++)
 		free(s.acts[i]);
 	free(s.acts);
 	buf_free(&s.stages);
 	free(hist);
 	free(acts);
+	return rc;
+}
+
+static int cmd_show(int argc, char **argv, struct crm_err *err)
+{
+	struct table *t = NULL, *cust = NULL, *ct = NULL;
+	size_t *rows = NULL, n = 0;
+	int rc = -1;
+
+	if (argc != 1)
+		return crm_usagef(err, "show takes one id, or - for stdin");
+	if ((t = load("opportunities", err)) &&
+	    (rows = records_named(t, argv[0], &n, err)) &&
+	    (cust = load("customers", err)) && (ct = load("contacts", err))) {
+		rc = 0;
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			if (i)
+				printf("\n");
+			rc = show_one(t, rows[i], cust, ct, err);
+		}
+	}
+	free(rows);
 	table_free(t);
 	table_free(cust);
 	table_free(ct);
@@ -869,6 +1013,8 @@ out:
 
 /* ---- import ------------------------------------------------------------------- */
 
+static struct table *import_contacts;   /* for each deal's main contact */
+
 /* One imported row: its id (kept when it is a new, well-formed one), the
  * customer by id or name, every other column as given. */
 static int import_row(struct table *t, const struct table *in, size_t i,
@@ -876,6 +1022,7 @@ static int import_row(struct table *t, const struct table *in, size_t i,
 {
 	const char *id = table_get(in, i, "id"), *stage;
 	const struct pipeline *p;
+	const struct stage *s;
 	long c;
 	size_t r;
 
@@ -887,27 +1034,31 @@ static int import_row(struct table *t, const struct table *in, size_t i,
 		return crm_errf(err, NULL, 0, "id '%s' is %s", id,
 				id_valid(id, 'O') ? "already taken" :
 				"not an opportunity id");
-	r = record_new(&st, t);
-	if (*id) {
-		table_set(t, r, "id", id);
-		buf_reset(&st.pending_history);   /* re-logged below */
-	}
+	r = *id ? record_new_as(&st, t, id) : record_new(&st, t);
 	for (size_t k = 0; k < in->ncols; k++)
 		if (strcmp(in->cols[k], "id") && strcmp(in->cols[k], "stage") &&
 		    record_init(&st, t, r, in->cols[k], in->rows[i][k], err) < 0)
 			return -1;
 	table_set(t, r, "customer", cust->rows[c][0]);
+	if (!*table_get(t, r, "owner"))
+		table_set(t, r, "owner", table_get(cust, (size_t)c, "owner"));
+	if (!*table_get(t, r, "contact"))
+		table_set(t, r, "contact", main_contact(import_contacts,
+							cust->rows[c][0]));
 	if (!(p = deal_pipeline(t, r, err)))
 		return -1;
 	table_set(t, r, "pipeline", p->name);
 	stage = *table_get(in, i, "stage") ? table_get(in, i, "stage")
 					   : pipeline_first(p)->name;
-	if (!pipeline_stage(p, stage))
+	if (!(s = pipeline_stage(p, stage)))
 		return crm_errf(err, NULL, 0, "unknown stage '%s' in pipeline "
 				"'%s'", stage, p->name);
 	table_set(t, r, "stage", stage);
-	if (*id)
-		history_append(&st, "opportunity", id, "id", "", id);
+	/* A closed deal needs the day it closed: the expected one, else
+	 * the day it came in. */
+	if (!stage_is_open(s) && !*table_get(t, r, "closed"))
+		table_set(t, r, "closed", *table_get(t, r, "close") ?
+			  table_get(t, r, "close") : table_get(t, r, "created"));
 	history_append(&st, "opportunity", t->rows[r][0], "stage", "", stage);
 	return 0;
 }
@@ -945,14 +1096,17 @@ static int cmd_import(int argc, char **argv, struct crm_err *err)
 		fclose(fp);
 	if (!in || store_lock(&st, err) < 0 ||
 	    !(cust = load("customers", err)) ||
+	    !(import_contacts = load("contacts", err)) ||
 	    !(t = load("opportunities", err)) ||
 	    import_all(t, in, cust, argv[0], err) < 0 || commit(t, err) < 0)
 		goto out;
-	crm_msg("imported %zu opportunities from %s", in->nrows, argv[0]);
+	crm_msg("imported %zu opportunit%s from %s", in->nrows,
+		in->nrows == 1 ? "y" : "ies", argv[0]);
 	rc = 0;
 out:
 	table_free(in);
 	table_free(cust);
+	table_free(import_contacts);
 	table_free(t);
 	return rc;
 }

@@ -543,6 +543,8 @@ const struct cli_verb *cli_verb_find(const struct cli_verb *verbs,
 /* A new row with a fresh id, created/updated = today, and its creation
  * queued for history.  Returns the row; the id is in t->rows[row][0]. */
 size_t record_new(struct store *s, struct table *t);
+/* The same with a given id (an import keeping its ids). */
+size_t record_new_as(struct store *s, struct table *t, const char *id);
 /* Set a field from what a user typed: checked and normalised
  * (value_normalize), logged in history, "updated" set to today.  id and
  * created can't be set; a new name becomes a custom column. */

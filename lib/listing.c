@@ -65,6 +65,26 @@ static void listing_begin(struct listing *l, const struct table *t)
 	free(names);
 }
 
+/* Amounts, numbers and dates must be what they claim before a filter
+ * or the next program in the pipe relies on them. */
+static int row_valid(const struct table *t, char **row, long line,
+		     struct crm_err *err)
+{
+	for (size_t c = 0; t->def && c < t->ncols; c++) {
+		const struct col_def *d = table_def_col(t->def, t->cols[c]);
+
+		if (!d || !*row[c] || (d->type != COL_MONEY &&
+		    d->type != COL_NUMBER && d->type != COL_DATE))
+			continue;
+		if (value_check(t->def, t->cols[c], row[c], err) < 0) {
+			snprintf(err->file, sizeof err->file, "%s", t->name);
+			err->line = line;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int listing_row(void *ctx, const struct table *t, char **row,
 		       long line, struct crm_err *err)
 {
@@ -73,6 +93,8 @@ static int listing_row(void *ctx, const struct table *t, char **row,
 
 	if (!l->out)
 		listing_begin(l, t);
+	if (row_valid(t, row, line, err) < 0)
+		return -1;
 	if (l->pred)
 		sel = l->pred(l->ctx, t, row);
 	if (sel > 0 && l->where)
@@ -195,7 +217,7 @@ static int run_loaded(struct listing *l, struct table *t, int from_stdin,
 	if (!idx || (l->sort && sort_rows(t, l->sort, idx, n, err) < 0))
 		rc = -1;
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = listing_row(l, t, t->rows[idx[i]], 0, err);
+		rc = listing_row(l, t, t->rows[idx[i]], t->lines[idx[i]], err);
 	free(idx);
 	return rc;
 }

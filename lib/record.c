@@ -6,10 +6,17 @@
 
 size_t record_new(struct store *s, struct table *t)
 {
-	char id[ID_MAX], today[16];
-	size_t r;
+	char id[ID_MAX];
 
 	table_new_id(t, id);
+	return record_new_as(s, t, id);
+}
+
+size_t record_new_as(struct store *s, struct table *t, const char *id)
+{
+	char today[16];
+	size_t r;
+
 	r = table_add_row(t);
 	table_set(t, r, "id", id);
 	date_format(date_today(), today);
@@ -29,7 +36,7 @@ static int set_value(struct store *s, struct table *t, size_t row,
 	char today[16];
 	char *norm;
 
-	if (!strcmp(col, "id") || !strcmp(col, "created"))
+	if (!strcmp(col, "id") || (logged && !strcmp(col, "created")))
 		return crm_usagef(err, "field '%s' cannot be changed", col);
 	if (!*col || strpbrk(col, ",\"\r\n"))
 		return crm_usagef(err, "'%s' is not a field name", col);

@@ -166,6 +166,15 @@ check_zsh_completion() {
 	assert_offered "table csv tsv jsonl ids"
 }
 
+@test "crm bash completion: hands 'crm opp' over to crm-opp's" {
+	new_data_dir
+	source "$COMP_DIR/crm.bash"
+	complete_bash _crm crm opp ''
+	assert_offered "add list show stage set log win lose reopen assign stale import"
+	complete_bash _crm crm -C "$CRM_DIR" opp stage O-1 ''
+	assert_offered "lead qualified proposal negotiation"
+}
+
 @test "crm zsh completion: mentions every long option" {
 	check_zsh_completion crm
 }
@@ -208,6 +217,77 @@ check_zsh_completion() {
 
 @test "crm-cust zsh completion: mentions every long option" {
 	check_zsh_completion crm-cust
+}
+
+# ---- crm-opp ----------------------------------------------------------------
+
+@test "crm-opp --help: exits 0, usage on stdout, nothing on stderr" {
+	check_help_streams crm-opp
+}
+
+@test "crm-opp --help: synopsis equals the man page SYNOPSIS" {
+	check_synopsis crm-opp
+}
+
+@test "crm-opp --help: every long option is in the man page OPTIONS" {
+	check_options_in_man crm-opp
+}
+
+@test "crm-opp man page: every option in OPTIONS is in --help" {
+	check_man_options_in_help crm-opp
+}
+
+@test "crm-opp bash completion: offers the commands and every long option" {
+	check_bash_completion crm-opp _crm_opp \
+		"add list show stage set log win lose reopen assign stale import"
+}
+
+@test "crm-opp bash completion: option values and each command's options" {
+	source "$COMP_DIR/crm-opp.bash"
+	complete_bash _crm_opp crm-opp list --format ''
+	assert_offered "table csv tsv jsonl ids"
+	complete_bash _crm_opp crm-opp stale --format=''
+	assert_offered "--format=table --format=csv --format=ids"
+	complete_bash _crm_opp crm-opp log O-1 text --type ''
+	assert_offered "call visit email meeting note revisit service"
+	complete_bash _crm_opp crm-opp lose O-1 --
+	assert_offered "--reason --note --date"
+	complete_bash _crm_opp crm-opp list -
+	assert_offered "- --open --won --lost --stage --owner"
+	complete_bash _crm_opp crm-opp assign --to alice O-1 -
+	assert_offered "- --to"
+}
+
+@test "crm-opp bash completion: stages, pipelines, owners, ids from the data directory" {
+	new_data_dir
+	local id
+	crm-cust add Acme --owner alice >/dev/null
+	id=$(crm-opp add Deal --customer Acme)
+	source "$COMP_DIR/crm-opp.bash"
+	complete_bash _crm_opp crm-opp list --stage ''
+	assert_offered "lead qualified proposal negotiation won lost"
+	# stage and add --stage: only open stages, from crm.conf at -C.
+	cd "$BATS_TEST_TMPDIR"
+	unset CRM_DIR
+	complete_bash _crm_opp crm-opp -C "$BATS_TEST_TMPDIR/data" stage "$id" ''
+	[ "${COMPREPLY[*]}" = "lead qualified proposal negotiation" ] ||
+		fail "stage offered: ${COMPREPLY[*]}"
+	complete_bash _crm_opp crm-opp --dir="$BATS_TEST_TMPDIR/data" add X --stage ''
+	[ "${COMPREPLY[*]}" = "lead qualified proposal negotiation" ] ||
+		fail "add --stage offered: ${COMPREPLY[*]}"
+	# The nearest directory above holding crm.conf.
+	mkdir -p data/sub
+	cd data/sub
+	complete_bash _crm_opp crm-opp add X --pipeline ''
+	assert_offered "new-business"
+	complete_bash _crm_opp crm-opp assign --to ''
+	assert_offered "alice bob"
+	complete_bash _crm_opp crm-opp show ''
+	assert_offered "$id -"
+}
+
+@test "crm-opp zsh completion: mentions every long option" {
+	check_zsh_completion crm-opp
 }
 
 # ---- every page ---------------------------------------------------------------
