@@ -155,12 +155,6 @@ static void quarter_key(int32_t day, char *out)
 	snprintf(out, 16, "%04d-Q%c", y % 10000, (char)('1' + (m - 1) / 3 % 4));
 }
 
-static int32_t day_of(const char *s)
-{
-	int32_t d;
-
-	return *s && date_parse_iso(s, &d) == 0 ? d : DATE_NONE;
-}
 
 /* ---- the deals in scope ----------------------------------------------------- */
 
@@ -255,10 +249,10 @@ static int row_in_scope(const struct table *t, size_t r, struct filter *f,
 	    (pipeline && strcmp(pipeline_find(&pipes, table_get(t, r,
 			"pipeline"))->name, pipeline)))
 		return 0;
-	if (opt("created") && !in_period(created, day_of(table_get(t, r,
+	if (opt("created") && !in_period(created, date_field(table_get(t, r,
 							  "created"))))
 		return 0;
-	if (opt("closed") && !in_period(closed, day_of(table_get(t, r,
+	if (opt("closed") && !in_period(closed, date_field(table_get(t, r,
 							"closed"))))
 		return 0;
 	return f ? filter_match(f, t, t->rows[r], err) : 1;
@@ -289,13 +283,13 @@ static int add_deal(struct scope *sc, size_t r, struct crm_err *err)
 		return -1;
 	}
 	d->max_open = d->hist_cur = -1;
-	d->created = day_of(table_get(t, r, "created"));
-	d->closed = day_of(table_get(t, r, "closed"));
+	d->created = date_field(table_get(t, r, "created"));
+	d->closed = date_field(table_get(t, r, "closed"));
 	d->touched = d->created;
-	if (day_of(table_get(t, r, "last_contact")) != DATE_NONE &&
+	if (date_field(table_get(t, r, "last_contact")) != DATE_NONE &&
 	    (d->touched == DATE_NONE ||
-	     day_of(table_get(t, r, "last_contact")) > d->touched))
-		d->touched = day_of(table_get(t, r, "last_contact"));
+	     date_field(table_get(t, r, "last_contact")) > d->touched))
+		d->touched = date_field(table_get(t, r, "last_contact"));
 	assign_group(sc, d);
 	slot = strmap_slot(sc->by_id, t->rows[r][0]);
 	*slot = (void *)(intptr_t)(++sc->n);
@@ -1181,7 +1175,7 @@ static struct bucket *bucket_for(const char *owner, const char *period)
 static void forecast_period(const struct deal *d, const struct table *t,
 			    long months, char *out)
 {
-	int32_t close = day_of(table_get(t, d->row, "close"));
+	int32_t close = date_field(table_get(t, d->row, "close"));
 	int32_t first = date_today(), last;
 	int y, m, dd;
 

@@ -708,83 +708,6 @@ static int cmd_assign(int argc, char **argv, struct crm_err *err)
 
 /* ---- stale ------------------------------------------------------------------ */
 
-/* Day of each deal's latest stage change, from history. */
-static int note_stage_change(void *ctx, const struct logrec *rec, long line,
-			     struct crm_err *err)
-{
-	struct strmap *last = ctx;
-	const char *entity = logrec_get(rec, "entity");
-	const char *field = logrec_get(rec, "field");
-	const char *at = logrec_get(rec, "at");
-	int32_t day;
-	void **slot;
-
-	if (!entity || !field || !at || strcmp(entity, "opportunity") ||
-	    strcmp(field, "stage") || date_parse_iso(at, &day) < 0)
-		return 0;
-	slot = strmap_slot(last, logrec_get(rec, "id"));
-	if ((intptr_t)*slot < (intptr_t)day + 1)
-		*slot = (void *)((intptr_t)day + 1);   /* 0 means none */
-	return 0;
-}
-
-static int32_t day_of(const char *s)
-{
-	int32_t d;
-
-	return *s && date_parse_iso(s, &d) == 0 ? d : DATE_NONE;
-}
-
-struct stale {
-	size_t row;
-	int32_t touched;
-	long rot, overdue;
-};
-
-static int cmp_stale(const void *a, const void *b)
-{
-	const struct stale *x = a, *y = b;
-
-	if (x->overdue != y->overdue)
-		return x->overdue > y->overdue ? -1 : 1;
-	return x->row < y->row ? -1 : x->row > y->row;
-}
-
-/* Open deals untouched (no follow-up, no stage change) for longer than
- * their stage's rot days. */
-static struct stale *find_stale(const struct table *t,
-				const struct strmap *moved, size_t *n)
-{
-	struct stale *v = xcalloc(t->nrows + 1, sizeof *v);
-	int32_t today = date_today();
-
-	*n = 0;
-	for (size_t r = 0; r < t->nrows; r++) {
-		const struct pipeline *p = pipeline_find(&pipes,
-						table_get(t, r, "pipeline"));
-		const struct stage *s = p ? pipeline_stage(p,
-						table_get(t, r, "stage")) : NULL;
-		intptr_t m = (intptr_t)strmap_get(moved, t->rows[r][0]);
-		int32_t touched = day_of(table_get(t, r, "created"));
-		int32_t contact = day_of(table_get(t, r, "last_contact"));
-
-		if (!s || !stage_is_open(s) || s->rot_days <= 0 ||
-		    (opt("owner") && strcmp(table_get(t, r, "owner"),
-					    opt("owner"))))
-			continue;
-		if (contact != DATE_NONE && contact > touched)
-			touched = contact;
-		if (m && (int32_t)(m - 1) > touched)
-			touched = (int32_t)(m - 1);
-		if (touched == DATE_NONE || today - touched <= s->rot_days)
-			continue;
-		v[(*n)++] = (struct stale){r, touched, s->rot_days,
-					   today - touched - s->rot_days};
-	}
-	qsort(v, *n, sizeof *v, cmp_stale);
-	return v;
-}
-
 static const struct col_def stale_types[] = {
 	{"amount", COL_MONEY, NULL, NULL},
 	{"last_touch", COL_DATE, NULL, NULL},
@@ -831,25 +754,22 @@ static int print_stale(const struct table *t, const struct stale *v,
 static int cmd_stale(int argc, char **argv, struct crm_err *err)
 {
 	struct table *t;
-	struct strmap *moved = strmap_new();
-	char *path = store_path(&st, "history.jsonl");
 	struct stale *v = NULL;
-	size_t n;
+	size_t n = 0, kept = 0;
 	int rc = -1;
 
-	if (argc > 0) {
-		rc = crm_usagef(err, "stale takes no operands");
-	} else if ((t = load("opportunities", err))) {
-		if (jsonl_scan(path, "history.jsonl", note_stage_change, moved,
-			       err) == 0) {
-			v = find_stale(t, moved, &n);
-			rc = print_stale(t, v, n, err);
-		}
-		table_free(t);
+	if (argc > 0)
+		return crm_usagef(err, "stale takes no operands");
+	if ((t = load("opportunities", err)) &&
+	    (v = stale_deals(&st, &pipes, t, &n, err))) {
+		for (size_t i = 0; i < n; i++)
+			if (!opt("owner") || !strcmp(table_get(t, v[i].row,
+						     "owner"), opt("owner")))
+				v[kept++] = v[i];
+		rc = print_stale(t, v, kept, err);
 	}
 	free(v);
-	free(path);
-	strmap_free(moved);
+	table_free(t);
 	return rc;
 }
 
@@ -899,7 +819,7 @@ static int32_t line_day(const char *p)
 	char day[11];
 
 	snprintf(day, sizeof day, "%.10s", p);
-	return day_of(day);
+	return date_field(day);
 }
 
 /* Each stage entered, with the days spent there until the next. */

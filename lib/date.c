@@ -754,3 +754,10 @@ void date_now_iso(char *out)
 	}
 	format_stamp(&st, out);
 }
+
+int32_t date_field(const char *s)
+{
+	int32_t d;
+
+	return *s && date_parse_iso(s, &d) == 0 ? d : DATE_NONE;
+}

@@ -1,0 +1,86 @@
+/* stale.c - deals nobody has touched for longer than their stage allows */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm.h"
+
+/* Day of each deal's latest stage change, from history (day + 1, so
+ * that 0 means none). */
+static int note_stage_change(void *ctx, const struct logrec *rec, long line,
+			     struct crm_err *err)
+{
+	struct strmap *last = ctx;
+	const char *entity = logrec_get(rec, "entity");
+	const char *field = logrec_get(rec, "field");
+	const char *at = logrec_get(rec, "at");
+	int32_t day;
+	void **slot;
+
+	if (!entity || !field || !at || strcmp(entity, "opportunity") ||
+	    strcmp(field, "stage") || date_parse_iso(at, &day) < 0)
+		return 0;
+	slot = strmap_slot(last, logrec_get(rec, "id"));
+	if ((intptr_t)*slot < (intptr_t)day + 1)
+		*slot = (void *)((intptr_t)day + 1);
+	return 0;
+}
+
+static int cmp_stale(const void *a, const void *b)
+{
+	const struct stale *x = a, *y = b;
+
+	if (x->overdue != y->overdue)
+		return x->overdue > y->overdue ? -1 : 1;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static int32_t last_touch(const struct table *t, size_t r,
+			  const struct strmap *moved)
+{
+	intptr_t m = (intptr_t)strmap_get(moved, t->rows[r][0]);
+	int32_t touched = date_field(table_get(t, r, "created"));
+	int32_t contact = date_field(table_get(t, r, "last_contact"));
+
+	if (contact != DATE_NONE && contact > touched)
+		touched = contact;
+	if (m && (int32_t)(m - 1) > touched)
+		touched = (int32_t)(m - 1);
+	return touched;
+}
+
+struct stale *stale_deals(const struct store *s, const struct pipelines *ps,
+			  const struct table *t, size_t *n,
+			  struct crm_err *err)
+{
+	struct strmap *moved = strmap_new();
+	char *path = store_path(s, "history.jsonl");
+	struct stale *v = NULL;
+	int32_t today = date_today();
+
+	*n = 0;
+	if (jsonl_scan(path, "history.jsonl", note_stage_change, moved,
+		       err) < 0)
+		goto out;
+	v = xcalloc(t->nrows + 1, sizeof *v);
+	for (size_t r = 0; r < t->nrows; r++) {
+		const struct pipeline *p = pipeline_find(ps, table_get(t, r,
+							 "pipeline"));
+		const struct stage *st = p ? pipeline_stage(p, table_get(t, r,
+							    "stage")) : NULL;
+		int32_t touched;
+
+		if (!st || !stage_is_open(st) || st->rot_days <= 0)
+			continue;
+		touched = last_touch(t, r, moved);
+		if (touched == DATE_NONE || today - touched <= st->rot_days)
+			continue;
+		v[(*n)++] = (struct stale){r, touched, st->rot_days,
+					   today - touched - st->rot_days};
+	}
+	if (*n)
+		qsort(v, *n, sizeof *v, cmp_stale);
+out:
+	free(path);
+	strmap_free(moved);
+	return v;
+}
