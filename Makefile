@@ -23,7 +23,7 @@ OBJ ?= build
 BIN ?= bin
 LIBA ?= lib/libcrm.a
 
-PROGS = crm crm-cust crm-opp crm-funnel crm-lead
+PROGS = crm crm-cust crm-opp crm-funnel crm-lead crm-remind
 BINS = $(PROGS:%=$(BIN)/%)
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(OBJ)/lib/%.o)

@@ -24,3 +24,7 @@ say crm funnel --format table
 crm funnel --format table
 say crm funnel forecast --format table
 crm funnel forecast --format table
+say "crm remind --format text --owner alice      # what alice must do today"
+crm remind --format text --owner alice
+say "crm remind --format mail --owner alice | head -12     # the mail cron sends her"
+crm remind --format mail --owner alice | head -12

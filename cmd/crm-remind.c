@@ -1,0 +1,1131 @@
+/* crm-remind - what is due today, and one e-mail per owner from cron */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "crm.h"
+
+static const char synopsis[] =
+	"usage: crm-remind [-C dir] [--today date] [--kind kinds] [--owner user] [--days n] [--where expr] [--format format]\n"
+	"       crm-remind --format mail [--mbox file | --send] [--digest] [--once]\n";
+
+static const char help_text[] =
+	"What is due: follow-ups, stale deals, untouched new leads, passed close\n"
+	"dates, revisits, renewals, payments and customers about to return to the\n"
+	"public pool; for a person, a terminal, a pipe or one e-mail per owner.\n"
+	"\n"
+	"options:\n"
+	"  -C, --dir=DIR            use the data directory DIR\n"
+	"      --today=DATE         pin today's date (also $CRM_TODAY)\n"
+	"  -u, --user=NAME          who sends, for reminders.jsonl (also $CRM_USER)\n"
+	"      --lock-timeout=SECS  wait at most SECS seconds for the lock (default 10)\n"
+	"  -k, --kind=KINDS         only these kinds, comma-separated: followup, stale,\n"
+	"                           new-lead, close-date, revisit, renewal, payment,\n"
+	"                           pool\n"
+	"  -o, --owner=USER         only this owner's items\n"
+	"      --days=N             also what falls due in the next N days (default 0)\n"
+	"  -w, --where=EXPR         only items for which the jq expression is true\n"
+	"  -f, --format=FORMAT      text, csv, tsv, jsonl or mail (default: text on a\n"
+	"                           terminal, csv otherwise)\n"
+	"      --mbox=FILE          write the mail to FILE instead of standard output\n"
+	"      --send               hand each message to [remind] sendmail\n"
+	"      --digest             add one message to [remind] manager with the\n"
+	"                           counts per owner and kind\n"
+	"      --once               mail an item at most once a day (reminders.jsonl)\n"
+	"  -h, --help               show this help and exit\n"
+	"\n"
+	"Exit status: 0 ok, 1 nothing due, 2 usage error, 3 data or system error\n"
+	"(a failed send, an owner without an e-mail address).\n";
+
+enum {
+	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_DAYS, OPT_MBOX, OPT_SEND,
+	OPT_DIGEST, OPT_ONCE
+};
+
+static const struct option long_options[] = {
+	{"dir", required_argument, NULL, 'C'},
+	{"today", required_argument, NULL, OPT_TODAY},
+	{"user", required_argument, NULL, 'u'},
+	{"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
+	{"kind", required_argument, NULL, 'k'},
+	{"owner", required_argument, NULL, 'o'},
+	{"days", required_argument, NULL, OPT_DAYS},
+	{"where", required_argument, NULL, 'w'},
+	{"format", required_argument, NULL, 'f'},
+	{"mbox", required_argument, NULL, OPT_MBOX},
+	{"send", no_argument, NULL, OPT_SEND},
+	{"digest", no_argument, NULL, OPT_DIGEST},
+	{"once", no_argument, NULL, OPT_ONCE},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0}
+};
+
+static struct cli *cli;
+static struct store st;
+static struct pipelines pipes;
+static int32_t today, horizon;    /* horizon = today + --days */
+
+static const char *opt(const char *name)
+{
+	return cli_opt(cli, name);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", crm_prog);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%sTry 'crm-remind --help'.\n", synopsis);
+	return CRM_USAGE;
+}
+
+/* ---- items ---------------------------------------------------------------- */
+
+static const char *const kinds[] = {
+	"followup", "stale", "new-lead", "close-date", "revisit", "renewal",
+	"payment", "pool", NULL
+};
+
+/* What a mail subject calls n items of a kind. */
+static const char *const kind_labels[] = {
+	"个跟进到期", "stale deals", "new leads", "close dates passed",
+	"revisits", "renewals", "payments", "pool warnings"
+};
+
+struct item {
+	int kind;              /* index into kinds */
+	char *owner, *entity, *id, *name, *reason;
+	int32_t due;
+	long overdue;          /* today - due; negative: days left */
+};
+
+static struct item *items;
+static size_t nitems;
+
+static int kind_wanted(int kind)
+{
+	const char *list = opt("kind");
+	size_t n = strlen(kinds[kind]);
+
+	if (!list)
+		return 1;
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && !strncmp(p, kinds[kind], n))
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
+static void add_item(int kind, const char *owner, const char *entity,
+		     const char *id, const char *name, int32_t due,
+		     char *reason)
+{
+	struct item *it;
+
+	if (!kind_wanted(kind) || (opt("owner") && strcmp(owner, opt("owner")))) {
+		free(reason);
+		return;
+	}
+	items = xrealloc(items, (nitems + 1) * sizeof *items);
+	it = &items[nitems++];
+	it->kind = kind;
+	it->owner = xstrdup(owner);
+	it->entity = xstrdup(entity);
+	it->id = xstrdup(id);
+	it->name = xstrdup(name);
+	it->reason = reason;
+	it->due = due;
+	it->overdue = (long)(today - due);
+}
+
+static void items_free(void)
+{
+	for (size_t i = 0; i < nitems; i++) {
+		free(items[i].owner);
+		free(items[i].entity);
+		free(items[i].id);
+		free(items[i].name);
+		free(items[i].reason);
+	}
+	free(items);
+}
+
+static char *day_text(int32_t day)
+{
+	char buf[16];
+
+	date_format(day, buf);
+	return xstrdup(buf);
+}
+
+static long conf_days(const char *section, const char *sub, const char *key,
+		      long def, struct crm_err *err)
+{
+	long v;
+
+	if (conf_get_long(st.conf, section, sub, key, def, &v, err) < 0)
+		return -1;
+	return v;
+}
+
+/* ---- what is due ------------------------------------------------------------ */
+
+/* A next action whose day has come. */
+static void due_followup(const struct table *t, size_t r, const char *entity,
+			 const char *name)
+{
+	int32_t next = date_field(table_get(t, r, "next_date"));
+	const char *action = table_get(t, r, "next_action");
+
+	if (next == DATE_NONE || next > horizon)
+		return;
+	add_item(0, table_get(t, r, "owner"), entity, t->rows[r][0], name,
+		 next, xasprintf("%s", *action ? action : "follow up"));
+}
+
+static int leads_due(struct crm_err *err)
+{
+	struct table *t = store_table(&st, "leads", err);
+	long hours = conf_days("remind", NULL, "new-lead-hours", 24, err);
+
+	if (!t || hours < 0)
+		return table_free(t), -1;
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *status = table_get(t, r, "status");
+		const char *name = *table_get(t, r, "company") ?
+				   table_get(t, r, "company") : table_get(t, r, "name");
+		int32_t created = date_field(table_get(t, r, "created"));
+
+		if (!strcmp(status, "converted") || !strcmp(status, "dropped"))
+			continue;
+		due_followup(t, r, "lead", table_get(t, r, "name"));
+		/* Creation has no time of day: the hours round up to days. */
+		if (!strcmp(status, "new") && *table_get(t, r, "owner") &&
+		    !*table_get(t, r, "last_contact") && created != DATE_NONE &&
+		    created + (hours + 23) / 24 <= horizon)
+			add_item(2, table_get(t, r, "owner"), "lead",
+				 t->rows[r][0], name, created + (hours + 23) / 24,
+				 xasprintf("new lead from %s not contacted since "
+					   "%s", *table_get(t, r, "source") ?
+					   table_get(t, r, "source") : "nowhere said",
+					   table_get(t, r, "created")));
+	}
+	table_free(t);
+	return 0;
+}
+
+static void opp_due(const struct table *t, size_t r)
+{
+	const struct pipeline *p = pipeline_find(&pipes, table_get(t, r,
+						 "pipeline"));
+	const struct stage *s = p ? pipeline_stage(p, table_get(t, r, "stage"))
+				  : NULL;
+	int32_t close = date_field(table_get(t, r, "close"));
+
+	if (!s || !stage_is_open(s))
+		return;
+	due_followup(t, r, "opportunity", table_get(t, r, "name"));
+	if (close != DATE_NONE && close < horizon)
+		add_item(3, table_get(t, r, "owner"), "opportunity",
+			 t->rows[r][0], table_get(t, r, "name"), close,
+			 xasprintf("expected to close %s, still in %s",
+				   table_get(t, r, "close"), s->name));
+}
+
+static int opps_due(struct crm_err *err)
+{
+	struct table *t = store_table(&st, "opportunities", err);
+	struct stale *v;
+	size_t n;
+
+	if (!t || !(v = stale_deals(&st, &pipes, t, &n, err)))
+		return table_free(t), -1;
+	for (size_t r = 0; r < t->nrows; r++)
+		opp_due(t, r);
+	for (size_t i = 0; i < n; i++) {
+		size_t r = v[i].row;
+		char *since = day_text(v[i].touched);
+
+		add_item(1, table_get(t, r, "owner"), "opportunity",
+			 t->rows[r][0], table_get(t, r, "name"),
+			 v[i].touched + (int32_t)v[i].rot,
+			 xasprintf("no follow-up in %s since %s (%ld days, "
+				   "rot-days %ld)", table_get(t, r, "stage"),
+				   since, (long)(today - v[i].touched),
+				   v[i].rot));
+		free(since);
+	}
+	free(v);
+	table_free(t);
+	return 0;
+}
+
+/* Revisits by tier, and the public pool: an owned customer nobody
+ * follows up returns to the pool [pool] contact-days after its last
+ * contact; its owner hears of it notify-days before. */
+static void customer_due(const struct table *t, size_t r, long pool_days,
+			 long notify)
+{
+	const char *owner = table_get(t, r, "owner");
+	const char *tier = table_get(t, r, "tier");
+	int32_t last = date_field(table_get(t, r, "last_contact"));
+	long revisit = 0;
+	char *when;
+
+	due_followup(t, r, "customer", table_get(t, r, "name"));
+	if (!*owner)
+		return;
+	if (last == DATE_NONE)
+		last = date_field(table_get(t, r, "created"));
+	if (last == DATE_NONE)
+		return;
+	when = day_text(last);
+	if (*tier && conf_get_long(st.conf, "tier", tier, "revisit-days", 0,
+				   &revisit, NULL) == 0 && revisit > 0 &&
+	    last + revisit <= horizon)
+		add_item(4, owner, "customer", t->rows[r][0],
+			 table_get(t, r, "name"), last + (int32_t)revisit,
+			 xasprintf("tier %s revisit every %ld days; last "
+				   "contact %s", tier, revisit, when));
+	if (pool_days > 0 && last + pool_days - notify <= horizon)
+		add_item(7, owner, "customer", t->rows[r][0],
+			 table_get(t, r, "name"), last + (int32_t)pool_days,
+			 xasprintf("returns to the public pool unless followed "
+				   "up (last contact %s)", when));
+	free(when);
+}
+
+static int customers_due(struct crm_err *err)
+{
+	struct table *t = store_table(&st, "customers", err);
+	long days = conf_days("pool", NULL, "days", 0, err);
+	long notify = conf_days("pool", NULL, "notify-days", 7, err);
+
+	if (!t || days < 0 || notify < 0)
+		return table_free(t), -1;
+	days = conf_days("pool", NULL, "contact-days", days, err);
+	for (size_t r = 0; days >= 0 && r < t->nrows; r++)
+		customer_due(t, r, days, notify);
+	table_free(t);
+	return days < 0 ? -1 : 0;
+}
+
+/* A contract's owner, else its customer's. */
+static const char *contract_owner(const struct table *k, size_t r,
+				  const struct table *cust)
+{
+	long c;
+
+	if (*table_get(k, r, "owner"))
+		return table_get(k, r, "owner");
+	c = table_find_value(cust, "id", table_get(k, r, "customer"));
+	return c >= 0 ? table_get(cust, (size_t)c, "owner") : "";
+}
+
+static void renewals_due(const struct table *k, const struct table *cust,
+			 long window)
+{
+	for (size_t r = 0; r < k->nrows; r++) {
+		const char *status = table_get(k, r, "status");
+		const char *renewal = table_get(k, r, "renewal");
+		int32_t end = date_field(table_get(k, r, "end"));
+
+		if ((*status && strcmp(status, "active")) ||
+		    !strcmp(renewal, "none") || end == DATE_NONE ||
+		    end - window > horizon)
+			continue;
+		add_item(5, contract_owner(k, r, cust), "contract",
+			 k->rows[r][0], table_get(k, r, "title"), end,
+			 xasprintf("contract ends %s (renewal %s)",
+				   table_get(k, r, "end"), *renewal ? renewal :
+				   "not set"));
+	}
+}
+
+static int64_t amount_of(const struct table *t, size_t r)
+{
+	int64_t v = 0;
+
+	money_parse(table_get(t, r, "amount"), &v, NULL);
+	return v;
+}
+
+static const struct table *plans_table;
+
+/* Plan lines by due date, then by row. */
+static int cmp_plan(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(table_get(plans_table, x, "date"),
+		       table_get(plans_table, y, "date"));
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* What was collected against each plan line: receipts naming it, then
+ * receipts naming none, spent on the contract's earliest lines first. */
+static int64_t *collected(const struct table *pay, size_t **order, size_t *n)
+{
+	int64_t *paid = xcalloc(pay->nrows + 1, sizeof *paid);
+	int64_t *loose = xcalloc(pay->nrows + 1, sizeof *loose);
+
+	*order = xcalloc(pay->nrows + 1, sizeof **order);
+	*n = 0;
+	for (size_t r = 0; r < pay->nrows; r++) {
+		const char *plan = table_get(pay, r, "plan");
+		long p;
+
+		if (!strcmp(table_get(pay, r, "kind"), "plan"))
+			(*order)[(*n)++] = r;
+		else if (*plan && (p = table_find_value(pay, "id", plan)) >= 0)
+			paid[p] += amount_of(pay, r);
+		else
+			loose[r] = amount_of(pay, r);
+	}
+	plans_table = pay;
+	qsort(*order, *n, sizeof **order, cmp_plan);
+	for (size_t r = 0; r < pay->nrows; r++)
+		for (size_t i = 0; loose[r] > 0 && i < *n; i++) {
+			size_t p = (*order)[i];
+			int64_t open = amount_of(pay, p) - paid[p];
+
+			if (open <= 0 || strcmp(table_get(pay, p, "contract"),
+						table_get(pay, r, "contract")))
+				continue;
+			open = open < loose[r] ? open : loose[r];
+			paid[p] += open;
+			loose[r] -= open;
+		}
+	free(loose);
+	return paid;
+}
+
+static void payments_due(const struct table *pay, const struct table *k,
+			 const struct table *cust, long window)
+{
+	size_t *order, n;
+	int64_t *paid = collected(pay, &order, &n);
+	char due_s[32], open_s[32];
+
+	for (size_t i = 0; i < n; i++) {
+		size_t r = order[i];
+		int32_t due = date_field(table_get(pay, r, "date"));
+		int64_t open = amount_of(pay, r) - paid[r];
+		long c = table_find_value(k, "id", table_get(pay, r,
+							     "contract"));
+
+		if (open <= 0 || due == DATE_NONE || due - window > horizon)
+			continue;
+		money_format(amount_of(pay, r), due_s);
+		money_format(open, open_s);
+		add_item(6, c >= 0 ? contract_owner(k, (size_t)c, cust) : "",
+			 "payment", pay->rows[r][0], c >= 0 ?
+			 table_get(k, (size_t)c, "title") : "",
+			 due, xasprintf("%s of %s outstanding, due %s", open_s,
+					due_s, table_get(pay, r, "date")));
+	}
+	free(order);
+	free(paid);
+}
+
+static int money_due(struct crm_err *err)
+{
+	struct table *k = store_table(&st, "contracts", err);
+	struct table *pay = k ? store_table(&st, "payments", err) : NULL;
+	struct table *cust = pay ? store_table(&st, "customers", err) : NULL;
+	long renew = conf_days("remind", NULL, "renewal-days", 60, err);
+	long window = renew < 0 ? -1 : conf_days("remind", NULL,
+						 "payment-days", 7, err);
+	int rc = -1;
+
+	if (cust && renew >= 0 && window >= 0) {
+		renewals_due(k, cust, renew);
+		payments_due(pay, k, cust, window);
+		rc = 0;
+	}
+	table_free(k);
+	table_free(pay);
+	table_free(cust);
+	return rc;
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+	int c = strcmp(x->owner, y->owner);
+
+	if (c)
+		return c;
+	if (x->overdue != y->overdue)
+		return x->overdue > y->overdue ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	return strcmp(x->id, y->id);
+}
+
+static int collect(struct crm_err *err)
+{
+	if (leads_due(err) < 0 || opps_due(err) < 0 ||
+	    customers_due(err) < 0 || money_due(err) < 0)
+		return -1;
+	if (nitems)
+		qsort(items, nitems, sizeof *items, cmp_item);
+	return 0;
+}
+
+/* ---- listing the items --------------------------------------------------------- */
+
+static char *item_cols[] = {
+	"kind", "owner", "entity", "id", "name", "due", "overdue", "reason"
+};
+static const struct col_def item_types[] = {
+	{"due", COL_DATE, NULL, NULL},
+	{"overdue", COL_NUMBER, NULL, NULL},
+};
+static const struct table_def item_def = {
+	"items", "item", "", 0, item_types, 2
+};
+
+/* An item as the 8 cells of a row; bufs hold the numbers. */
+static void item_cells(const struct item *it, char **cells, char due[16],
+		       char over[24])
+{
+	date_format(it->due, due);
+	snprintf(over, 24, "%ld", it->overdue);
+	cells[0] = (char *)kinds[it->kind];
+	cells[1] = it->owner;
+	cells[2] = it->entity;
+	cells[3] = it->id;
+	cells[4] = it->name;
+	cells[5] = due;
+	cells[6] = over;
+	cells[7] = it->reason;
+}
+
+/* --where keeps the items for which the jq expression is true. */
+static int filter_items(struct crm_err *err)
+{
+	struct filter *f;
+	struct table t = {0};
+	size_t kept = 0;
+	char due[16], over[24], *cells[8];
+	int m;
+
+	if (!opt("where"))
+		return 0;
+	if (!(f = filter_compile(opt("where"), err)))
+		return -1;
+	t.def = &item_def;
+	t.ncols = 8;
+	t.cols = item_cols;
+	for (size_t i = 0; i < nitems; i++) {
+		item_cells(&items[i], cells, due, over);
+		if ((m = filter_match(f, &t, cells, err)) < 0) {
+			filter_free(f);
+			return -1;
+		}
+		if (m)
+			items[kept++] = items[i];
+		else
+			free(items[i].owner), free(items[i].entity),
+			free(items[i].id), free(items[i].name),
+			free(items[i].reason);
+	}
+	nitems = kept;
+	filter_free(f);
+	return 0;
+}
+
+static void print_rows(enum out_format fmt)
+{
+	struct out *o = out_begin(stdout, fmt, item_cols, 8, &item_def);
+	char due[16], over[24], *cells[8];
+
+	for (size_t i = 0; i < nitems; i++) {
+		item_cells(&items[i], cells, due, over);
+		out_row(o, cells);
+	}
+	out_end(o);
+}
+
+/* "3 days overdue", "due today", "in 2 days" */
+static void when_text(long overdue, char *out, size_t n)
+{
+	if (overdue > 0)
+		snprintf(out, n, "%ld day%s overdue", overdue,
+			 overdue == 1 ? "" : "s");
+	else if (overdue == 0)
+		snprintf(out, n, "due today");
+	else
+		snprintf(out, n, "in %ld day%s", -overdue,
+			 overdue == -1 ? "" : "s");
+}
+
+/* One owner's items as text, for the terminal and the mail body. */
+static void owner_text(struct buf *b, size_t from, size_t to)
+{
+	char when[40];
+
+	for (size_t i = from; i < to; i++) {
+		const struct item *it = &items[i];
+		char *name = indent_lines(it->name, 4);
+
+		when_text(it->overdue, when, sizeof when);
+		buf_printf(b, "  %-16s %-10s %s  %s\n      %s\n", when,
+			   kinds[it->kind], it->id, name, it->reason);
+		free(name);
+	}
+}
+
+static size_t owner_end(size_t from)
+{
+	size_t to = from;
+
+	while (to < nitems && !strcmp(items[to].owner, items[from].owner))
+		to++;
+	return to;
+}
+
+static void print_text(void)
+{
+	struct buf b = {0};
+
+	for (size_t i = 0, end; i < nitems; i = end) {
+		end = owner_end(i);
+		buf_printf(&b, "%s%s (%zu)\n", i ? "\n" : "",
+			   *items[i].owner ? items[i].owner : "(no owner)",
+			   end - i);
+		owner_text(&b, i, end);
+	}
+	fputs(b.s ? b.s : "", stdout);
+	buf_free(&b);
+}
+
+/* ---- mail ------------------------------------------------------------------------ */
+
+/* Nothing from a record may become a header: control characters go. */
+static char *header_clean(const char *s)
+{
+	char *out = xstrdup(s), *o = out;
+
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x20 && *s != 0x7f)
+			*o++ = *s;
+		else if (*s == '\t')
+			*o++ = ' ';
+	*o = '\0';
+	return out;
+}
+
+/* A plain addr-spec: local@domain.tld, nothing a header could abuse. */
+static int addr_ok(const char *a)
+{
+	const char *at = strchr(a, '@');
+	static const char local[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR"
+		"STUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-";
+	static const char domain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO"
+		"PQRSTUVWXYZ0123456789.-";
+
+	return at && at > a && strspn(a, local) == (size_t)(at - a) &&
+	       at[1] && strspn(at + 1, domain) == strlen(at + 1) &&
+	       strchr(at + 1, '.') && strlen(a) < 255;
+}
+
+static void base64(struct buf *b, const unsigned char *s, size_t n,
+		   int wrap)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				  "0123456789+/";
+	size_t col = 0;
+
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)s[i] << 16 |
+			     (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) |
+			     (i + 2 < n ? s[i + 2] : 0);
+		char q[4] = {tab[v >> 18 & 63], tab[v >> 12 & 63],
+			     i + 1 < n ? tab[v >> 6 & 63] : '=',
+			     i + 2 < n ? tab[v & 63] : '='};
+
+		buf_add(b, q, 4);
+		if (wrap && (col += 4) >= 76 && i + 3 < n) {
+			buf_addc(b, '\n');
+			col = 0;
+		}
+	}
+}
+
+/* RFC 2047: non-ASCII text as UTF-8 "B" words of at most 75 characters,
+ * never splitting a character. */
+static void encoded_words(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+	int ascii = 1;
+
+	for (size_t k = 0; k < n; k++)
+		ascii &= p[k] >= 0x20 && p[k] < 0x7f;
+	if (ascii) {
+		buf_adds(b, s);
+		return;
+	}
+	while (i < n) {
+		size_t len = 0;
+
+		while (i + len < n && len < 42) {
+			size_t step = 1;
+
+			while (i + len + step < n &&
+			       (p[i + len + step] & 0xC0) == 0x80)
+				step++;
+			if (len + step > 45)
+				break;
+			len += step;
+		}
+		buf_adds(b, i ? "\n =?UTF-8?B?" : "=?UTF-8?B?");
+		base64(b, p + i, len, 0);
+		buf_adds(b, "?=");
+		i += len;
+	}
+}
+
+static const char *const wdays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue",
+				    "Wed"};
+static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May",
+				     "Jun", "Jul", "Aug", "Sep", "Oct",
+				     "Nov", "Dec"};
+
+/* The moment as RFC 5322 wants it, from date_now_iso(); mbox too. */
+static void mail_dates(char *rfc, char *mbox, char *stamp)
+{
+	char iso[40], zone[8] = "+0000";
+	int y, m, d, hh = 0, mm = 0, ss = 0;
+	int32_t day;
+
+	date_now_iso(iso);
+	date_parse_iso(iso, &day);
+	date_to_ymd(day, &y, &m, &d);
+	sscanf(iso + 11, "%2d:%2d:%2d", &hh, &mm, &ss);
+	if (strlen(iso) >= 25 && (iso[19] == '+' || iso[19] == '-'))
+		snprintf(zone, sizeof zone, "%c%.2s%.2s", iso[19], iso + 20,
+			 iso + 23);
+	snprintf(rfc, 64, "%s, %02d %s %04d %02d:%02d:%02d %s",
+		 wdays[((day % 7) + 7) % 7], d, months[(m - 1) % 12], y % 10000,
+		 hh % 100, mm % 100, ss % 100, zone);
+	snprintf(mbox, 64, "%s %s %2d %02d:%02d:%02d %04d",
+		 wdays[((day % 7) + 7) % 7], months[(m - 1) % 12], d, hh % 100,
+		 mm % 100, ss % 100, y % 10000);
+	snprintf(stamp, 32, "%04d%02d%02d%02d%02d%02d", y % 10000, m % 100,
+		 d % 100, hh % 100, mm % 100, ss % 100);
+}
+
+struct message {
+	char *to_addr;          /* checked */
+	char *to_name;          /* display name, may be CJK */
+	char *subject;
+	struct buf body;
+	const char *key;        /* owner, for the Message-ID */
+};
+
+/* Message-ID: owner in hex, so any name makes a valid id. */
+static void message_id(struct buf *b, const char *stamp, const char *key,
+		       const char *from)
+{
+	const char *at = strchr(from, '@');
+
+	buf_printf(b, "<%s.", stamp);
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		buf_printf(b, "%02x", *p);
+	buf_printf(b, ".crm-remind@%s>", at ? at + 1 : "localhost");
+}
+
+static void message_text(struct buf *b, const struct message *m,
+			 const char *from)
+{
+	char rfc[64], mbox[64], stamp[32];
+	char *name = header_clean(m->to_name);
+
+	mail_dates(rfc, mbox, stamp);
+	buf_printf(b, "From: %s\nTo: ", from);
+	if (*name) {
+		encoded_words(b, name);
+		buf_adds(b, " ");
+	}
+	buf_printf(b, "<%s>\nDate: %s\nMessage-ID: ", m->to_addr, rfc);
+	message_id(b, stamp, m->key, from);
+	buf_adds(b, "\nSubject: ");
+	encoded_words(b, m->subject);
+	buf_adds(b, "\nMIME-Version: 1.0\nContent-Type: text/plain; "
+		 "charset=UTF-8\nContent-Transfer-Encoding: base64\n\n");
+	base64(b, (const unsigned char *)(m->body.s ? m->body.s : ""),
+	       m->body.len, 1);
+	buf_adds(b, "\n");
+	free(name);
+}
+
+/* [remind] sendmail with the recipient after "--"; never -t, so no
+ * header decides where a message goes. */
+static int send_one(const char *text, size_t len, const char *to,
+		    struct crm_err *err)
+{
+	const char *cmd = conf_get(st.conf, "remind", NULL, "sendmail");
+	char *line = xstrdup(cmd ? cmd : "/usr/sbin/sendmail -i"), *save;
+	char *argv[64];
+	int fds[2], status, argc = 0;
+	pid_t pid;
+	ssize_t w = 0;
+
+	for (char *t = strtok_r(line, " \t", &save); t && argc < 60;
+	     t = strtok_r(NULL, " \t", &save))
+		argv[argc++] = t;
+	argv[argc++] = "--";
+	argv[argc++] = (char *)to;
+	argv[argc] = NULL;
+	if (pipe(fds) < 0 || (pid = fork()) < 0) {
+		free(line);
+		return crm_errf(err, NULL, 0, "cannot run %s: %s", argv[0],
+				strerror(errno));
+	}
+	if (pid == 0) {
+		dup2(fds[0], 0);
+		close(fds[0]);
+		close(fds[1]);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(fds[0]);
+	for (size_t off = 0; off < len && w >= 0; off += (size_t)w)
+		w = write(fds[1], text + off, len - off);
+	close(fds[1]);
+	waitpid(pid, &status, 0);
+	free(line);
+	if (w < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		return crm_errf(err, NULL, 0, "sending to %s failed (%s %s)",
+				to, cmd ? cmd : "/usr/sbin/sendmail",
+				WIFEXITED(status) ? "exited" : "was killed");
+	return 0;
+}
+
+/* "3 个跟进到期 · 2 stale deals — 2026-03-02" */
+static char *subject_for(size_t from, size_t to)
+{
+	long count[8] = {0};
+	struct buf b = {0};
+	char day[16];
+
+	for (size_t i = from; i < to; i++)
+		count[items[i].kind]++;
+	for (int k = 0; k < 8; k++)
+		if (count[k])
+			buf_printf(&b, "%s%ld %s", b.len ? " · " : "", count[k],
+				   kind_labels[k]);
+	date_format(today, day);
+	buf_printf(&b, " — %s", day);
+	return b.s;
+}
+
+/* ---- delivering ------------------------------------------------------------------ */
+
+struct delivery {
+	const char *from;
+	FILE *mbox;             /* NULL with --send */
+	struct atomic_file file;
+	int failed;
+	struct buf sent;        /* reminders.jsonl lines */
+	struct strmap *seen;    /* "owner|kind|id" sent today (--once) */
+};
+
+static int deliver(struct delivery *d, struct message *m, struct crm_err *err)
+{
+	struct buf text = {0};
+	char rfc[64], mbox[64], stamp[32];
+	struct crm_err e = {0};
+
+	message_text(&text, m, d->from);
+	if (d->mbox) {
+		mail_dates(rfc, mbox, stamp);
+		fprintf(d->mbox, "From crm-remind %s\n%s\n", mbox, text.s);
+	} else if (send_one(text.s, text.len, m->to_addr, &e) < 0) {
+		crm_err_print(&e);
+		d->failed++;
+		buf_free(&text);
+		return -1;
+	}
+	buf_free(&text);
+	return 0;
+}
+
+static const char *owner_address(const char *owner, const char **name)
+{
+	const char *manager = conf_get(st.conf, "remind", NULL, "manager");
+
+	*name = "";
+	if (!*owner)
+		return manager;
+	*name = conf_get(st.conf, "owner", owner, "name");
+	if (!*name)
+		*name = "";
+	return conf_get(st.conf, "owner", owner, "email");
+}
+
+static void note_sent(struct delivery *d, size_t from, size_t to)
+{
+	char at[40], day[16];
+
+	date_now_iso(at);
+	date_format(today, day);
+	for (size_t i = from; i < to; i++) {
+		buf_adds(&d->sent, "{\"at\":");
+		json_add_string(&d->sent, at);
+		buf_adds(&d->sent, ",\"day\":");
+		json_add_string(&d->sent, day);
+		buf_adds(&d->sent, ",\"owner\":");
+		json_add_string(&d->sent, items[i].owner);
+		buf_printf(&d->sent, ",\"kind\":\"%s\",\"id\":", kinds[items[i].kind]);
+		json_add_string(&d->sent, items[i].id);
+		buf_adds(&d->sent, "}\n");
+	}
+}
+
+static int mail_owner(struct delivery *d, size_t from, size_t to,
+		      struct crm_err *err)
+{
+	struct message m = {0};
+	const char *name, *addr = owner_address(items[from].owner, &name);
+	int rc;
+
+	if (!addr || !addr_ok(addr)) {
+		crm_warn("%s %s has %s e-mail address in crm.conf: %zu item%s "
+			 "not mailed", *items[from].owner ? "owner" : "the",
+			 *items[from].owner ? items[from].owner :
+			 "[remind] manager", addr ? "no valid" : "no",
+			 to - from, to - from == 1 ? "" : "s");
+		d->failed++;
+		return 0;
+	}
+	m.to_addr = (char *)addr;
+	m.to_name = (char *)name;
+	m.key = items[from].owner;
+	m.subject = subject_for(from, to);
+	buf_printf(&m.body, "%s: what is due (%zu)\n\n",
+		   *items[from].owner ? items[from].owner : "unassigned",
+		   to - from);
+	owner_text(&m.body, from, to);
+	rc = deliver(d, &m, err);
+	if (rc == 0)
+		note_sent(d, from, to);
+	free(m.subject);
+	buf_free(&m.body);
+	return 0;
+}
+
+/* --digest: counts per owner and kind for the manager. */
+static void mail_digest(struct delivery *d, struct crm_err *err)
+{
+	struct message m = {0};
+	const char *manager = conf_get(st.conf, "remind", NULL, "manager");
+	char day[16];
+
+	if (!manager || !addr_ok(manager)) {
+		crm_warn("no valid [remind] manager address: no digest");
+		d->failed++;
+		return;
+	}
+	date_format(today, day);
+	m.to_addr = (char *)manager;
+	m.to_name = "";
+	m.key = "digest";
+	m.subject = xasprintf("crm reminders: %zu items — %s", nitems, day);
+	for (size_t i = 0, end; i < nitems; i = end) {
+		long count[8] = {0};
+
+		end = owner_end(i);
+		for (size_t k = i; k < end; k++)
+			count[items[k].kind]++;
+		buf_printf(&m.body, "%-12s %4zu ", *items[i].owner ?
+			   items[i].owner : "(no owner)", end - i);
+		for (int k = 0; k < 8; k++)
+			if (count[k])
+				buf_printf(&m.body, " %s %ld", kinds[k], count[k]);
+		buf_addc(&m.body, '\n');
+	}
+	deliver(d, &m, err);
+	free(m.subject);
+	buf_free(&m.body);
+}
+
+/* --once: what reminders.jsonl says went out today. */
+static int note_seen(void *ctx, const struct logrec *rec, long line,
+		     struct crm_err *err)
+{
+	struct strmap *seen = ctx;
+	const char *day = logrec_get(rec, "day"), *id = logrec_get(rec, "id");
+	const char *owner = logrec_get(rec, "owner");
+	const char *kind = logrec_get(rec, "kind");
+	char key[512], today_s[16];
+
+	date_format(today, today_s);
+	if (day && id && owner && kind && !strcmp(day, today_s)) {
+		snprintf(key, sizeof key, "%s|%s|%s", owner, kind, id);
+		*strmap_slot(seen, key) = (void *)1;
+	}
+	return 0;
+}
+
+static int drop_seen(struct crm_err *err)
+{
+	struct strmap *seen = strmap_new();
+	char *path = store_path(&st, "reminders.jsonl");
+	size_t kept = 0;
+	char key[512];
+	int rc = jsonl_scan(path, "reminders.jsonl", note_seen, seen, err);
+
+	for (size_t i = 0; rc == 0 && i < nitems; i++) {
+		snprintf(key, sizeof key, "%s|%s|%s", items[i].owner,
+			 kinds[items[i].kind], items[i].id);
+		if (!strmap_get(seen, key)) {
+			items[kept++] = items[i];
+			continue;
+		}
+		free(items[i].owner), free(items[i].entity);
+		free(items[i].id), free(items[i].name), free(items[i].reason);
+	}
+	if (rc == 0)
+		nitems = kept;
+	strmap_free(seen);
+	free(path);
+	return rc;
+}
+
+static int run_mail(struct crm_err *err)
+{
+	struct delivery d = {0};
+	char *path = store_path(&st, "reminders.jsonl");
+	int rc = -1;
+
+	d.from = conf_get(st.conf, "remind", NULL, "from");
+	if (!d.from || !addr_ok(d.from)) {
+		free(path);
+		return crm_errf(err, "crm.conf", conf_line(st.conf, "remind",
+				NULL, "from"), "[remind] from is not an e-mail "
+				"address");
+	}
+	if ((opt("once") && (store_lock(&st, err) < 0 || drop_seen(err) < 0)) ||
+	    (opt("mbox") && atomic_begin(&d.file, opt("mbox"), err) < 0))
+		goto out;
+	d.mbox = opt("send") ? NULL : opt("mbox") ? d.file.fp : stdout;
+	for (size_t i = 0, end; i < nitems; i = end) {
+		end = owner_end(i);
+		mail_owner(&d, i, end, err);
+	}
+	if (opt("digest") && nitems)
+		mail_digest(&d, err);
+	if (opt("mbox") && atomic_commit(&d.file, err) < 0)
+		goto out;
+	d.file.fp = NULL;
+	if (opt("once") && jsonl_append(path, d.sent.s ? d.sent.s : "",
+					d.sent.len, err) < 0)
+		goto out;
+	rc = d.failed ? CRM_FAIL : nitems ? CRM_OK : CRM_NONE;
+out:
+	if (d.file.fp)
+		atomic_abort(&d.file);
+	buf_free(&d.sent);
+	free(path);
+	return rc;
+}
+
+/* ---- main ------------------------------------------------------------------------- */
+
+static int parse_days(struct crm_err *err)
+{
+	const char *d = opt("days");
+	char *end;
+	long n = d ? strtol(d, &end, 10) : 0;
+
+	if (d && (*end || end == d || n < 0 || n > 3650))
+		return crm_usagef(err, "--days: '%s' is not a number of days",
+				  d);
+	horizon = today + (int32_t)n;
+	for (const char *k = opt("kind"); k && *k;) {
+		size_t len = strcspn(k, ",");
+		int known = 0;
+
+		for (int i = 0; kinds[i]; i++)
+			known |= strlen(kinds[i]) == len &&
+				 !strncmp(kinds[i], k, len);
+		if (!known)
+			return crm_usagef(err, "--kind: '%.*s' is not one of "
+					  "followup, stale, new-lead, close-date, "
+					  "revisit, renewal, payment, pool",
+					  (int)len, k);
+		k += len + (k[len] == ',');
+	}
+	return 0;
+}
+
+static int run(struct crm_err *err)
+{
+	const char *f = opt("format");
+	int fmt = !f ? (isatty(1) ? -2 : FMT_CSV) : !strcmp(f, "text") ? -2 :
+		  !strcmp(f, "mail") ? -3 : out_format_parse(f);
+
+	if (fmt == -1 || fmt == FMT_IDS || fmt == FMT_TABLE)
+		return crm_usagef(err, "--format: '%s' is not one of text, csv, "
+				  "tsv, jsonl, mail", f);
+	if (fmt != -3 && (opt("mbox") || opt("send") || opt("digest") ||
+			  opt("once")))
+		return crm_usagef(err, "--mbox, --send, --digest and --once go "
+				  "with --format mail");
+	if (opt("mbox") && opt("send"))
+		return crm_usagef(err, "--mbox and --send exclude each other");
+	today = date_today();
+	if (parse_days(err) < 0 || pipelines_load(st.conf, &pipes, err) < 0 ||
+	    collect(err) < 0 || filter_items(err) < 0)
+		return -1;
+	if (fmt == -3)
+		return run_mail(err);
+	if (fmt == -2)
+		print_text();
+	else
+		print_rows((enum out_format)fmt);
+	return nitems ? CRM_OK : CRM_NONE;
+}
+
+int main(int argc, char **argv)
+{
+	struct crm_err err = {0};
+	struct cli_common common;
+	int status, help;
+
+	crm_set_prog(argv[0]);
+	argv[0] = (char *)crm_prog;	/* getopt's messages name it */
+	if (!(cli = cli_parse(argc, argv, long_options, "C:u:k:o:w:f:h",
+			      &help))) {
+		fprintf(stderr, "Try 'crm-remind --help'.\n");
+		return CRM_USAGE;
+	}
+	if (help) {
+		printf("%s\n%s", synopsis, help_text);
+		cli_free(cli);
+		return cli_finish(CRM_OK);
+	}
+	cli_common_from(cli, &common);
+	if (optind < argc)
+		status = usage_error("unexpected operand '%s'", argv[optind]);
+	else if (cli_open(&st, &common, &err) < 0)
+		status = cli_fail(&err);
+	else if ((status = run(&err)) < 0)
+		status = err.code == CRM_USAGE ? usage_error("%s", err.msg)
+					       : cli_fail(&err);
+	items_free();
+	pipelines_free(&pipes);
+	store_close(&st);
+	cli_free(cli);
+	return cli_finish(status);
+}
