@@ -226,6 +226,8 @@ static void assign_group(struct scope *sc, struct deal *d)
 	if (!opt("by"))
 		return;
 	group_key(sc, d, key, sizeof key);
+	if (!*key)      /* "" is the whole scope's name in csv and jsonl */
+		snprintf(key, sizeof key, "(none)");
 	slot = strmap_slot(sc->group_of, key);
 	if (!*slot) {
 		sc->groups = xrealloc(sc->groups, (sc->ngroups + 1) *
@@ -244,10 +246,12 @@ static int row_in_scope(const struct table *t, size_t r, struct filter *f,
 	const char *owner = opt("owner"), *source = opt("source");
 	const char *pipeline = opt("pipeline");
 
+	const struct pipeline *p = pipeline_find(&pipes, table_get(t, r,
+						 "pipeline"));
+
 	if ((owner && strcmp(table_get(t, r, "owner"), owner)) ||
 	    (source && strcmp(table_get(t, r, "source"), source)) ||
-	    (pipeline && strcmp(pipeline_find(&pipes, table_get(t, r,
-			"pipeline"))->name, pipeline)))
+	    (pipeline && p && strcmp(p->name, pipeline)))
 		return 0;
 	if (opt("created") && !in_period(created, date_field(table_get(t, r,
 							  "created"))))
@@ -604,6 +608,31 @@ static void scope_free(struct scope *sc)
 	table_free(sc->opps);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Groups in order of their keys: months and quarters in time order. */
+static void sort_groups(struct scope *sc)
+{
+	char **sorted = xcalloc(sc->ngroups + 1, sizeof *sorted);
+	int *to = xcalloc(sc->ngroups + 1, sizeof *to);
+
+	memcpy(sorted, sc->groups, sc->ngroups * sizeof *sorted);
+	qsort(sorted, sc->ngroups, sizeof *sorted, cmp_str);
+	for (size_t i = 0; i < sc->ngroups; i++)
+		for (size_t j = 0; j < sc->ngroups; j++)
+			if (sorted[j] == sc->groups[i])
+				to[i] = (int)j;
+	for (size_t i = 0; i < sc->n; i++)
+		if (sc->deals[i].group >= 0)
+			sc->deals[i].group = to[sc->deals[i].group];
+	free(sc->groups);
+	sc->groups = sorted;
+	free(to);
+}
+
 static int scope_load(struct scope *sc, int from_stdin, struct crm_err *err)
 {
 	struct period created = {0}, closed = {0};
@@ -614,6 +643,9 @@ static int scope_load(struct scope *sc, int from_stdin, struct crm_err *err)
 	memset(sc, 0, sizeof *sc);
 	sc->by_id = strmap_new();
 	sc->group_of = strmap_new();
+	if (opt("pipeline") && !pipeline_find(&pipes, opt("pipeline")))
+		return crm_usagef(err, "--pipeline: no pipeline '%s' in "
+				  "crm.conf", opt("pipeline"));
 	if ((opt("created") && period_parse("created", opt("created"),
 					    &created, err) < 0) ||
 	    (opt("closed") && period_parse("closed", opt("closed"), &closed,
@@ -636,6 +668,7 @@ static int scope_load(struct scope *sc, int from_stdin, struct crm_err *err)
 								err) < 0))
 			goto out;
 	}
+	sort_groups(sc);
 	rc = 0;
 out:
 	free(rows);
@@ -1345,6 +1378,13 @@ static int cmd_forecast(int argc, char **argv, struct crm_err *err)
 
 	if (months < 0)
 		return -1;
+	if (fmt == F_SVG)
+		return crm_usagef(err, "--format svg draws the funnel only");
+	if (opt("save") && (opt("created") || opt("closed") || opt("owner") ||
+			    opt("source") || opt("pipeline") || opt("where") ||
+			    argc))
+		return crm_usagef(err, "--save takes the whole pipeline, "
+				  "without a scope");
 	if (by_owner && strcmp(opt("by"), "owner"))
 		return crm_usagef(err, "forecast --by takes only owner");
 	if (argc > 1 || (argc == 1 && strcmp(argv[0], "-")))
@@ -1509,6 +1549,8 @@ static int cmd_accuracy(int argc, char **argv, struct crm_err *err)
 		snprintf(period, sizeof period, "%s", opt("period"));
 	if (argc > 0)
 		rc = crm_usagef(err, "accuracy takes no operands");
+	else if (fmt == F_SVG)
+		rc = crm_usagef(err, "--format svg draws the funnel only");
 	else if (opt("by") && strcmp(opt("by"), "owner"))
 		rc = crm_usagef(err, "accuracy --by takes only owner");
 	else if (period_parse("period", period, &a.sp.period, err) == 0 &&
@@ -1517,10 +1559,13 @@ static int cmd_accuracy(int argc, char **argv, struct crm_err *err)
 			    err) == 0 &&
 		 jsonl_scan(path, "forecasts.jsonl", sum_snapshot, &a,
 			    err) == 0 && scope_load(&sc, 0, err) == 0) {
-		if (!*a.sp.at)
-			crm_warn("no forecast snapshot for %s in "
-				 "forecasts.jsonl (crm-funnel forecast --save)",
-				 period);
+		if (!*a.sp.at) {
+			crm_msg("no forecast snapshot for %s in "
+				"forecasts.jsonl (crm-funnel forecast --save)",
+				period);
+			rc = CRM_NONE;
+			goto done;
+		}
 		acc_row(&a, "");
 		for (size_t i = 0; i < sc.n; i++) {
 			const struct deal *dl = &sc.deals[i];
@@ -1538,6 +1583,7 @@ static int cmd_accuracy(int argc, char **argv, struct crm_err *err)
 		rc = crm_usagef(err, "--period: '%s' must be a month, a "
 				"quarter or FROM..TO", period);
 	}
+done:
 	free(a.rows);
 	free(path);
 	scope_free(&sc);
@@ -1561,8 +1607,11 @@ static int cmd_funnel(int argc, char **argv, struct crm_err *err)
 	if (scope_load(&sc, argc == 1, err) == 0 && (funnels_init(&sc),
 	    scan_logs(&sc, err) == 0)) {
 		count_all(&sc);
-		if (!sc.n)
+		if (!sc.n) {
 			crm_msg("no opportunities in scope");
+			if (fmt == F_CSV)
+				emit_all();
+		}
 		else if (fmt == F_TABLE)
 			print_report();
 		else if (fmt == F_SVG)
@@ -1635,11 +1684,12 @@ int main(int argc, char **argv)
 	} else {
 		/* No verb: the funnel, of everything or of the records on -. */
 		funnel_argv[1] = optind < argc ? argv[optind] : NULL;
-		status = cli_run_verb(cli, verbs, 1 + (optind < argc),
-				      funnel_argv, &err);
 		if (optind + 1 < argc)
 			status = crm_usagef(&err, "unexpected operand '%s'",
 					    argv[optind + 1]);
+		else
+			status = cli_run_verb(cli, verbs, 1 + (optind < argc),
+					      funnel_argv, &err);
 	}
 	if (status < 0)
 		status = err.code == CRM_USAGE ?

@@ -316,3 +316,81 @@ check_zsh_completion() {
 	done
 	[ -z "$bad" ] || fail "EXIT STATUS missing or incomplete:$bad"
 }
+
+# ---- crm-funnel -------------------------------------------------------------
+
+@test "crm-funnel --help: exits 0, usage on stdout, nothing on stderr" {
+	check_help_streams crm-funnel
+}
+
+@test "crm-funnel --help: synopsis equals the man page SYNOPSIS" {
+	check_synopsis crm-funnel
+}
+
+@test "crm-funnel --help: every long option is in the man page OPTIONS" {
+	check_options_in_man crm-funnel
+}
+
+@test "crm-funnel man page: every option in OPTIONS is in --help" {
+	check_man_options_in_help crm-funnel
+}
+
+@test "crm-funnel bash completion: offers the commands and every long option" {
+	check_bash_completion crm-funnel _crm_funnel "forecast accuracy"
+}
+
+@test "crm-funnel bash completion: option values and each command's options" {
+	source "$COMP_DIR/crm-funnel.bash"
+	complete_bash _crm_funnel crm-funnel --by ''
+	assert_offered "owner source month quarter tier pipeline"
+	complete_bash _crm_funnel crm-funnel --format ''
+	assert_offered "table csv jsonl svg"
+	complete_bash _crm_funnel crm-funnel --format=''
+	assert_offered "--format=table --format=csv --format=jsonl --format=svg"
+	# forecast and accuracy: rows per owner only, and no svg.
+	complete_bash _crm_funnel crm-funnel forecast --by ''
+	[ "${COMPREPLY[*]}" = "owner" ] ||
+		fail "forecast --by offered: ${COMPREPLY[*]}"
+	complete_bash _crm_funnel crm-funnel accuracy --format ''
+	[ "${COMPREPLY[*]}" = "table csv jsonl" ] ||
+		fail "accuracy --format offered: ${COMPREPLY[*]}"
+	complete_bash _crm_funnel crm-funnel forecast -
+	assert_offered "- --months --save --owner --where --by --format"
+	complete_bash _crm_funnel crm-funnel accuracy --
+	assert_offered "--period --by --format"
+	# Periods around today (CRM_TODAY=2026-03-02).
+	complete_bash _crm_funnel crm-funnel accuracy --period ''
+	assert_offered "2026-03 2026-02 2026-Q1 2025-Q4 2026 2025"
+	complete_bash _crm_funnel crm-funnel - -
+	[[ " ${COMPREPLY[*]} " != *" - "* ]] || fail "'-' offered twice"
+}
+
+@test "crm-funnel bash completion: owners and pipelines from the data directory" {
+	new_data_dir
+	source "$COMP_DIR/crm-funnel.bash"
+	complete_bash _crm_funnel crm-funnel --owner ''
+	assert_offered "alice bob"
+	complete_bash _crm_funnel crm-funnel forecast --pipeline ''
+	assert_offered "new-business"
+	# -C names the directory; without [pipeline] sections it is "default".
+	mkdir "$BATS_TEST_TMPDIR/plain"
+	printf '[stage "open"]\n\torder = 1\n[owner "chen"]\n' \
+		>"$BATS_TEST_TMPDIR/plain/crm.conf"
+	complete_bash _crm_funnel crm-funnel -C "$BATS_TEST_TMPDIR/plain" --pipeline ''
+	[ "${COMPREPLY[*]}" = "default" ] ||
+		fail "--pipeline offered: ${COMPREPLY[*]}"
+	complete_bash _crm_funnel crm-funnel --dir="$BATS_TEST_TMPDIR/plain" -o ''
+	[ "${COMPREPLY[*]}" = "chen" ] || fail "-o offered: ${COMPREPLY[*]}"
+}
+
+@test "crm bash completion: hands 'crm funnel' over to crm-funnel's" {
+	source "$COMP_DIR/crm.bash"
+	complete_bash _crm crm funnel ''
+	assert_offered "forecast accuracy"
+	complete_bash _crm crm -C "$BATS_TEST_TMPDIR" funnel forecast --by ''
+	assert_offered "owner"
+}
+
+@test "crm-funnel zsh completion: mentions every long option" {
+	check_zsh_completion crm-funnel
+}
