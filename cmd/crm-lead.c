@@ -1072,7 +1072,9 @@ static int apply_row(struct importing *ip, size_t r,
 		const char *f = import_field(ip->im, i);
 		int rc;
 
-		if (!strcmp(f, "id") || !*row->vals[i])
+		/* An update keeps the record's own id and creation day. */
+		if (!strcmp(f, "id") || !*row->vals[i] ||
+		    (logged && (!strcmp(f, "created") || !strcmp(f, "updated"))))
 			continue;
 		rc = logged ? record_set(&st, ip->t, r, f, row->vals[i], err)
 			    : record_init(&st, ip->t, r, f, row->vals[i], err);
@@ -1242,6 +1244,16 @@ static int cmd_import(int argc, char **argv, struct crm_err *err)
 	    (opt("rejects") && atomic_begin(&rej, opt("rejects"), err) < 0))
 		goto out;
 	ip.rejects = rej.fp;
+	if (ip.rejects) {
+		size_t nh;
+		char *const *h = import_header(ip.im, &nh);
+		char **cells = xcalloc(nh + 2, sizeof *cells);
+
+		memcpy(cells, h, nh * sizeof *cells);
+		cells[nh] = "reason";
+		csv_write_row(ip.rejects, cells, nh + 1, ',');
+		free(cells);
+	}
 	ip.keys = strmap_new();
 	for (size_t r = 0; r < ip.t->nrows; r++)
 		index_row(&ip, r);

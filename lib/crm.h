@@ -148,6 +148,9 @@ void date_now_iso(char *out);
 int date_parse(const char *s, int32_t *day, struct crm_err *err);
 /* Strict stored form only: "YYYY-MM-DD" or a full ISO timestamp. */
 int date_parse_iso(const char *s, int32_t *day);
+/* The day of a stored date or timestamp field; DATE_NONE when empty or
+ * not a date. */
+int32_t date_field(const char *s);
 /* Is s a valid stored timestamp (ISO 8601 with time and zone)? */
 int date_is_timestamp(const char *s);
 /* day -> "YYYY-MM-DD" (out >= 11 bytes). */
@@ -482,6 +485,18 @@ void out_row(struct out *o, char *const *fields);
 /* Flush (table: computes widths and prints); returns rows written. */
 size_t out_end(struct out *o);
 
+/* Open deals untouched — no follow-up (last_contact), no stage change in
+ * history, not created — for longer than their stage's rot-days; most
+ * overdue first (stale.c). */
+struct stale {
+	size_t row;            /* in the opportunities table */
+	int32_t touched;       /* the last touch */
+	long rot, overdue;     /* the stage's rot-days, days past them */
+};
+struct stale *stale_deals(const struct store *s, const struct pipelines *ps,
+			  const struct table *opps, size_t *n,
+			  struct crm_err *err);
+
 /* ---- command-line plumbing shared by the programs (cli.c) ------------- */
 
 /* The options every program takes. */
@@ -598,5 +613,85 @@ int listing_run(struct listing *l, const char *dir,
  * an unknown id is an error naming "-:line". */
 size_t *rows_from_stdin(const struct table *t, size_t *n,
 			struct crm_err *err);
+
+/* ---- the importer (import.c) ----------------------------------------------
+ *
+ * Other systems' exports (Excel, Salesforce, HubSpot, Zoho, Pipedrive,
+ * Chinese CRMs) read as they are, streamed row by row.
+ *
+ * Encoding: a UTF-8 BOM -> UTF-8, a UTF-16 BOM -> UTF-16; else UTF-8 if
+ * the whole file validates; else GB18030 -- unless the bytes look like a
+ * European code page, which is an error asking for --encoding.  Delimiter:
+ * sniffed among , ; TAB.  Skipped (and counted): title lines above the
+ * header, rows of empty fields, report footers (Salesforce's "Generated
+ * By:", copyright and confidentiality lines, one-field lines after them),
+ * total rows (合计, 总计, Grand Totals) and a repeated header.
+ *
+ * Mapping: --map first, then a table column by its own name, then the
+ * built-in synonyms (man crm-lead, IMPORT); First + Last Name join into
+ * the name ("Wei Zhang", "张伟").  Unmapped columns, and later columns
+ * whose field an earlier one took, are custom fields under their header
+ * (made unique, no comma/quote/newline).  Besides the table's columns a
+ * mapping may name email, phone, title, source, owner, notes, website,
+ * city, country, industry, address, wechat, source_id (the source's own
+ * record id) and, for customers and opportunities, contact (the person).
+ */
+struct import_opts {
+	const char *encoding;        /* NULL: sniff; else any iconv name */
+	char delimiter;              /* 0: sniff among , ; TAB */
+	const char *date_order;      /* NULL, "ymd", "mdy" or "dmy" */
+	const char *const *maps;     /* "Source Column=field" */
+	size_t nmaps;
+	const struct table_def *def; /* the target table */
+	/* Optional: stages mapped by import_stage() against this pipeline
+	 * (an unknown stage a reject); NULL passes stage values as read. */
+	const struct pipeline *pipeline;
+	const char *const *stage_maps;   /* "Closed Won=won" */
+	size_t nstage_maps;
+};
+struct import;
+/* Open path ("-" is stdin), sniff, read the header and map it.  NULL
+ * with err (code CRM_USAGE for a bad option or --map). */
+struct import *import_open(const char *path, const struct import_opts *o,
+			   struct crm_err *err);
+void import_close(struct import *im);
+/* The mapping: column i -> its source header ("First Name + Last Name"
+ * when joined) and its field. */
+size_t import_ncols(const struct import *im);
+const char *import_source(const struct import *im, size_t i);
+const char *import_field(const struct import *im, size_t i);
+const char *import_encoding(const struct import *im); /* "UTF-8", "GB18030" */
+/* The source's header as read (trimmed): the rejects file repeats it. */
+char *const *import_header(const struct import *im, size_t *n);
+char import_delimiter(const struct import *im);
+struct import_row {
+	long line;            /* physical line where the record starts */
+	char **raw;           /* the source fields as read (UTF-8) */
+	size_t nraw;
+	char **vals;          /* per mapped column, stored form; "" = empty */
+	const char *reject;   /* NULL, or why the row can't be imported */
+};
+/* Everything in a row is valid only during the call. */
+typedef int (*import_row_fn)(void *ctx, const struct import_row *row,
+			     struct crm_err *err);
+/* Stream every data row through fn (which may be called again by a
+ * second import_run).  -1 on a fatal error (unreadable, undecodable,
+ * unterminated quote) with file:line, or when fn returns -1. */
+int import_run(struct import *im, import_row_fn fn, void *ctx,
+	       size_t *skipped, struct crm_err *err);
+/* Dedupe keys into out[n] (n >= 64): e-mail trimmed and lower case;
+ * phone digits only, without extension ("ext. 12", "x12", "转123") and
+ * without the country prefix (+86/0086, 86 before an 11-digit CN mobile,
+ * +1, +852 ...; "+44 20 ..." -> "020 ..."). */
+void import_norm_email(const char *in, char *out, size_t n);
+void import_norm_phone(const char *in, char *out, size_t n);
+/* A source stage name to a stage of p: maps ("Closed Won=won") first,
+ * then a stage's own name (case, spaces and punctuation ignored), then
+ * built-in synonyms (Closed Won/赢单/成交 -> the won stage, Closed Lost/
+ * 输单/丢单 -> the lost one, Prospecting/初步接洽 -> the first,
+ * Qualification/需求确认, Proposal/Price Quote/方案报价, Negotiation/
+ * Review/商务谈判 -> the open stage so called).  NULL when unknown. */
+const char *import_stage(const struct pipeline *p, const char *raw,
+			 const char *const *maps, size_t nmaps);
 
 #endif

@@ -54,7 +54,7 @@
 #define DIGITS_MAX 64
 #define UNKNOWN ((size_t)-1)
 
-/* ---- what a column means ------------------------------------------------ */
+/* ---- what a column means ----------------------------------------------- */
 
 enum role {
 	R_NONE, R_NAME, R_PERSON, R_FIRST, R_LAST, R_COMPANY, R_DEAL,
@@ -208,7 +208,8 @@ static const struct {
 	{"所属行业", R_INDUSTRY}, {"Branche", R_INDUSTRY},
 	{"Address", R_ADDRESS}, {"Street", R_ADDRESS},
 	{"Street Address", R_ADDRESS}, {"地址", R_ADDRESS},
-	{"详细地址", R_ADDRESS}, {"公司地址", R_ADDRESS}, {"Adresse", R_ADDRESS},
+	{"详细地址", R_ADDRESS}, {"公司地址", R_ADDRESS},
+	{"Adresse", R_ADDRESS},
 	{"Id", R_SOURCE_ID}, {"Record ID", R_SOURCE_ID},
 	{"Lead ID", R_SOURCE_ID}, {"Contact ID", R_SOURCE_ID},
 	{"Account ID", R_SOURCE_ID}, {"Deal ID", R_SOURCE_ID},
@@ -261,7 +262,8 @@ static const struct {
 	{"status", "新线索", "new"}, {"status", "未跟进", "new"},
 	{"status", "待跟进", "new"}, {"status", "未联系", "new"},
 	{"status", "Working - Contacted", "working"},
-	{"status", "Contacted", "working"}, {"status", "In Progress", "working"},
+	{"status", "Contacted", "working"},
+	{"status", "In Progress", "working"},
 	{"status", "Attempted to Contact", "working"},
 	{"status", "Connected", "working"},
 	{"status", "Contact in Future", "working"},
@@ -273,13 +275,15 @@ static const struct {
 	{"status", "Closed - Converted", "converted"},
 	{"status", "已转化", "converted"}, {"status", "已转换", "converted"},
 	{"status", "已转客户", "converted"},
-	{"status", "Unqualified", "dropped"}, {"status", "Disqualified", "dropped"},
+	{"status", "Unqualified", "dropped"},
+	{"status", "Disqualified", "dropped"},
 	{"status", "Not Qualified", "dropped"},
 	{"status", "Closed - Not Converted", "dropped"},
 	{"status", "Junk", "dropped"}, {"status", "Junk Lead", "dropped"},
 	{"status", "Lost Lead", "dropped"}, {"status", "无效", "dropped"},
 	{"status", "已放弃", "dropped"},
-	{"kind", "Organization", "company"}, {"kind", "Organisation", "company"},
+	{"kind", "Organization", "company"},
+	{"kind", "Organisation", "company"},
 	{"kind", "Business", "company"}, {"kind", "企业", "company"},
 	{"kind", "公司", "company"}, {"kind", "单位", "company"},
 	{"kind", "Individual", "person"}, {"kind", "Personal", "person"},
@@ -363,7 +367,7 @@ struct import {
 	struct buf tmp, tmp2;
 };
 
-/* ---- text ---------------------------------------------------------------- */
+/* ---- text -------------------------------------------------------------- */
 
 /* The code point at *pp, advancing *pp; a stray byte is U+FFFD. */
 static unsigned long take_cp(const char **pp)
@@ -551,11 +555,13 @@ static int is_cjk(const char *s)
 {
 	unsigned long cp = take_cp(&s);
 
-	return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
-	       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+	return (cp >= 0x2E80 && cp <= 0x9FFF) ||
+	       (cp >= 0xAC00 && cp <= 0xD7AF) ||
+	       (cp >= 0xF900 && cp <= 0xFAFF) ||
+	       (cp >= 0x20000 && cp <= 0x3FFFF);
 }
 
-/* ---- encoding ------------------------------------------------------------- */
+/* ---- encoding ---------------------------------------------------------- */
 
 /*
  * While checking for UTF-8, guess whether the high bytes are GB18030 at
@@ -818,12 +824,15 @@ static int choose_encoding(struct import *im, FILE *fp, struct crm_err *err)
 		im->fp = fp;
 		return 0;
 	}
-	if ((valid = stream_is_utf8(fp, &g, err, im->name)) != 0) {
-		im->fp = valid > 0 ? fp : NULL;
-		if (valid < 0)
-			fclose(fp);
+	valid = stream_is_utf8(fp, &g, err, im->name);
+	if (valid > 0) {
 		rewind(fp);
-		return valid > 0 ? 0 : -1;
+		im->fp = fp;
+		return 0;
+	}
+	if (valid < 0) {
+		fclose(fp);
+		return -1;
 	}
 	im->encoding = "GB18030";
 	if (g.latin > g.gb) {
@@ -862,7 +871,7 @@ static int open_text(struct import *im, const char *enc, struct crm_err *err)
 	return im->fp ? 0 : -1;
 }
 
-/* ---- delimiter ----------------------------------------------------------- */
+/* ---- delimiter --------------------------------------------------------- */
 
 static const char delimiters[] = { ',', ';', '\t' };
 
@@ -958,7 +967,7 @@ static int choose_delimiter(struct import *im, char given,
 	return 0;
 }
 
-/* ---- the header ---------------------------------------------------------- */
+/* ---- the header -------------------------------------------------------- */
 
 static size_t count_nonblank(char **f, size_t n)
 {
@@ -1040,12 +1049,10 @@ static int read_header(struct import *im, struct crm_err *err)
 		return -1;
 	if (!im->header)
 		return crm_errf(err, im->name, 0, "no header row");
-	if (!hs.found && hs.rec > 1 && im->header_rec == 1)
-		return 0;
 	return 0;
 }
 
-/* ---- the mapping --------------------------------------------------------- */
+/* ---- the mapping ------------------------------------------------------- */
 
 static int is_person_table(const struct table_def *def)
 {
@@ -1234,18 +1241,24 @@ static char *custom_name(const struct import *im, const struct plan *pl,
 			 size_t j)
 {
 	struct buf b = {0};
-	char *name;
+	char *base, *name;
 	size_t len, i, k;
 
-	for (const char *s = im->header[j]; *s; s++)
-		buf_addc(&b, *s == '"' ? '\'' : strchr(",\r\n", *s) ? ' '
-								   : *s);
-	len = b.len;
-	name = xstrndup(trim_n(b.s ? b.s : "", &len), len);
-	if (!*name) {
-		free(name);
-		name = xasprintf("column %zu", j + 1);
+	buf_adds(&b, "");
+	for (const char *s = im->header[j]; *s; s++) {
+		char c = *s == '"' ? '\'' : strchr(",\r\n", *s) ? ' ' : *s;
+
+		if (c != ' ' || !b.len || b.s[b.len - 1] != ' ')
+			buf_addc(&b, c);
 	}
+	len = b.len;
+	base = xstrndup(trim_n(b.s, &len), len);
+	buf_free(&b);
+	if (!*base) {
+		free(base);
+		base = xasprintf("column %zu", j + 1);
+	}
+	name = xstrdup(base);
 	for (k = 2;; k++) {
 		int clash = taken(pl, name) || table_def_col(im->def, name);
 
@@ -1254,9 +1267,9 @@ static char *custom_name(const struct import *im, const struct plan *pl,
 		if (!clash)
 			break;
 		free(name);
-		name = xasprintf("%.*s %zu", (int)len, b.s ? b.s : "", k);
+		name = xasprintf("%s %zu", base, k);
 	}
-	buf_free(&b);
+	free(base);
 	return name;
 }
 
@@ -1354,7 +1367,7 @@ static int map_columns(struct import *im, const struct import_opts *o,
 	return rc;
 }
 
-/* ---- values: dates -------------------------------------------------------- */
+/* ---- values: dates ----------------------------------------------------- */
 
 static int take_num(const char **pp, int min, int max, int *v)
 {
@@ -1427,8 +1440,8 @@ static int year_last_date(const struct import *im, const char *t, int a,
 				"order", q);
 	if (!strcmp(order, "mdy") ? !real_day(y, a, b, day)
 				  : !real_day(y, b, a, day))
-		return crm_errf(why, NULL, 0, "date '%s' is not a %s date", q,
-				order);
+		return crm_errf(why, NULL, 0, "date '%s' is not a date in %s "
+				"order", q, order);
 	return 0;
 }
 
@@ -1478,7 +1491,8 @@ static int named_month_date(const char *t, int32_t *day)
 		return -1;
 	for (i = 3; i < (int)n; i++)
 		if (!memchr(tok[i], ':', len[i]) &&
-		    strncasecmp(tok[i], "am", 2) && strncasecmp(tok[i], "pm", 2))
+		    strncasecmp(tok[i], "am", 2) &&
+		    strncasecmp(tok[i], "pm", 2))
 			return -1;
 	return real_day(full_year(y, yn), m, d, day) ? 0 : -1;
 }
@@ -1521,7 +1535,7 @@ static int conv_date(const struct import *im, const char *t, struct buf *out,
 	return 0;
 }
 
-/* ---- values: numbers and money -------------------------------------------- */
+/* ---- values: numbers and money ----------------------------------------- */
 
 /* "40", "40%", "0.4", "12.5 %" -> whole percent, rounded. */
 static int conv_probability(const char *t, struct buf *out,
@@ -1530,7 +1544,7 @@ static int conv_probability(const char *t, struct buf *out,
 	const char *p = t;
 	long long micro = 0, scale = 1000000;
 	int digits = 0, dot = 0, pct = 0;
-	char qb[QUOTE_MAX], s[8];
+	char qb[QUOTE_MAX], s[24];
 
 	for (; *p >= '0' && *p <= '9' && digits < 7; p++, digits++)
 		micro = micro * 10 + (*p - '0');
@@ -1655,7 +1669,7 @@ static int conv_money(const struct mcol *c, const char *t, struct buf *out,
 	return 0;
 }
 
-/* ---- values: the rest ------------------------------------------------------ */
+/* ---- values: the rest -------------------------------------------------- */
 
 static int email_ok(const char *s)
 {
@@ -1799,7 +1813,7 @@ static int convert(const struct import *im, const struct mcol *c,
 	return 0;
 }
 
-/* ---- rows ------------------------------------------------------------------ */
+/* ---- rows -------------------------------------------------------------- */
 
 static int starts_icase(const char *s, const char *prefix)
 {
@@ -1879,7 +1893,8 @@ static int is_header_again(const struct import *im, char **f, size_t n)
 	for (i = 0; i < n; i++) {
 		len = strlen(f[i]);
 		s = trim_n(f[i], &len);
-		if (len != strlen(im->header[i]) || memcmp(s, im->header[i], len))
+		if (len != strlen(im->header[i]) ||
+		    memcmp(s, im->header[i], len))
 			return 0;
 	}
 	return 1;
@@ -1949,6 +1964,20 @@ static void join_name(struct import *im, const struct mcol *c, char **f)
 	}
 }
 
+/* What exports write for "no value" in a typed column. */
+static int is_placeholder(const char *t)
+{
+	static const char *const words[] = {
+		"-", "--", "\xe2\x80\x94", "N/A", "NA", "#N/A", "null",
+		"none", "无", "暂无"
+	};
+
+	for (size_t i = 0; i < N(words); i++)
+		if (!strcasecmp(t, words[i]))
+			return 1;
+	return 0;
+}
+
 /* Column i's value into the arena; a value that can't be converted is
  * kept as cleaned and its reason goes to *bad (the first one only). */
 static void value_of(struct import *im, size_t i, char **f,
@@ -1961,6 +1990,8 @@ static void value_of(struct import *im, size_t i, char **f,
 	clean(f[c->src], &im->tmp);
 	if (c->src2 != UNKNOWN)
 		join_name(im, c, f);
+	if (c->kind != K_TEXT && is_placeholder(im->tmp.s))
+		buf_reset(&im->tmp);
 	if (*im->tmp.s && convert(im, c, im->tmp.s, &im->arena, &why) < 0) {
 		im->arena.len = start;
 		buf_adds(&im->arena, im->tmp.s);
@@ -2037,13 +2068,13 @@ static int on_row(void *ctx, char **f, size_t n, long line,
 	return r->fn(r->ctx, &row, err);
 }
 
-/* ---- the interface ---------------------------------------------------------- */
+/* ---- the interface ----------------------------------------------------- */
 
 static int check_opts(const struct import_opts *o, struct crm_err *err)
 {
-	const char *d = o->date_order;
+	const char *d = o ? o->date_order : NULL;
 
-	if (!o->def)
+	if (!o || !o->def)
 		return crm_usagef(err, "import: no table given");
 	if (d && strcmp(d, "ymd") && strcmp(d, "mdy") && strcmp(d, "dmy"))
 		return crm_usagef(err, "--date-order: '%s' is not ymd, mdy or "
@@ -2145,7 +2176,7 @@ int import_run(struct import *im, import_row_fn fn, void *ctx,
 	return rc;
 }
 
-/* ---- dedupe keys ------------------------------------------------------------- */
+/* ---- dedupe keys ------------------------------------------------------- */
 
 void import_norm_email(const char *in, char *out, size_t n)
 {
@@ -2248,7 +2279,7 @@ void import_norm_phone(const char *in, char *out, size_t n)
 	strip_country(d, plus, out, n);
 }
 
-/* ---- stages ------------------------------------------------------------------ */
+/* ---- stages ------------------------------------------------------------ */
 
 static const char *stage_by_key(const struct pipeline *p, const char *key)
 {
@@ -2339,4 +2370,10 @@ const char *import_stage(const struct pipeline *p, const char *raw,
 		if (key_is(key, stage_synonyms[i].name))
 			return stage_for(p, stage_synonyms[i].role);
 	return NULL;
+}
+
+char *const *import_header(const struct import *im, size_t *n)
+{
+	*n = im->nheader;
+	return im->header;
 }
