@@ -619,8 +619,10 @@ static void sort_groups(struct scope *sc)
 	char **sorted = xcalloc(sc->ngroups + 1, sizeof *sorted);
 	int *to = xcalloc(sc->ngroups + 1, sizeof *to);
 
-	memcpy(sorted, sc->groups, sc->ngroups * sizeof *sorted);
-	qsort(sorted, sc->ngroups, sizeof *sorted, cmp_str);
+	if (sc->ngroups) {
+		memcpy(sorted, sc->groups, sc->ngroups * sizeof *sorted);
+		qsort(sorted, sc->ngroups, sizeof *sorted, cmp_str);
+	}
 	for (size_t i = 0; i < sc->ngroups; i++)
 		for (size_t j = 0; j < sc->ngroups; j++)
 			if (sorted[j] == sc->groups[i])
@@ -1410,6 +1412,8 @@ static int cmd_forecast(int argc, char **argv, struct crm_err *err)
 		while (nbuckets && *buckets[nbuckets - 1].owner)
 			nbuckets--;
 	print_buckets(by_owner);
+	if (!nbuckets)
+		crm_msg("no open opportunities in scope");
 	rc = nbuckets ? CRM_OK : CRM_NONE;
 out:
 	free(buckets);

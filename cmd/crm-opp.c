@@ -955,8 +955,10 @@ static int import_row(struct table *t, const struct table *in, size_t i,
 				id_valid(id, 'O') ? "already taken" :
 				"not an opportunity id");
 	r = *id ? record_new_as(&st, t, id) : record_new(&st, t);
+	/* An empty cell keeps the default (created = today...). */
 	for (size_t k = 0; k < in->ncols; k++)
-		if (strcmp(in->cols[k], "id") && strcmp(in->cols[k], "stage") &&
+		if (*in->rows[i][k] && strcmp(in->cols[k], "id") &&
+		    strcmp(in->cols[k], "stage") &&
 		    record_init(&st, t, r, in->cols[k], in->rows[i][k], err) < 0)
 			return -1;
 	table_set(t, r, "customer", cust->rows[c][0]);
