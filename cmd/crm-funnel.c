@@ -1413,7 +1413,7 @@ static int cmd_forecast(int argc, char **argv, struct crm_err *err)
 			nbuckets--;
 	print_buckets(by_owner);
 	if (!nbuckets)
-		crm_msg("no open opportunities in scope");
+		crm_msg("no opportunities in scope");
 	rc = nbuckets ? CRM_OK : CRM_NONE;
 out:
 	free(buckets);

@@ -464,7 +464,7 @@ static int score_of(struct rule *rules, size_t n, const struct table *t,
 			       rules[i].when);
 	}
 	if (explain)
-		printf("      %5ld  total\n", *total);
+		printf("    %5ld  total\n", *total);
 	return 0;
 }
 
@@ -633,6 +633,9 @@ static int assign_one(struct table *t, size_t r, void *ctx,
 	struct assigning *a = ctx;
 	const char *owner = opt("to");
 
+	if (!lead_is_open(t, r))
+		return crm_errf(err, NULL, 0, "%s is %s: only open leads are "
+				"assigned", t->rows[r][0], table_get(t, r, "status"));
 	if (a->nowners)
 		owner = a->owners[a->next++ % a->nowners];
 	else if (a->rules && !(owner = owner_by_rules(a, t, r, err)))
@@ -900,7 +903,10 @@ static int convert_opp(struct conversion *cv, struct crm_err *err)
 	    record_init(&st, cv->opps, r, "amount", amount, err) == 0 &&
 	    record_init(&st, cv->opps, r, "close", opt("close") ? opt("close")
 			: "", err) == 0 &&
-	    record_init(&st, cv->opps, r, "pipeline", p->name, err) == 0) {
+	    record_init(&st, cv->opps, r, "pipeline", p->name, err) == 0 &&
+	    record_init(&st, cv->opps, r, "currency", conf_get(st.conf, "crm",
+			NULL, "currency") ? conf_get(st.conf, "crm", NULL,
+			"currency") : "", err) == 0) {
 		table_set(cv->opps, r, "stage", pipeline_first(p)->name);
 		history_append(&st, "opportunity", cv->opp_id, "stage", "",
 			       pipeline_first(p)->name);
@@ -1053,12 +1059,17 @@ static void reject(struct importing *ip, const struct import_row *row,
 	ip->rejected++;
 	crm_warn("%s:%ld: %s", ip->file, row->line, why);
 	if (ip->rejects) {
-		char **cells = xcalloc(row->nraw + 2, sizeof *cells);
+		size_t nh, n;
+		char **cells;
 
-		for (size_t i = 0; i < row->nraw; i++)
-			cells[i] = row->raw[i];
-		cells[row->nraw] = (char *)why;
-		csv_write_row(ip->rejects, cells, row->nraw + 1, ',');
+		/* A short row is padded so its reason lines up. */
+		import_header(ip->im, &nh);
+		n = row->nraw > nh ? row->nraw : nh;
+		cells = xcalloc(n + 2, sizeof *cells);
+		for (size_t i = 0; i < n; i++)
+			cells[i] = i < row->nraw ? row->raw[i] : "";
+		cells[n] = (char *)why;
+		csv_write_row(ip->rejects, cells, n + 1, ',');
 		free(cells);
 	}
 }
@@ -1129,7 +1140,6 @@ static int import_one(void *ctx, const struct import_row *row,
 		reject(ip, row, why.msg);
 		return 0;
 	}
-	ip->dups += dup >= 0;
 	r = record_new(&st, ip->t);
 	if (apply_row(ip, r, row, 0, err) < 0)
 		return -1;
@@ -1163,9 +1173,20 @@ static int import_options(struct import_opts *o, struct importing *ip,
 		return crm_usagef(err, "--delimiter: '%s' is not one of , ; "
 				  "| tab", d);
 	m = m ? m : "email,phone";
-	ip->match_email = strstr(m, "email") != NULL;
-	ip->match_phone = strstr(m, "phone") != NULL;
-	ip->match_id = strstr(m, "id") != NULL;
+	for (const char *k = m; *k;) {
+		size_t len = strcspn(k, ",");
+
+		if (len == 5 && !strncmp(k, "email", 5))
+			ip->match_email = 1;
+		else if (len == 5 && !strncmp(k, "phone", 5))
+			ip->match_phone = 1;
+		else if (len == 2 && !strncmp(k, "id", 2))
+			ip->match_id = 1;
+		else
+			return crm_usagef(err, "--match: '%.*s' is not one of "
+					  "email, phone, id", (int)len, k);
+		k += len + (k[len] == ',');
+	}
 	if (!od || !strcmp(od, "skip"))
 		ip->on_dup = DUP_SKIP;
 	else if (!strcmp(od, "update"))

@@ -761,7 +761,7 @@ static int cmd_stale(int argc, char **argv, struct crm_err *err)
 	if (argc > 0)
 		return crm_usagef(err, "stale takes no operands");
 	if ((t = load("opportunities", err)) &&
-	    (v = stale_deals(&st, &pipes, t, &n, err))) {
+	    (v = stale_deals(&st, &pipes, t, 0, &n, err))) {
 		for (size_t i = 0; i < n; i++)
 			if (!opt("owner") || !strcmp(table_get(t, v[i].row,
 						     "owner"), opt("owner")))

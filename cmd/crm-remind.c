@@ -164,6 +164,19 @@ static char *day_text(int32_t day)
 	return xstrdup(buf);
 }
 
+/* A table whose dates and amounts are what they claim, or NULL: a
+ * reminder silently lost to a typo is worse than an error. */
+static struct table *load(const char *name, struct crm_err *err)
+{
+	struct table *t = store_table(&st, name, err);
+
+	if (t && table_check_typed(t, err) < 0) {
+		table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
 static long conf_days(const char *section, const char *sub, const char *key,
 		      long def, struct crm_err *err)
 {
@@ -171,6 +184,11 @@ static long conf_days(const char *section, const char *sub, const char *key,
 
 	if (conf_get_long(st.conf, section, sub, key, def, &v, err) < 0)
 		return -1;
+	if (v < 0) {
+		crm_errf(err, "crm.conf", conf_line(st.conf, section, sub, key),
+			 "[%s] %s must not be negative", section, key);
+		return -1;
+	}
 	return v;
 }
 
@@ -191,7 +209,7 @@ static void due_followup(const struct table *t, size_t r, const char *entity,
 
 static int leads_due(struct crm_err *err)
 {
-	struct table *t = store_table(&st, "leads", err);
+	struct table *t = load("leads", err);
 	long hours = conf_days("remind", NULL, "new-lead-hours", 24, err);
 
 	if (!t || hours < 0)
@@ -240,11 +258,11 @@ static void opp_due(const struct table *t, size_t r)
 
 static int opps_due(struct crm_err *err)
 {
-	struct table *t = store_table(&st, "opportunities", err);
+	struct table *t = load("opportunities", err);
 	struct stale *v;
 	size_t n;
 
-	if (!t || !(v = stale_deals(&st, &pipes, t, &n, err)))
+	if (!t || !(v = stale_deals(&st, &pipes, t, horizon - today, &n, err)))
 		return table_free(t), -1;
 	for (size_t r = 0; r < t->nrows; r++)
 		opp_due(t, r);
@@ -303,7 +321,7 @@ static void customer_due(const struct table *t, size_t r, long pool_days,
 
 static int customers_due(struct crm_err *err)
 {
-	struct table *t = store_table(&st, "customers", err);
+	struct table *t = load("customers", err);
 	long days = conf_days("pool", NULL, "days", 0, err);
 	long notify = conf_days("pool", NULL, "notify-days", 7, err);
 
@@ -436,9 +454,9 @@ static void payments_due(const struct table *pay, const struct table *k,
 
 static int money_due(struct crm_err *err)
 {
-	struct table *k = store_table(&st, "contracts", err);
-	struct table *pay = k ? store_table(&st, "payments", err) : NULL;
-	struct table *cust = pay ? store_table(&st, "customers", err) : NULL;
+	struct table *k = load("contracts", err);
+	struct table *pay = k ? load("payments", err) : NULL;
+	struct table *cust = pay ? load("customers", err) : NULL;
 	long renew = conf_days("remind", NULL, "renewal-days", 60, err);
 	long window = renew < 0 ? -1 : conf_days("remind", NULL,
 						 "payment-days", 7, err);
@@ -677,13 +695,13 @@ static void encoded_words(struct buf *b, const char *s)
 	while (i < n) {
 		size_t len = 0;
 
-		while (i + len < n && len < 42) {
+		while (i + len < n && len < 39) {
 			size_t step = 1;
 
 			while (i + len + step < n &&
 			       (p[i + len + step] & 0xC0) == 0x80)
 				step++;
-			if (len + step > 45)
+			if (len + step > 39)
 				break;
 			len += step;
 		}
@@ -739,9 +757,39 @@ static void message_id(struct buf *b, const char *stamp, const char *key,
 	const char *at = strchr(from, '@');
 
 	buf_printf(b, "<%s.", stamp);
+	if (!*key)
+		key = "unassigned";
 	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
 		buf_printf(b, "%02x", *p);
 	buf_printf(b, ".crm-remind@%s>", at ? at + 1 : "localhost");
+}
+
+/* A display name: plain when it is only atoms, encoded words when it
+ * is not ASCII, else quoted ("Wang, Li") so it stays one address. */
+static void display_name(struct buf *b, const char *name)
+{
+	int ascii = 1, plain = 1;
+
+	if (!*name)
+		return;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		ascii &= *p < 0x7f;
+		plain &= *p == ' ' || (*p < 0x7f && !strchr("()<>[]:;@\\,.\"", *p));
+	}
+	if (!ascii) {
+		encoded_words(b, name);
+	} else if (plain) {
+		buf_adds(b, name);
+	} else {
+		buf_addc(b, '"');
+		for (const char *p = name; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_addc(b, '\\');
+			buf_addc(b, *p);
+		}
+		buf_addc(b, '"');
+	}
+	buf_adds(b, " ");
 }
 
 static void message_text(struct buf *b, const struct message *m,
@@ -752,10 +800,7 @@ static void message_text(struct buf *b, const struct message *m,
 
 	mail_dates(rfc, mbox, stamp);
 	buf_printf(b, "From: %s\nTo: ", from);
-	if (*name) {
-		encoded_words(b, name);
-		buf_adds(b, " ");
-	}
+	display_name(b, name);
 	buf_printf(b, "<%s>\nDate: %s\nMessage-ID: ", m->to_addr, rfc);
 	message_id(b, stamp, m->key, from);
 	buf_adds(b, "\nSubject: ");
@@ -799,9 +844,12 @@ static int send_one(const char *text, size_t len, const char *to,
 		_exit(127);
 	}
 	close(fds[0]);
+	/* A sendmail that quits early is a failed send, not our death. */
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
 	for (size_t off = 0; off < len && w >= 0; off += (size_t)w)
 		w = write(fds[1], text + off, len - off);
 	close(fds[1]);
+	signal(SIGPIPE, old);
 	waitpid(pid, &status, 0);
 	free(line);
 	if (w < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
@@ -882,6 +930,8 @@ static void note_sent(struct delivery *d, size_t from, size_t to)
 	for (size_t i = from; i < to; i++) {
 		buf_adds(&d->sent, "{\"at\":");
 		json_add_string(&d->sent, at);
+		buf_adds(&d->sent, ",\"by\":");
+		json_add_string(&d->sent, st.user);
 		buf_adds(&d->sent, ",\"day\":");
 		json_add_string(&d->sent, day);
 		buf_adds(&d->sent, ",\"owner\":");

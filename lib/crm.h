@@ -493,8 +493,9 @@ struct stale {
 	int32_t touched;       /* the last touch */
 	long rot, overdue;     /* the stage's rot-days, days past them */
 };
+/* ahead > 0 also takes deals that go stale within that many days. */
 struct stale *stale_deals(const struct store *s, const struct pipelines *ps,
-			  const struct table *opps, size_t *n,
+			  const struct table *opps, long ahead, size_t *n,
 			  struct crm_err *err);
 
 /* ---- command-line plumbing shared by the programs (cli.c) ------------- */
@@ -609,6 +610,9 @@ struct listing *listing_new(const char *format, const char *where,
 int listing_run(struct listing *l, const char *dir,
 		const struct table_def *def, int from_stdin,
 		listing_pred pred, void *ctx, struct crm_err *err);
+/* Every amount, number and date of t is what its column says; else -1
+ * with err naming file:line. */
+int table_check_typed(const struct table *t, struct crm_err *err);
 /* Rows of t named by the ids (or records) on stdin, in input order;
  * an unknown id is an error naming "-:line". */
 size_t *rows_from_stdin(const struct table *t, size_t *n,

@@ -85,6 +85,14 @@ static int row_valid(const struct table *t, char **row, long line,
 	return 0;
 }
 
+int table_check_typed(const struct table *t, struct crm_err *err)
+{
+	for (size_t r = 0; r < t->nrows; r++)
+		if (row_valid(t, t->rows[r], t->lines[r], err) < 0)
+			return -1;
+	return 0;
+}
+
 static int listing_row(void *ctx, const struct table *t, char **row,
 		       long line, struct crm_err *err)
 {

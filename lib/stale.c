@@ -49,7 +49,7 @@ static int32_t last_touch(const struct table *t, size_t r,
 }
 
 struct stale *stale_deals(const struct store *s, const struct pipelines *ps,
-			  const struct table *t, size_t *n,
+			  const struct table *t, long ahead, size_t *n,
 			  struct crm_err *err)
 {
 	struct strmap *moved = strmap_new();
@@ -72,7 +72,8 @@ struct stale *stale_deals(const struct store *s, const struct pipelines *ps,
 		if (!st || !stage_is_open(st) || st->rot_days <= 0)
 			continue;
 		touched = last_touch(t, r, moved);
-		if (touched == DATE_NONE || today - touched <= st->rot_days)
+		if (touched == DATE_NONE ||
+		    today + ahead - touched <= st->rot_days)
 			continue;
 		v[(*n)++] = (struct stale){r, touched, st->rot_days,
 					   today - touched - st->rot_days};

@@ -336,8 +336,10 @@ int table_save(struct table *t, struct crm_err *err)
 	char ***sorted = xcalloc(t->nrows + 1, sizeof *sorted);
 	int rc;
 
-	memcpy(sorted, t->rows, t->nrows * sizeof *sorted);
-	qsort(sorted, t->nrows, sizeof *sorted, cmp_row_id);
+	if (t->nrows) {
+		memcpy(sorted, t->rows, t->nrows * sizeof *sorted);
+		qsort(sorted, t->nrows, sizeof *sorted, cmp_row_id);
+	}
 	if (atomic_begin(&a, t->path, err) < 0) {
 		free(sorted);
 		return -1;

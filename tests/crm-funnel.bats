@@ -649,7 +649,7 @@ overdue,1,3500.35,2625.26,3500.35,0,0'
 }
 
 @test "crm-funnel forecast: no open deal in scope says so and exits 1" {
-	# BUG: an empty scope exits 1 with only the csv header and no word on
+	# Regression: an empty scope exits 1 with only the csv header and no word on
 	# stderr; the issue: "a scope with no deals says so and exits 1", as
 	# the funnel does.
 	run -1 --separate-stderr funnel forecast --owner nobody --format csv

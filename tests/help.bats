@@ -394,3 +394,208 @@ check_zsh_completion() {
 @test "crm-funnel zsh completion: mentions every long option" {
 	check_zsh_completion crm-funnel
 }
+
+# ---- crm-remind ---------------------------------------------------------------
+
+@test "crm-remind --help: exits 0, usage on stdout, nothing on stderr" {
+	check_help_streams crm-remind
+}
+
+@test "crm-remind --help: synopsis equals the man page SYNOPSIS" {
+	check_synopsis crm-remind
+}
+
+@test "crm-remind --help: every long option is in the man page OPTIONS" {
+	check_options_in_man crm-remind
+}
+
+@test "crm-remind man page: every option in OPTIONS is in --help" {
+	check_man_options_in_help crm-remind
+}
+
+@test "crm-remind bash completion: offers every long option (it has no commands)" {
+	check_bash_completion crm-remind _crm_remind ""
+	complete_bash _crm_remind crm-remind ''
+	assert_offered "$(help_long_options crm-remind)"
+}
+
+@test "crm-remind bash completion: --kind lists, --format values, --mbox files" {
+	source "$COMP_DIR/crm-remind.bash"
+	complete_bash _crm_remind crm-remind --kind ''
+	[ "${COMPREPLY[*]}" = "followup stale new-lead close-date revisit renewal payment pool" ] ||
+		fail "--kind offered: ${COMPREPLY[*]}"
+	# After a comma: the kinds not in the list yet, the list kept.
+	complete_bash _crm_remind crm-remind -k followup,pool,
+	[ "${COMPREPLY[*]}" = "followup,pool,stale followup,pool,new-lead followup,pool,close-date followup,pool,revisit followup,pool,renewal followup,pool,payment" ] ||
+		fail "-k followup,pool, offered: ${COMPREPLY[*]}"
+	complete_bash _crm_remind crm-remind --kind=followup,re
+	assert_offered "--kind=followup,revisit --kind=followup,renewal"
+	complete_bash _crm_remind crm-remind --format ''
+	[ "${COMPREPLY[*]}" = "text csv tsv jsonl mail" ] ||
+		fail "--format offered: ${COMPREPLY[*]}"
+	complete_bash _crm_remind crm-remind --format=''
+	assert_offered "--format=text --format=csv --format=tsv --format=jsonl --format=mail"
+	complete_bash _crm_remind crm-remind -f m
+	[ "${COMPREPLY[*]}" = "mail" ] || fail "-f m offered: ${COMPREPLY[*]}"
+	touch "$BATS_TEST_TMPDIR/today.mbox"
+	complete_bash _crm_remind crm-remind --format mail --mbox "$BATS_TEST_TMPDIR/tod"
+	[ "${COMPREPLY[*]}" = "$BATS_TEST_TMPDIR/today.mbox" ] ||
+		fail "--mbox offered: ${COMPREPLY[*]}"
+	complete_bash _crm_remind crm-remind --format mail --send --
+	assert_offered "--digest --once --mbox"
+}
+
+@test "crm-remind bash completion: owners from the data directory's crm.conf" {
+	new_data_dir
+	source "$COMP_DIR/crm-remind.bash"
+	complete_bash _crm_remind crm-remind --owner ''
+	assert_offered "alice bob"
+	mkdir "$BATS_TEST_TMPDIR/plain"
+	printf '[owner "wang"]\n\temail = wang@example.com\n[Owner "zoe"]\n' \
+		>"$BATS_TEST_TMPDIR/plain/crm.conf"
+	complete_bash _crm_remind crm-remind -C "$BATS_TEST_TMPDIR/plain" -o ''
+	[ "${COMPREPLY[*]}" = "wang zoe" ] || fail "-o offered: ${COMPREPLY[*]}"
+	complete_bash _crm_remind crm-remind --dir="$BATS_TEST_TMPDIR/plain" --owner w
+	[ "${COMPREPLY[*]}" = "wang" ] || fail "--owner w offered: ${COMPREPLY[*]}"
+}
+
+@test "crm bash completion: hands 'crm remind' over to crm-remind's" {
+	source "$COMP_DIR/crm.bash"
+	complete_bash _crm crm remind --format ''
+	assert_offered "text csv tsv jsonl mail"
+	complete_bash _crm crm remind --kind close-date,
+	assert_offered "close-date,followup close-date,pool"
+}
+
+@test "crm-remind zsh completion: mentions every long option" {
+	check_zsh_completion crm-remind
+}
+
+# ---- crm-lead ---------------------------------------------------------------
+
+@test "crm-lead --help: exits 0, usage on stdout, nothing on stderr" {
+	check_help_streams crm-lead
+}
+
+@test "crm-lead --help: synopsis equals the man page SYNOPSIS" {
+	check_synopsis crm-lead
+}
+
+@test "crm-lead --help: every long option is in the man page OPTIONS" {
+	check_options_in_man crm-lead
+}
+
+@test "crm-lead man page: every option in OPTIONS is in --help" {
+	check_man_options_in_help crm-lead
+}
+
+@test "crm-lead man page: IMPORT lists the recognised headers" {
+	need_mandoc
+	local section h missing=
+	# UTF-8, not ASCII: the Chinese headers; one line: wrapped ones.
+	section=$(mandoc -Tutf8 "$MAN_DIR/crm-lead.1" | sed 's/.\x08//g' |
+		awk '$0 == "IMPORT" { on = 1; next } /^[A-Z]/ { on = 0 } on' |
+		squeeze)
+	for h in "First Name" "Last Name" "Company / Account" "Lead Source" \
+		"Lead Status" "Lead ID" 客户名称 公司名称 联系人 姓名 手机 电话 \
+		邮箱 线索来源 负责人 创建时间 备注 "金额(万元)"; do
+		grep -qF -- "$h" <<<"$section" || missing+=" '$h'"
+	done
+	[ -z "$missing" ] || fail "not in IMPORT of crm-lead.1:$missing"
+}
+
+@test "crm-lead bash completion: offers the commands and every long option" {
+	check_bash_completion crm-lead _crm_lead \
+		"add list show set log score assign dedupe convert drop import"
+}
+
+@test "crm-lead bash completion: option values and each command's options" {
+	source "$COMP_DIR/crm-lead.bash"
+	complete_bash _crm_lead crm-lead list --format ''
+	assert_offered "table csv tsv jsonl ids"
+	complete_bash _crm_lead crm-lead list --status=''
+	assert_offered "--status=new --status=working --status=qualified --status=converted --status=dropped"
+	complete_bash _crm_lead crm-lead log L-1 text --type ''
+	assert_offered "call visit email meeting note revisit service"
+	complete_bash _crm_lead crm-lead import x.csv --on-dup ''
+	[ "${COMPREPLY[*]}" = "skip update create" ] ||
+		fail "--on-dup offered: ${COMPREPLY[*]}"
+	complete_bash _crm_lead crm-lead import x.csv --date-order ''
+	[ "${COMPREPLY[*]}" = "ymd mdy dmy" ] ||
+		fail "--date-order offered: ${COMPREPLY[*]}"
+	complete_bash _crm_lead crm-lead import x.csv --match email,
+	[ "${COMPREPLY[*]}" = "email,phone email,id" ] ||
+		fail "--match email, offered: ${COMPREPLY[*]}"
+	complete_bash _crm_lead crm-lead import x.csv --encoding ''
+	assert_offered "UTF-8 GB18030 GBK UTF-16 WINDOWS-1252"
+	complete_bash _crm_lead crm-lead import x.csv --delimiter ''
+	assert_offered ", ; tab"
+	complete_bash _crm_lead crm-lead import x.csv --
+	assert_offered "--encoding --delimiter --map --date-order --match --on-dup --rejects --dry-run"
+	complete_bash _crm_lead crm-lead assign --
+	assert_offered "--to --round-robin --rules"
+	complete_bash _crm_lead crm-lead convert L-1 --
+	assert_offered "--customer --opp --amount --close"
+	complete_bash _crm_lead crm-lead dedupe --
+	assert_offered "--merge --format"
+	complete_bash _crm_lead crm-lead list -
+	assert_offered "- --where --status --owner --pool --sort --format"
+	complete_bash _crm_lead crm-lead assign --to alice L-1 -
+	assert_offered "- --to"
+}
+
+@test "crm-lead bash completion: files for import and --rejects, --map from the file's header" {
+	source "$COMP_DIR/crm-lead.bash"
+	cd "$BATS_TEST_TMPDIR"
+	printf '"Lead ID","First Name",Email\n1,Ann,a@b.co\n' >export.csv
+	complete_bash _crm_lead crm-lead import ex
+	[ "${COMPREPLY[*]}" = "export.csv" ] ||
+		fail "import offered: ${COMPREPLY[*]}"
+	complete_bash _crm_lead crm-lead import export.csv --rejects ex
+	[ "${COMPREPLY[*]}" = "export.csv" ] ||
+		fail "--rejects offered: ${COMPREPLY[*]}"
+	complete_bash _crm_lead crm-lead import export.csv --map ''
+	[ "${COMPREPLY[*]}" = 'Lead\ ID= First\ Name= Email=' ] ||
+		fail "--map offered: ${COMPREPLY[*]}"
+}
+
+@test "crm-lead bash completion: owners and ids from the data directory" {
+	new_data_dir
+	local id
+	id=$(crm-lead add Ann --email ann@example.com)
+	source "$COMP_DIR/crm-lead.bash"
+	complete_bash _crm_lead crm-lead assign --to ''
+	assert_offered "alice bob"
+	complete_bash _crm_lead crm-lead assign --round-robin alice,
+	[ "${COMPREPLY[*]}" = "alice,bob" ] ||
+		fail "--round-robin alice, offered: ${COMPREPLY[*]}"
+	complete_bash _crm_lead crm-lead show ''
+	[ "${COMPREPLY[*]}" = "$id" ] || fail "show offered: ${COMPREPLY[*]}"
+	complete_bash _crm_lead crm-lead drop ''
+	assert_offered "$id -"
+	complete_bash _crm_lead crm-lead score --explain ''
+	assert_offered "$id"
+	# -C names the directory, else the nearest one above with crm.conf.
+	mkdir "$BATS_TEST_TMPDIR/plain"
+	printf '[owner "chen"]\n[Owner "zoe"]\n' >"$BATS_TEST_TMPDIR/plain/crm.conf"
+	cd "$BATS_TEST_TMPDIR"
+	unset CRM_DIR
+	complete_bash _crm_lead crm-lead -C "$BATS_TEST_TMPDIR/plain" list --owner ''
+	[ "${COMPREPLY[*]}" = "chen zoe" ] || fail "--owner offered: ${COMPREPLY[*]}"
+	mkdir -p data/sub
+	cd data/sub
+	complete_bash _crm_lead crm-lead add X -o ''
+	assert_offered "alice bob"
+}
+
+@test "crm bash completion: hands 'crm lead' over to crm-lead's" {
+	source "$COMP_DIR/crm.bash"
+	complete_bash _crm crm lead ''
+	assert_offered "add list show set log score assign dedupe convert drop import"
+	complete_bash _crm crm -C "$BATS_TEST_TMPDIR" lead import x.csv --on-dup ''
+	assert_offered "skip update create"
+}
+
+@test "crm-lead zsh completion: mentions every long option" {
+	check_zsh_completion crm-lead
+}
