@@ -89,14 +89,6 @@ static const char *opt(const char *name)
 	return cli_opt(cli, name);
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "%s: ", crm_prog);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%sTry 'crm-cust --help'.\n", synopsis);
-	return CRM_USAGE;
-}
-
 static struct table *load(const char *name, struct crm_err *err)
 {
 	return store_table(&st, name, err);
@@ -546,39 +538,10 @@ static int cmd_contact(int argc, char **argv, struct crm_err *err)
 
 int main(int argc, char **argv)
 {
-	struct crm_err err = {0};
-	struct cli_common common;
-	int status, help;
+	static const struct cli_program program = {
+		synopsis, help_text, long_options, "C:u:k:o:s:w:f:t:n:a:h", verbs, &cli, &st,
+		NULL, NULL
+	};
 
-	crm_set_prog(argv[0]);
-	argv[0] = (char *)crm_prog;	/* getopt's messages name it */
-	if (!(cli = cli_parse(argc, argv, long_options,
-			      "C:u:k:o:s:w:f:t:n:a:h", &help))) {
-		fprintf(stderr, "Try 'crm-cust --help'.\n");
-		return CRM_USAGE;
-	}
-	if (help) {
-		printf("%s\n%s", synopsis, help_text);
-		cli_free(cli);
-		return cli_finish(CRM_OK);
-	}
-	if (optind >= argc || !cli_verb_find(verbs, argv[optind])) {
-		status = usage_error(optind >= argc ? "%s" : "unknown command "
-				     "'%s'", optind >= argc ? "a command is "
-				     "required" : argv[optind]);
-		cli_free(cli);
-		return status;
-	}
-	cli_common_from(cli, &common);
-	if (cli_open(&st, &common, &err) < 0)
-		status = cli_fail(&err);
-	else
-		status = cli_run_verb(cli, verbs, argc - optind, argv + optind,
-				      &err);
-	if (status < 0)
-		status = err.code == CRM_USAGE ?
-			 usage_error("%s", err.msg) : cli_fail(&err);
-	store_close(&st);
-	cli_free(cli);
-	return cli_finish(status);
+	return cli_main(argc, argv, &program);
 }

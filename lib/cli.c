@@ -208,3 +208,54 @@ int cli_run_verb(const struct cli *c, const struct cli_verb *verbs,
 					  c->opts[i].name, v->name);
 	return v->run(argc - 1, argv + 1, err);
 }
+
+int cli_usage(const char *synopsis, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", crm_prog);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%sTry '%s --help'.\n", synopsis, crm_prog);
+	return CRM_USAGE;
+}
+
+static int run_program(int argc, char **argv, const struct cli_program *p,
+		       struct crm_err *err)
+{
+	struct cli_common common;
+
+	cli_common_from(*p->cli, &common);
+	if (cli_open(p->store, &common, err) < 0 ||
+	    (p->setup && p->setup(err) < 0))
+		return cli_fail(err);
+	return cli_run_verb(*p->cli, p->verbs, argc - optind, argv + optind,
+			    err);
+}
+
+int cli_main(int argc, char **argv, const struct cli_program *p)
+{
+	struct crm_err err = {0};
+	int status, help;
+
+	crm_set_prog(argv[0]);
+	argv[0] = (char *)crm_prog;	/* getopt's messages name it */
+	if (!(*p->cli = cli_parse(argc, argv, p->longopts, p->shortopts,
+				  &help))) {
+		fprintf(stderr, "Try '%s --help'.\n", crm_prog);
+		return CRM_USAGE;
+	}
+	if (help)
+		status = printf("%s\n%s", p->synopsis, p->help) < 0 ? CRM_FAIL
+								    : CRM_OK;
+	else if (optind >= argc)
+		status = cli_usage(p->synopsis, "%s", "a command is required");
+	else if (!cli_verb_find(p->verbs, argv[optind]))
+		status = cli_usage(p->synopsis, "unknown command '%s'",
+				   argv[optind]);
+	else if ((status = run_program(argc, argv, p, &err)) < 0)
+		status = err.code == CRM_USAGE ?
+			 cli_usage(p->synopsis, "%s", err.msg) : cli_fail(&err);
+	if (p->teardown)
+		p->teardown();
+	store_close(p->store);
+	cli_free(*p->cli);
+	return cli_finish(status);
+}

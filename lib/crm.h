@@ -554,6 +554,24 @@ int cli_run_verb(const struct cli *c, const struct cli_verb *verbs,
 const struct cli_verb *cli_verb_find(const struct cli_verb *verbs,
 				     const char *name);
 
+/* "prog: message", the synopsis and "Try 'prog --help'." on stderr;
+ * returns CRM_USAGE.  fmt takes one string. */
+int cli_usage(const char *synopsis, const char *fmt, const char *arg);
+
+/* The main() of a program made of verbs: parse, --help, open the store,
+ * run the verb, report, flush. */
+struct cli_program {
+	const char *synopsis, *help;
+	const struct option *longopts;
+	const char *shortopts;
+	const struct cli_verb *verbs;
+	struct cli **cli;              /* where the program reads options */
+	struct store *store;
+	int (*setup)(struct crm_err *err);   /* after the store opens */
+	void (*teardown)(void);
+};
+int cli_main(int argc, char **argv, const struct cli_program *p);
+
 /* ---- records: create and change with history (record.c) --------------- */
 
 /* A new row with a fresh id, created/updated = today, and its creation
