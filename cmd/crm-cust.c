@@ -376,41 +376,21 @@ out:
 	return rc;
 }
 
+static int log_one(struct table *t, size_t r, void *ctx, struct crm_err *err)
+{
+	return record_followup(&st, t, r, ctx, err);
+}
+
 static int cmd_log(int argc, char **argv, struct crm_err *err)
 {
-	const char *type = opt("type") ? opt("type") : "note";
-	const char *xkeys[] = {"next", "action"};
-	const char *xvals[2] = {NULL, opt("action")};
-	struct table *t;
-	char today[16], next[16] = "";
-	long r;
-	int rc = -1;
+	struct followup f;
 
 	if (argc != 2)
 		return crm_usagef(err, "log takes an id and a text");
-	if (!activity_type_ok(type))
-		return crm_usagef(err, "--type: '%s' is not one of %s", type,
-				  activity_types);
-	if (opt("next") && cli_date("next", opt("next"), next, err) < 0)
+	if (followup_init(&f, opt("type"), argv[1], opt("next"), opt("action"),
+			  err) < 0)
 		return -1;
-	if (*next)
-		xvals[0] = next;
-	if (store_lock(&st, err) < 0 || !(t = load("customers", err)))
-		return -1;
-	if ((r = table_find_ref(t, argv[0], err)) < 0)
-		goto out;
-	date_format(date_today(), today);
-	activity_append(&st, "customer", t->rows[r][0], type, argv[1],
-			xkeys, xvals, 2);
-	if (record_set(&st, t, (size_t)r, "last_contact", today, err) < 0 ||
-	    (*next && (record_set(&st, t, (size_t)r, "next_date", next, err) < 0 ||
-	     record_set(&st, t, (size_t)r, "next_action", opt("action") ?
-		       opt("action") : "", err) < 0)))
-		goto out;
-	rc = commit(t, err);
-out:
-	table_free(t);
-	return rc;
+	return records_change(&st, "customers", 1, argv, log_one, &f, err);
 }
 
 /* ---- contacts ------------------------------------------------------------------ */

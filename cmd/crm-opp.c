@@ -504,46 +504,24 @@ static int cmd_set(int argc, char **argv, struct crm_err *err)
 	return change_deals(1, argv, set_one, &a, err);
 }
 
-struct followup {
-	const char *text, *type;
-	char next[16];
-};
-
 static int log_one(struct table *t, size_t r, void *ctx, struct crm_err *err)
 {
-	struct followup *f = ctx;
-	const char *xkeys[] = {"next", "action"};
-	const char *xvals[] = {f->next, opt("action")};
-	char today[16];
-
-	date_format(date_today(), today);
-	activity_append(&st, "opportunity", t->rows[r][0], f->type, f->text,
-			xkeys, xvals, 2);
-	if (record_set(&st, t, r, "last_contact", today, err) < 0)
-		return -1;
-	if (!*f->next)
-		return 0;
-	return record_set(&st, t, r, "next_date", f->next, err) < 0 ||
-	       record_set(&st, t, r, "next_action", opt("action") ?
-			  opt("action") : "", err) < 0 ? -1 : 0;
+	return record_followup(&st, t, r, ctx, err);
 }
 
 static int cmd_log(int argc, char **argv, struct crm_err *err)
 {
-	struct followup f = {NULL, opt("type") ? opt("type") : "note", ""};
+	struct followup f;
 
 	if (argc != 2)
 		return crm_usagef(err, "log takes an id and a text");
-	if (!activity_type_ok(f.type))
-		return crm_usagef(err, "--type: '%s' is not one of %s", f.type,
-				  activity_types);
+	if (followup_init(&f, opt("type"), argv[1], opt("next"), opt("action"),
+			  err) < 0)
+		return -1;
 	if (opt("action") && !opt("next"))
 		return crm_usagef(err, "--action goes with --next");
-	if (opt("next") && cli_date("next", opt("next"), f.next, err) < 0)
-		return -1;
 	if (!*argv[1])
 		return crm_usagef(err, "the follow-up text is empty");
-	f.text = argv[1];
 	return change_deals(1, argv, log_one, &f, err);
 }
 

@@ -604,6 +604,18 @@ typedef int (*record_fn)(struct table *t, size_t row, void *ctx,
 int records_change(struct store *s, const char *table, int nops,
 		   char **operands, record_fn fn, void *ctx,
 		   struct crm_err *err);
+/* A follow-up: an activity, last_contact = today, and with next the
+ * record's next_date and next_action. */
+struct followup {
+	const char *type, *text, *action;
+	char next[16];            /* YYYY-MM-DD or "" */
+};
+/* From the log verb's options: type (NULL = note) checked, next parsed;
+ * usage errors in err. */
+int followup_init(struct followup *f, const char *type, const char *text,
+		  const char *next, const char *action, struct crm_err *err);
+int record_followup(struct store *s, struct table *t, size_t row,
+		    const struct followup *f, struct crm_err *err);
 /* Save the tables given (NULL-terminated), then append the queued log
  * lines: the caller holds the lock. */
 int store_commit(struct store *s, struct table *const *tables,

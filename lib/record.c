@@ -148,3 +148,35 @@ out:
 	table_free(t);
 	return rc;
 }
+
+int followup_init(struct followup *f, const char *type, const char *text,
+		  const char *next, const char *action, struct crm_err *err)
+{
+	memset(f, 0, sizeof *f);
+	f->type = type ? type : "note";
+	f->text = text;
+	f->action = action;
+	if (!activity_type_ok(f->type))
+		return crm_usagef(err, "--type: '%s' is not one of %s",
+				  f->type, activity_types);
+	return next ? cli_date("next", next, f->next, err) : 0;
+}
+
+int record_followup(struct store *s, struct table *t, size_t row,
+		    const struct followup *f, struct crm_err *err)
+{
+	const char *xkeys[] = {"next", "action"};
+	const char *xvals[] = {f->next, f->action};
+	char today[16];
+
+	date_format(date_today(), today);
+	activity_append(s, t->def ? t->def->entity : "record", t->rows[row][0],
+			f->type, f->text, xkeys, xvals, 2);
+	if (record_set(s, t, row, "last_contact", today, err) < 0)
+		return -1;
+	if (!*f->next)
+		return 0;
+	return record_set(s, t, row, "next_date", f->next, err) < 0 ||
+	       record_set(s, t, row, "next_action", f->action ? f->action : "",
+			  err) < 0 ? -1 : 0;
+}
