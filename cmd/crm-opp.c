@@ -378,6 +378,17 @@ struct assignments {
 	size_t n;
 };
 
+/* Customers [0] and contacts [1], read once a run however many deals
+ * a command changes (the lock keeps them as they are). */
+static struct table *refs[2];
+
+static const struct table *ref_table(int which, struct crm_err *err)
+{
+	if (!refs[which])
+		refs[which] = load(which ? "contacts" : "customers", err);
+	return refs[which];
+}
+
 /* A value for a deal's field that the rest of crm can rely on: the
  * customer and contact exist (a customer named is stored by id), the
  * pipeline exists and has the deal's stage, a probability is 0 to 100.
@@ -386,7 +397,7 @@ static char *deal_value(const struct table *t, size_t r, const char *field,
 			const char *v, struct crm_err *err)
 {
 	static const char *const moved[] = {"stage", "closed", "reason", NULL};
-	struct table *ref = NULL;
+	const struct table *ref;
 	const struct pipeline *p;
 	char *out = NULL;
 	long n, row;
@@ -419,12 +430,10 @@ static char *deal_value(const struct table *t, size_t r, const char *field,
 				 "'%s'", v, table_get(t, r, "stage"));
 		else
 			out = xstrdup(v);
-	} else if ((ref = load(!strcmp(field, "customer") ? "customers" :
-			       "contacts", err)) &&
+	} else if ((ref = ref_table(!strcmp(field, "customer") ? 0 : 1, err)) &&
 		   (row = table_find_ref(ref, v, err)) >= 0) {
 		out = xstrdup(ref->rows[row][0]);
 	}
-	table_free(ref);
 	return out;
 }
 
@@ -434,17 +443,14 @@ static const char *main_contact(const struct table *contacts,
 static int follow_customer(struct table *t, size_t r, int logged,
 			   struct crm_err *err)
 {
-	struct table *ct = load("contacts", err);
+	const struct table *ct = ref_table(1, err);
 	const char *pid;
-	int rc = -1;
 
-	if (ct) {
-		pid = main_contact(ct, table_get(t, r, "customer"));
-		rc = logged ? record_set(&st, t, r, "contact", pid, err)
-			    : record_init(&st, t, r, "contact", pid, err);
-	}
-	table_free(ct);
-	return rc;
+	if (!ct)
+		return -1;
+	pid = main_contact(ct, table_get(t, r, "customer"));
+	return logged ? record_set(&st, t, r, "contact", pid, err)
+		      : record_init(&st, t, r, "contact", pid, err);
 }
 
 /* FIELD=VALUE assignments on deal r, each checked as deal_value says. */
@@ -1030,6 +1036,8 @@ static int load_pipelines(struct crm_err *err)
 static void free_pipelines(void)
 {
 	pipelines_free(&pipes);
+	table_free(refs[0]);
+	table_free(refs[1]);
 }
 
 int main(int argc, char **argv)
