@@ -164,11 +164,9 @@ static int cmp_str(const void *a, const void *b)
 
 static size_t table_index(const char *name)
 {
-	for (size_t i = 0; i < crm_ntables; i++)
-		if (!strcmp(crm_tables[i].name, name) ||
-		    !strcmp(crm_tables[i].entity, name))
-			return i;
-	return (size_t)-1;
+	const struct table_def *d = table_def_find(name);
+
+	return d ? (size_t)(d - crm_tables) : (size_t)-1;
 }
 
 /* Does the table named name hold id?  Unknown when it failed to load. */
@@ -290,8 +288,8 @@ static int check_log_line(void *ctx, const struct logrec *rec, long line,
 			 "timestamp", logrec_get(rec, "at"));
 		problem(ck, ck->log, line, msg);
 	}
-	if (table_index(entity) == (size_t)-1 || strcmp(entity,
-	    crm_tables[table_index(entity)].entity)) {
+	if (!table_def_find(entity) ||
+	    strcmp(entity, table_def_find(entity)->entity)) {
 		snprintf(msg, sizeof msg, "unknown entity '%s'", entity);
 		problem(ck, ck->log, line, msg);
 	} else if (!has_id(ck, entity, id)) {
