@@ -334,6 +334,9 @@ static int customers_due(struct crm_err *err)
 	return days < 0 ? -1 : 0;
 }
 
+/* Rows by id, built once: the loops below look up one table in another. */
+static struct strmap *customer_ix, *contract_ix, *payment_ix;
+
 /* A contract's owner, else its customer's. */
 static const char *contract_owner(const struct table *k, size_t r,
 				  const struct table *cust)
@@ -342,7 +345,7 @@ static const char *contract_owner(const struct table *k, size_t r,
 
 	if (*table_get(k, r, "owner"))
 		return table_get(k, r, "owner");
-	c = table_find_value(cust, "id", table_get(k, r, "customer"));
+	c = table_index_row(customer_ix, table_get(k, r, "customer"));
 	return c >= 0 ? table_get(cust, (size_t)c, "owner") : "";
 }
 
@@ -401,7 +404,7 @@ static int64_t *collected(const struct table *pay, size_t **order, size_t *n)
 
 		if (!strcmp(table_get(pay, r, "kind"), "plan"))
 			(*order)[(*n)++] = r;
-		else if (*plan && (p = table_find_value(pay, "id", plan)) >= 0)
+		else if (*plan && (p = table_index_row(payment_ix, plan)) >= 0)
 			paid[p] += amount_of(pay, r);
 		else
 			loose[r] = amount_of(pay, r);
@@ -435,8 +438,7 @@ static void payments_due(const struct table *pay, const struct table *k,
 		size_t r = order[i];
 		int32_t due = date_field(table_get(pay, r, "date"));
 		int64_t open = amount_of(pay, r) - paid[r];
-		long c = table_find_value(k, "id", table_get(pay, r,
-							     "contract"));
+		long c = table_index_row(contract_ix, table_get(pay, r, "contract"));
 
 		if (open <= 0 || due == DATE_NONE || due - window > horizon)
 			continue;
@@ -463,8 +465,14 @@ static int money_due(struct crm_err *err)
 	int rc = -1;
 
 	if (cust && renew >= 0 && window >= 0) {
+		customer_ix = table_index_by(cust, "id");
+		contract_ix = table_index_by(k, "id");
+		payment_ix = table_index_by(pay, "id");
 		renewals_due(k, cust, renew);
 		payments_due(pay, k, cust, window);
+		strmap_free(customer_ix);
+		strmap_free(contract_ix);
+		strmap_free(payment_ix);
 		rc = 0;
 	}
 	table_free(k);

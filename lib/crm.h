@@ -343,6 +343,11 @@ long table_find_ref(const struct table *t, const char *key,
 		    struct crm_err *err);
 /* Exact match on a column (e.g. name), -1 if none, -2 if several. */
 long table_find_value(const struct table *t, const char *col, const char *v);
+/* An index of a column: value -> row + 1 (the first row with it), for
+ * lookups in a loop over another table. */
+struct strmap *table_index_by(const struct table *t, const char *col);
+/* Its lookup: the row, or -1. */
+long table_index_row(const struct strmap *ix, const char *value);
 /* A new id of the table's type that no row has yet. */
 void table_new_id(const struct table *t, char *out);
 /* Sort rows by id (tables stay sorted by id so diffs stay small). */

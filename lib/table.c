@@ -374,3 +374,22 @@ long table_find_ref(const struct table *t, const char *key,
 			 t->def ? t->def->entity : "record", key);
 	return r < 0 ? -1 : r;
 }
+
+struct strmap *table_index_by(const struct table *t, const char *col)
+{
+	struct strmap *ix = strmap_new();
+	int c = table_col(t, col);
+
+	for (size_t r = 0; c >= 0 && r < t->nrows; r++) {
+		void **slot = strmap_slot(ix, t->rows[r][c]);
+
+		if (!*slot)
+			*slot = (void *)(intptr_t)(r + 1);
+	}
+	return ix;
+}
+
+long table_index_row(const struct strmap *ix, const char *value)
+{
+	return (long)(intptr_t)strmap_get(ix, value) - 1;
+}
