@@ -202,7 +202,8 @@ static int cmd_list(int argc, char **argv, struct crm_err *err)
 
 struct recent {
 	const char *id;            /* the customer */
-	struct table *opps;        /* its opportunities' ids are its too */
+	const struct table *opps;  /* its opportunities' ids are its too */
+	struct strmap *opp_ix;     /* opportunity id -> row + 1 */
 	char **lines;              /* "date  type  by  text", oldest first */
 	size_t n;
 };
@@ -214,11 +215,10 @@ static int belongs(const struct recent *rc, const char *entity,
 		return !strcmp(id, rc->id);
 	if (strcmp(entity, "opportunity"))
 		return 0;
-	for (size_t r = 0; r < rc->opps->nrows; r++)
-		if (!strcmp(table_get(rc->opps, r, "id"), id) &&
-		    !strcmp(table_get(rc->opps, r, "customer"), rc->id))
-			return 1;
-	return 0;
+	long r = table_index_row(rc->opp_ix, id);
+
+	return r >= 0 && !strcmp(table_get(rc->opps, (size_t)r, "customer"),
+				 rc->id);
 }
 
 static int collect_activity(void *ctx, const struct logrec *r, long line,
@@ -313,9 +313,11 @@ static int cmd_show(int argc, char **argv, struct crm_err *err)
 	show_fields(t, (size_t)r);
 	rc.id = t->rows[r][0];
 	rc.opps = opps;
+	rc.opp_ix = table_index_by(opps, "id");
 	show_related(contacts, "customer", rc.id, "contacts", contact_line, 5);
 	show_related(opps, "customer", rc.id, "opportunities", opp_line, 6);
 	status = show_activities(&rc, err);
+	strmap_free(rc.opp_ix);
 out:
 	table_free(t);
 	table_free(contacts);
