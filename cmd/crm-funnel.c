@@ -83,14 +83,6 @@ static const char *opt(const char *name)
 	return cli_opt(cli, name);
 }
 
-static int usage_error(const char *fmt_, const char *arg)
-{
-	fprintf(stderr, "%s: ", crm_prog);
-	fprintf(stderr, fmt_, arg);
-	fprintf(stderr, "\n%sTry 'crm-funnel --help'.\n", synopsis);
-	return CRM_USAGE;
-}
-
 /* ---- periods ------------------------------------------------------------- */
 
 struct period {
@@ -1697,7 +1689,7 @@ int main(int argc, char **argv)
 	}
 	if (status < 0)
 		status = err.code == CRM_USAGE ?
-			 usage_error("%s", err.msg) : cli_fail(&err);
+			 cli_usage(synopsis, "%s", err.msg) : cli_fail(&err);
 	pipelines_free(&pipes);
 	store_close(&st);
 	cli_free(cli);

@@ -74,14 +74,6 @@ static const char *opt(const char *name)
 	return cli_opt(cli, name);
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "%s: ", crm_prog);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%sTry 'crm-remind --help'.\n", synopsis);
-	return CRM_USAGE;
-}
-
 /* ---- items ---------------------------------------------------------------- */
 
 static const char *const kinds[] = {
@@ -1175,11 +1167,11 @@ int main(int argc, char **argv)
 	}
 	cli_common_from(cli, &common);
 	if (optind < argc)
-		status = usage_error("unexpected operand '%s'", argv[optind]);
+		status = cli_usage(synopsis, "unexpected operand '%s'", argv[optind]);
 	else if (cli_open(&st, &common, &err) < 0)
 		status = cli_fail(&err);
 	else if ((status = run(&err)) < 0)
-		status = err.code == CRM_USAGE ? usage_error("%s", err.msg)
+		status = err.code == CRM_USAGE ? cli_usage(synopsis, "%s", err.msg)
 					       : cli_fail(&err);
 	items_free();
 	pipelines_free(&pipes);

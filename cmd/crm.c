@@ -47,14 +47,6 @@ static const struct option long_options[] = {
 
 static struct cli_common common;
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "%s: ", crm_prog);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%sTry 'crm --help'.\n", synopsis);
-	return CRM_USAGE;
-}
-
 /* ---- init ------------------------------------------------------------------ */
 
 static const char *const log_files[] = {"activities.jsonl", "history.jsonl"};
@@ -456,12 +448,12 @@ int main(int argc, char **argv)
 		return CRM_USAGE;
 	}
 	if (optind >= argc)
-		return usage_error("%s", "a command is required");
+		return cli_usage(synopsis, "%s", "a command is required");
 	for (v = verbs; v->name && strcmp(v->name, argv[optind]); v++)
 		;
 	if (!v->name) {
 		if (common.today && date_set_today(common.today, &err) < 0)
-			return usage_error("--today: %s", err.msg);
+			return cli_usage(synopsis, "--today: %s", err.msg);
 		return run_tool(argc - optind, argv + optind);
 	}
 	argc -= optind;
@@ -473,7 +465,7 @@ int main(int argc, char **argv)
 	}
 	status = v->run(argc - optind, argv + optind, &err);
 	if (status < 0)
-		status = err.code == CRM_USAGE ? usage_error("%s", err.msg)
+		status = err.code == CRM_USAGE ? cli_usage(synopsis, "%s", err.msg)
 					       : cli_fail(&err);
 	return cli_finish(status);
 }
