@@ -649,35 +649,6 @@ static int cmd_assign(int argc, char **argv, struct crm_err *err)
 /* ---- dedupe ------------------------------------------------------------------------------ */
 
 /* Union-find over rows: leads sharing an e-mail or a phone are one. */
-static size_t root(size_t *parent, size_t i)
-{
-	while (parent[i] != i)
-		i = parent[i] = parent[parent[i]];
-	return i;
-}
-
-static void join_by(const struct table *t, size_t *parent, const char *col,
-		    void (*norm)(const char *, char *, size_t))
-{
-	struct strmap *seen = strmap_new();
-	char key[256];
-
-	for (size_t r = 0; r < t->nrows; r++) {
-		void **slot;
-
-		norm(table_get(t, r, col), key, sizeof key);
-		if (!*key || !lead_is_open(t, r))
-			continue;
-		slot = strmap_slot(seen, key);
-		if (*slot)
-			parent[root(parent, r)] = root(parent,
-						(size_t)(intptr_t)*slot - 1);
-		else
-			*slot = (void *)(intptr_t)(r + 1);
-	}
-	strmap_free(seen);
-}
-
 /* The oldest of a group is the one kept. */
 static int older(const struct table *t, size_t a, size_t b)
 {
@@ -726,14 +697,12 @@ static int cmd_dedupe(int argc, char **argv, struct crm_err *err)
 	if ((opt("merge") && store_lock(&st, err) < 0) ||
 	    !(t = load("leads", err)))
 		return -1;
-	parent = xcalloc(t->nrows + 1, sizeof *parent);
+	parent = groups_new(t->nrows);
 	count = xcalloc(t->nrows + 1, sizeof *count);
+	groups_join_by(t, parent, "email", import_norm_email, lead_is_open);
+	groups_join_by(t, parent, "phone", import_norm_phone, lead_is_open);
 	for (size_t r = 0; r < t->nrows; r++)
-		parent[r] = r;
-	join_by(t, parent, "email", import_norm_email);
-	join_by(t, parent, "phone", import_norm_phone);
-	for (size_t r = 0; r < t->nrows; r++)
-		count[parent[r] = root(parent, r)]++;
+		count[parent[r] = groups_root(parent, r)]++;
 	o = out_begin(stdout, (enum out_format)fmt, dedupe_cols, 7, NULL);
 	for (size_t g = 0; g < t->nrows; g++) {
 		size_t keep = g;

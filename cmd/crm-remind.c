@@ -327,7 +327,7 @@ static int customers_due(struct crm_err *err)
 }
 
 /* Rows by id, built once: the loops below look up one table in another. */
-static struct strmap *customer_ix, *contract_ix, *payment_ix;
+static struct strmap *customer_ix, *contract_ix;
 
 /* A contract's owner, else its customer's. */
 static const char *contract_owner(const struct table *k, size_t r,
@@ -361,80 +361,22 @@ static void renewals_due(const struct table *k, const struct table *cust,
 	}
 }
 
-static int64_t amount_of(const struct table *t, size_t r)
-{
-	int64_t v = 0;
-
-	money_parse(table_get(t, r, "amount"), &v, NULL);
-	return v;
-}
-
-static const struct table *plans_table;
-
-/* Plan lines by due date, then by row. */
-static int cmp_plan(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int c = strcmp(table_get(plans_table, x, "date"),
-		       table_get(plans_table, y, "date"));
-
-	return c ? c : (x > y) - (x < y);
-}
-
-/* What was collected against each plan line: receipts naming it, then
- * receipts naming none, spent on the contract's earliest lines first. */
-static int64_t *collected(const struct table *pay, size_t **order, size_t *n)
-{
-	int64_t *paid = xcalloc(pay->nrows + 1, sizeof *paid);
-	int64_t *loose = xcalloc(pay->nrows + 1, sizeof *loose);
-
-	*order = xcalloc(pay->nrows + 1, sizeof **order);
-	*n = 0;
-	for (size_t r = 0; r < pay->nrows; r++) {
-		const char *plan = table_get(pay, r, "plan");
-		long p;
-
-		if (!strcmp(table_get(pay, r, "kind"), "plan"))
-			(*order)[(*n)++] = r;
-		else if (*plan && (p = table_index_row(payment_ix, plan)) >= 0)
-			paid[p] += amount_of(pay, r);
-		else
-			loose[r] = amount_of(pay, r);
-	}
-	plans_table = pay;
-	qsort(*order, *n, sizeof **order, cmp_plan);
-	for (size_t r = 0; r < pay->nrows; r++)
-		for (size_t i = 0; loose[r] > 0 && i < *n; i++) {
-			size_t p = (*order)[i];
-			int64_t open = amount_of(pay, p) - paid[p];
-
-			if (open <= 0 || strcmp(table_get(pay, p, "contract"),
-						table_get(pay, r, "contract")))
-				continue;
-			open = open < loose[r] ? open : loose[r];
-			paid[p] += open;
-			loose[r] -= open;
-		}
-	free(loose);
-	return paid;
-}
-
 static void payments_due(const struct table *pay, const struct table *k,
 			 const struct table *cust, long window)
 {
-	size_t *order, n;
-	int64_t *paid = collected(pay, &order, &n);
+	size_t n, *order = pay_plan_lines(pay, &n);
+	int64_t *paid = pay_collected(pay);
 	char due_s[32], open_s[32];
 
 	for (size_t i = 0; i < n; i++) {
 		size_t r = order[i];
 		int32_t due = date_field(table_get(pay, r, "date"));
-		int64_t open = amount_of(pay, r) - paid[r];
+		int64_t open = money_of(pay, r, "amount") - paid[r];
 		long c = table_index_row(contract_ix, table_get(pay, r, "contract"));
 
 		if (open <= 0 || due == DATE_NONE || due - window > horizon)
 			continue;
-		money_format(amount_of(pay, r), due_s);
+		money_format(money_of(pay, r, "amount"), due_s);
 		money_format(open, open_s);
 		add_item(6, c >= 0 ? contract_owner(k, (size_t)c, cust) : "",
 			 "payment", pay->rows[r][0], c >= 0 ?
@@ -459,12 +401,10 @@ static int money_due(struct crm_err *err)
 	if (cust && renew >= 0 && window >= 0) {
 		customer_ix = table_index_by(cust, "id");
 		contract_ix = table_index_by(k, "id");
-		payment_ix = table_index_by(pay, "id");
 		renewals_due(k, cust, renew);
 		payments_due(pay, k, cust, window);
 		strmap_free(customer_ix);
 		strmap_free(contract_ix);
-		strmap_free(payment_ix);
 		rc = 0;
 	}
 	table_free(k);

@@ -159,6 +159,10 @@ int32_t date_from_ymd(int y, int m, int d);
 void date_to_ymd(int32_t day, int *y, int *m, int *d);
 /* Add months, clamping the day to the month's end. */
 int32_t date_add_months(int32_t day, int months);
+/* k steps of an interval "Nd", "Nw", "Nm" or "Ny" from base (months clamp
+ * to the month end, counted from base so that no step drifts); -1 when
+ * the interval is not of that form. */
+int date_step(int32_t base, const char *interval, int k, int32_t *out);
 
 /* ---- money (money.c) ----------------------------------------------------
  *
@@ -352,6 +356,8 @@ long table_index_row(const struct strmap *ix, const char *value);
 void table_new_id(const struct table *t, char *out);
 /* Sort rows by id (tables stay sorted by id so diffs stay small). */
 void table_sort_by_id(struct table *t);
+/* Remove row r; rows after it move up one. */
+void table_del_row(struct table *t, size_t r);
 /* Write atomically to t->path (caller holds the store lock). */
 int table_save(struct table *t, struct crm_err *err);
 
@@ -732,5 +738,46 @@ void import_norm_phone(const char *in, char *out, size_t n);
  * Review/商务谈判 -> the open stage so called).  NULL when unknown. */
 const char *import_stage(const struct pipeline *p, const char *raw,
 			 const char *const *maps, size_t nmaps);
+
+/* ---- payments (pay.c) ------------------------------------------------------
+ *
+ * payments.csv holds plan lines (kind=plan: due date, amount due) and
+ * receipts (kind=receipt: date received, plan = the line settled or "").
+ * pay_collected returns, per row, what has been collected against each
+ * plan line: receipts naming it, then receipts naming none spent on the
+ * contract's earliest-due lines first.  pay_plan_lines returns the rows
+ * of plan lines by due date. */
+int64_t money_of(const struct table *t, size_t r, const char *col);
+int64_t *pay_collected(const struct table *pay);
+size_t *pay_plan_lines(const struct table *pay, size_t *n);
+
+/* ---- the public pool (pool.c) ----------------------------------------------
+ *
+ * [pool] contact-days, deal-days, notify-days, claim-limit,
+ * reclaim-block-days, protect-stage; [tier "X"] pool-contact-days and
+ * pool-deal-days.  pool_due is the day an owned customer goes back to
+ * the pool, why it does in why; DATE_NONE (why says why not) when it is
+ * in the pool already, locked, or kept by an open deal at protect-stage
+ * or later. */
+struct pool;
+struct pool *pool_open(struct store *s, const struct table *customers,
+		       struct crm_err *err);
+void pool_close(struct pool *p);
+int32_t pool_due(const struct pool *p, size_t row, char *why, size_t n);
+int pool_may_claim(const struct pool *p, size_t row, const char *user,
+		   struct crm_err *err);
+long pool_notify_days(const struct pool *p);
+int tags_has(const char *tags, const char *tag);
+
+/* ---- groups of duplicates (groups.c) -----------------------------------------
+ *
+ * Union-find over a table's rows: groups_join_by puts rows whose column
+ * normalises to the same non-empty key in one group (rows for which
+ * eligible returns 0 are left out); groups_root is a row's group. */
+size_t *groups_new(size_t nrows);
+size_t groups_root(size_t *parent, size_t row);
+void groups_join_by(const struct table *t, size_t *parent, const char *col,
+		    void (*norm)(const char *in, char *out, size_t n),
+		    int (*eligible)(const struct table *t, size_t row));
 
 #endif

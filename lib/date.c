@@ -761,3 +761,30 @@ int32_t date_field(const char *s)
 
 	return *s && date_parse_iso(s, &d) == 0 ? d : DATE_NONE;
 }
+
+int date_step(int32_t base, const char *interval, int k, int32_t *out)
+{
+	char *end;
+	long n;
+
+	if (!interval || *interval < '1' || *interval > '9')
+		return -1;
+	n = strtol(interval, &end, 10);
+	if (n > 10000 || !*end || end[1] || base == DATE_NONE)
+		return -1;
+	switch (*end) {
+	case 'd': case 'D':
+		*out = base + (int32_t)(n * k);
+		return 0;
+	case 'w': case 'W':
+		*out = base + (int32_t)(7 * n * k);
+		return 0;
+	case 'm': case 'M':
+		*out = date_add_months(base, (int)(n * k));
+		return 0;
+	case 'y': case 'Y':
+		*out = date_add_months(base, (int)(12 * n * k));
+		return 0;
+	}
+	return -1;
+}

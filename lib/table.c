@@ -393,3 +393,17 @@ long table_index_row(const struct strmap *ix, const char *value)
 {
 	return (long)(intptr_t)strmap_get(ix, value) - 1;
 }
+
+void table_del_row(struct table *t, size_t r)
+{
+	if (r >= t->nrows)
+		return;
+	for (size_t c = 0; c < t->ncols; c++)
+		free(t->rows[r][c]);
+	free(t->rows[r]);
+	memmove(t->rows + r, t->rows + r + 1,
+		(t->nrows - r - 1) * sizeof *t->rows);
+	memmove(t->lines + r, t->lines + r + 1,
+		(t->nrows - r - 1) * sizeof *t->lines);
+	t->nrows--;
+}

@@ -1,0 +1,289 @@
+/* pool.c - the public pool (公海): when an owned customer goes back to it,
+ * and who may claim one */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crm.h"
+
+/* What history and the deals say about one customer. */
+struct pool_facts {
+	int32_t owner_since;   /* the current owner got it */
+	int32_t last_won;      /* closed date of its latest won deal */
+	int32_t reclaimed;     /* the pool last took it back */
+	char *reclaimed_from;
+	const char *protector; /* an open deal at or past protect-stage */
+};
+
+struct pool {
+	struct store *st;
+	const struct table *cust;
+	struct strmap *ix;          /* customer id -> row + 1 */
+	struct pool_facts *facts;   /* per customer row */
+	long contact_days, deal_days, notify_days, claim_limit, block_days;
+	const char *protect_stage;
+};
+
+int tags_has(const char *tags, const char *tag)
+{
+	size_t n = strlen(tag);
+
+	for (const char *p = tags; *p;) {
+		size_t len = strcspn(p, " ,");
+
+		if (len == n && !strncmp(p, tag, n))
+			return 1;
+		p += len;
+		p += strspn(p, " ,");
+	}
+	return 0;
+}
+
+static int pool_setting(struct pool *p, const char *key, const char *old,
+			long def, long *out, struct crm_err *err)
+{
+	const struct conf *c = p->st->conf;
+
+	if (old && conf_get_long(c, "pool", NULL, old, def, &def, err) < 0)
+		return -1;
+	if (conf_get_long(c, "pool", NULL, key, def, out, err) < 0)
+		return -1;
+	if (*out < 0)
+		return crm_errf(err, "crm.conf", conf_line(c, "pool", NULL,
+			key), "[pool] %s must not be negative", key);
+	return 0;
+}
+
+static int pool_settings(struct pool *p, struct crm_err *err)
+{
+	const char *ps = conf_get(p->st->conf, "pool", NULL, "protect-stage");
+
+	p->protect_stage = ps ? ps : "negotiation";
+	return pool_setting(p, "contact-days", "days", 30, &p->contact_days,
+			    err) < 0 ||
+	       pool_setting(p, "deal-days", NULL, 0, &p->deal_days, err) < 0 ||
+	       pool_setting(p, "notify-days", NULL, 7, &p->notify_days,
+			    err) < 0 ||
+	       pool_setting(p, "claim-limit", "max-per-owner", 0,
+			    &p->claim_limit, err) < 0 ||
+	       pool_setting(p, "reclaim-block-days", NULL, 30, &p->block_days,
+			    err) < 0 ? -1 : 0;
+}
+
+static int history_fact(void *ctx, const struct logrec *r, long line,
+			struct crm_err *err)
+{
+	struct pool *p = ctx;
+	const char *entity = logrec_get(r, "entity");
+	const char *field = logrec_get(r, "field");
+	const char *id = logrec_get(r, "id"), *to = logrec_get(r, "to");
+	const char *by = logrec_get(r, "by"), *from = logrec_get(r, "from");
+	long row;
+	int32_t day;
+
+	if (!entity || !field || !id || strcmp(entity, "customer") ||
+	    strcmp(field, "owner") || (row = table_index_row(p->ix, id)) < 0 ||
+	    date_parse_iso(logrec_get(r, "at"), &day) < 0)
+		return 0;
+	if (to && *to) {
+		p->facts[row].owner_since = day;
+	} else if (by && !strcmp(by, "pool") && from && *from) {
+		p->facts[row].reclaimed = day;
+		free(p->facts[row].reclaimed_from);
+		p->facts[row].reclaimed_from = xstrdup(from);
+	}
+	return 0;
+}
+
+static size_t stage_pos(const struct pipeline *pl, const struct stage *s)
+{
+	for (size_t i = 0; i < pl->n; i++)
+		if (pl->stages[i] == s)
+			return i;
+	return 0;
+}
+
+/* A deal keeps its customer out of the pool once it is at protect-stage
+ * or later in its pipeline and still open. */
+static void deal_fact(struct pool *p, const struct pipelines *ps,
+		      const struct table *o, size_t r)
+{
+	long c = table_index_row(p->ix, table_get(o, r, "customer"));
+	const struct pipeline *pl = pipeline_find(ps, table_get(o, r,
+								"pipeline"));
+	const struct stage *s, *guard;
+	int32_t closed;
+
+	if (c < 0 || !pl || !(s = pipeline_stage(pl, table_get(o, r,
+							       "stage"))))
+		return;
+	closed = date_field(table_get(o, r, "closed"));
+	if (s->won && closed != DATE_NONE &&
+	    (p->facts[c].last_won == DATE_NONE || closed > p->facts[c].last_won))
+		p->facts[c].last_won = closed;
+	guard = pipeline_stage(pl, p->protect_stage);
+	if (stage_is_open(s) && guard && stage_pos(pl, s) >= stage_pos(pl,
+	    guard) && !p->facts[c].protector)
+		p->facts[c].protector = s->name;
+}
+
+static int deal_facts(struct pool *p, struct crm_err *err)
+{
+	struct pipelines ps;
+	struct table *o;
+
+	if (pipelines_load(p->st->conf, &ps, err) < 0)
+		return -1;
+	if (!(o = store_table(p->st, "opportunities", err))) {
+		pipelines_free(&ps);
+		return -1;
+	}
+	for (size_t r = 0; r < o->nrows; r++)
+		deal_fact(p, &ps, o, r);
+	/* stage names point into the pipelines: keep the text instead */
+	for (size_t r = 0; r < p->cust->nrows; r++)
+		if (p->facts[r].protector)
+			p->facts[r].protector = xstrdup(p->facts[r].protector);
+	table_free(o);
+	pipelines_free(&ps);
+	return 0;
+}
+
+struct pool *pool_open(struct store *s, const struct table *cust,
+		       struct crm_err *err)
+{
+	struct pool *p = xcalloc(1, sizeof *p);
+	char *path = store_path(s, "history.jsonl");
+	int rc;
+
+	p->st = s;
+	p->cust = cust;
+	p->ix = table_index_by(cust, "id");
+	p->facts = xcalloc(cust->nrows + 1, sizeof *p->facts);
+	for (size_t r = 0; r < cust->nrows; r++) {
+		p->facts[r].owner_since = DATE_NONE;
+		p->facts[r].last_won = DATE_NONE;
+		p->facts[r].reclaimed = DATE_NONE;
+	}
+	rc = pool_settings(p, err);
+	if (rc == 0)
+		rc = jsonl_scan(path, "history.jsonl", history_fact, p, err);
+	if (rc == 0)
+		rc = deal_facts(p, err);
+	free(path);
+	if (rc < 0) {
+		pool_close(p);
+		return NULL;
+	}
+	return p;
+}
+
+void pool_close(struct pool *p)
+{
+	if (!p)
+		return;
+	for (size_t r = 0; r < p->cust->nrows; r++) {
+		free(p->facts[r].reclaimed_from);
+		free((char *)p->facts[r].protector);
+	}
+	free(p->facts);
+	strmap_free(p->ix);
+	free(p);
+}
+
+long pool_notify_days(const struct pool *p)
+{
+	return p->notify_days;
+}
+
+static int32_t later(int32_t a, int32_t b)
+{
+	return a == DATE_NONE ? b : b == DATE_NONE || a > b ? a : b;
+}
+
+/* A tier may have its own clock: [tier "A"] pool-contact-days. */
+static long tier_days(const struct pool *p, size_t row, const char *key,
+		      long def)
+{
+	const char *tier = table_get(p->cust, row, "tier");
+	long v = def;
+
+	if (*tier && (conf_get_long(p->st->conf, "tier", tier, key, def, &v,
+				    NULL) < 0 || v < 0))
+		v = def;
+	return v;
+}
+
+static int32_t rule_due(int32_t start, long days, const char *what,
+			char *why, size_t n)
+{
+	char since[16];
+	long ago = (long)(date_today() - start);
+
+	date_format(start, since);
+	snprintf(why, n, "no %s for %ld day%s (since %s)", what, ago,
+		 ago == 1 ? "" : "s", since);
+	return start + (int32_t)days;
+}
+
+int32_t pool_due(const struct pool *p, size_t row, char *why, size_t n)
+{
+	const struct table *t = p->cust;
+	const struct pool_facts *f = &p->facts[row];
+	long cdays = tier_days(p, row, "pool-contact-days", p->contact_days);
+	long ddays = tier_days(p, row, "pool-deal-days", p->deal_days);
+	int32_t start = later(date_field(table_get(t, row, "created")),
+			      f->owner_since);
+	int32_t due = DATE_NONE, d;
+	char other[128];
+
+	snprintf(why, n, "%s", !*table_get(t, row, "owner") ? "in the pool" :
+		 tags_has(table_get(t, row, "tags"), "locked") ? "locked" :
+		 "no pool rule applies");
+	if (!*table_get(t, row, "owner") || tags_has(table_get(t, row,
+							       "tags"),
+						     "locked"))
+		return DATE_NONE;
+	if (f->protector) {
+		snprintf(why, n, "kept by an open deal in %s", f->protector);
+		return DATE_NONE;
+	}
+	if (start == DATE_NONE)
+		start = date_today();
+	if (cdays > 0)
+		due = rule_due(later(date_field(table_get(t, row,
+			"last_contact")), start), cdays, "follow-up", why, n);
+	if (ddays > 0 && ((d = rule_due(later(f->last_won, start), ddays,
+					"won deal", other, sizeof other)) < due
+			  || due == DATE_NONE)) {
+		due = d;
+		snprintf(why, n, "%s", other);
+	}
+	return due;
+}
+
+int pool_may_claim(const struct pool *p, size_t row, const char *user,
+		   struct crm_err *err)
+{
+	const struct table *t = p->cust;
+	const struct pool_facts *f = &p->facts[row];
+	const char *id = t->rows[row][0];
+	size_t held = 0;
+
+	if (*table_get(t, row, "owner"))
+		return crm_errf(err, NULL, 0, "%s is owned by %s, not in the "
+				"pool", id, table_get(t, row, "owner"));
+	if (f->reclaimed_from && !strcmp(f->reclaimed_from, user) &&
+	    date_today() - f->reclaimed < p->block_days)
+		return crm_errf(err, NULL, 0, "%s went back to the pool from "
+				"%s %ld days ago; %s may claim it again in "
+				"%ld days", id, user,
+				(long)(date_today() - f->reclaimed), user,
+				p->block_days - (long)(date_today() -
+						       f->reclaimed));
+	for (size_t r = 0; p->claim_limit > 0 && r < t->nrows; r++)
+		held += !strcmp(table_get(t, r, "owner"), user);
+	if (p->claim_limit > 0 && held >= (size_t)p->claim_limit)
+		return crm_errf(err, NULL, 0, "%s already owns %zu customers, "
+				"the [pool] claim-limit", user, held);
+	return 0;
+}
