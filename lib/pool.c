@@ -217,11 +217,9 @@ static int32_t rule_due(int32_t start, long days, const char *what,
 			char *why, size_t n)
 {
 	char since[16];
-	long ago = (long)(date_today() - start);
 
 	date_format(start, since);
-	snprintf(why, n, "no %s for %ld day%s (since %s)", what, ago,
-		 ago == 1 ? "" : "s", since);
+	snprintf(why, n, "no %s since %s", what, since);
 	return start + (int32_t)days;
 }
 

@@ -152,10 +152,10 @@ assert_stderr_first() {
 	[ ! -s "$CRM_DIR/history.jsonl" ]
 }
 
-@test "crm-cust show: --format does not apply" {
+@test "crm-cust show: --format is text or jsonl" {
 	run -2 --separate-stderr crm-cust show C-AAAAAAA1 --format csv
 	assert_output ''
-	assert_stderr_first 'crm-cust: --format does not apply to show'
+	assert_stderr_first "crm-cust: --format: 'csv' is not text or jsonl"
 }
 
 @test "crm-cust contact add: --pool does not apply" {
@@ -389,6 +389,8 @@ next_date     2026-03-09
 created       2026-03-02
 updated       2026-03-02
 employees     300
+
+pool          returns on 2026-04-01, in 30 days: no follow-up since 2026-03-02
 EOF
 )"
 }
@@ -411,6 +413,8 @@ updated       2026-03-02
 
 contacts
   $p Wang Wei CEO w@x.cn
+
+pool          in the pool
 
 activities (newest first)
   2026-03-02  visit    bob      went there
