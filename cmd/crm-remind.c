@@ -277,53 +277,49 @@ static int opps_due(struct crm_err *err)
 }
 
 /* Revisits by tier, and the public pool: an owned customer nobody
- * follows up returns to the pool [pool] contact-days after its last
- * contact; its owner hears of it notify-days before. */
-static void customer_due(const struct table *t, size_t r, long pool_days,
-			 long notify)
+ * follows up returns to it (see pool_due); its owner hears of it
+ * notify-days before. */
+static void customer_due(const struct table *t, size_t r,
+			 const struct pool *pool)
 {
 	const char *owner = table_get(t, r, "owner");
 	const char *tier = table_get(t, r, "tier");
 	int32_t last = date_field(table_get(t, r, "last_contact"));
+	int32_t back;
 	long revisit = 0;
-	char *when;
+	char *when, why[160];
 
 	due_followup(t, r, "customer", table_get(t, r, "name"));
 	if (!*owner)
 		return;
+	back = pool_due(pool, r, why, sizeof why);
+	if (back != DATE_NONE && back - pool_notify_days(pool) <= horizon)
+		add_item(7, owner, "customer", t->rows[r][0],
+			 table_get(t, r, "name"), back,
+			 xasprintf("returns to the public pool: %s", why));
 	if (last == DATE_NONE)
 		last = date_field(table_get(t, r, "created"));
-	if (last == DATE_NONE)
+	if (last == DATE_NONE || !*tier ||
+	    conf_get_long(st.conf, "tier", tier, "revisit-days", 0, &revisit,
+			  NULL) < 0 || revisit <= 0 || last + revisit > horizon)
 		return;
 	when = day_text(last);
-	if (*tier && conf_get_long(st.conf, "tier", tier, "revisit-days", 0,
-				   &revisit, NULL) == 0 && revisit > 0 &&
-	    last + revisit <= horizon)
-		add_item(4, owner, "customer", t->rows[r][0],
-			 table_get(t, r, "name"), last + (int32_t)revisit,
-			 xasprintf("tier %s revisit every %ld days; last "
-				   "contact %s", tier, revisit, when));
-	if (pool_days > 0 && last + pool_days - notify <= horizon)
-		add_item(7, owner, "customer", t->rows[r][0],
-			 table_get(t, r, "name"), last + (int32_t)pool_days,
-			 xasprintf("returns to the public pool unless followed "
-				   "up (last contact %s)", when));
+	add_item(4, owner, "customer", t->rows[r][0], table_get(t, r, "name"),
+		 last + (int32_t)revisit, xasprintf("tier %s revisit every "
+		 "%ld days; last contact %s", tier, revisit, when));
 	free(when);
 }
 
 static int customers_due(struct crm_err *err)
 {
 	struct table *t = load("customers", err);
-	long days = conf_days("pool", NULL, "days", 0, err);
-	long notify = conf_days("pool", NULL, "notify-days", 7, err);
+	struct pool *pool = t ? pool_open(&st, t, err) : NULL;
 
-	if (!t || days < 0 || notify < 0)
-		return table_free(t), -1;
-	days = conf_days("pool", NULL, "contact-days", days, err);
-	for (size_t r = 0; days >= 0 && r < t->nrows; r++)
-		customer_due(t, r, days, notify);
+	for (size_t r = 0; pool && r < t->nrows; r++)
+		customer_due(t, r, pool);
+	pool_close(pool);
 	table_free(t);
-	return days < 0 ? -1 : 0;
+	return pool ? 0 : -1;
 }
 
 /* Rows by id, built once: the loops below look up one table in another. */

@@ -58,7 +58,7 @@ static int pool_settings(struct pool *p, struct crm_err *err)
 	const char *ps = conf_get(p->st->conf, "pool", NULL, "protect-stage");
 
 	p->protect_stage = ps ? ps : "negotiation";
-	return pool_setting(p, "contact-days", "days", 30, &p->contact_days,
+	return pool_setting(p, "contact-days", "days", 0, &p->contact_days,
 			    err) < 0 ||
 	       pool_setting(p, "deal-days", NULL, 0, &p->deal_days, err) < 0 ||
 	       pool_setting(p, "notify-days", NULL, 7, &p->notify_days,

@@ -44,7 +44,7 @@ R_OB='stale,bob,opportunity,O-0000000B,Stale deal,2026-02-23,7,"no follow-up in 
 R_LB='new-lead,bob,lead,L-0000000B,Baker Foods,2026-02-27,3,new lead from website not contacted since 2026-02-26'
 # C-0000000B: last contact 2026-01-20 + 45 = 2026-03-06, warned 7 days
 # before.
-R_CB='pool,bob,customer,C-0000000B,Pool Risk GmbH,2026-03-06,-4,returns to the public pool unless followed up (last contact 2026-01-20)'
+R_CB='pool,bob,customer,C-0000000B,Pool Risk GmbH,2026-03-06,-4,returns to the public pool: no follow-up since 2026-01-20'
 # K-0000000A: no owner of its own (its customer's: bob), ends 2026-04-15,
 # within renewal-days 60.
 R_KA='renewal,bob,contract,K-0000000A,Acme 年度订阅 2025,2026-04-15,-44,contract ends 2026-04-15 (renewal auto)'
@@ -359,7 +359,7 @@ assert_stderr_has() {
 	run -0 crm-remind --kind revisit,pool --owner alice
 	assert_output "$(lines "$HEADER" \
 		'revisit,alice,customer,C-0000000A,上海晨曦精密机械有限公司,2025-07-01,244,tier A revisit every 30 days; last contact 2025-06-01' \
-		'pool,alice,customer,C-0000000A,上海晨曦精密机械有限公司,2025-07-16,229,returns to the public pool unless followed up (last contact 2025-06-01)')"
+		'pool,alice,customer,C-0000000A,上海晨曦精密机械有限公司,2025-07-16,229,returns to the public pool: no follow-up since 2025-06-01')"
 }
 
 @test "crm-remind --kind renewal: active contracts ending within renewal-days" {
@@ -402,7 +402,7 @@ assert_stderr_has() {
 	# C-0000000A: 2026-01-31 + 45 = 2026-03-17, warned from 2026-03-10.
 	run -0 crm-remind --kind pool --days 8
 	assert_output "$(lines "$HEADER" \
-		'pool,alice,customer,C-0000000A,上海晨曦精密机械有限公司,2026-03-17,-15,returns to the public pool unless followed up (last contact 2026-01-31)' \
+		'pool,alice,customer,C-0000000A,上海晨曦精密机械有限公司,2026-03-17,-15,returns to the public pool: no follow-up since 2026-01-31' \
 		"$R_CB")"
 	run -0 crm-remind --kind pool --days 7
 	assert_output "$(lines "$HEADER" "$R_CB")"
@@ -412,7 +412,7 @@ assert_stderr_has() {
 	add_conf '[pool]' '	contact-days = 40'
 	run -0 crm-remind --kind pool
 	assert_output "$(lines "$HEADER" \
-		'pool,bob,customer,C-0000000B,Pool Risk GmbH,2026-03-01,1,returns to the public pool unless followed up (last contact 2026-01-20)')"
+		'pool,bob,customer,C-0000000B,Pool Risk GmbH,2026-03-01,1,returns to the public pool: no follow-up since 2026-01-20')"
 	sed -i '/days = 45/d; /contact-days = 40/d' "$CRM_DIR/crm.conf"
 	run -1 crm-remind --kind pool --days 365
 	assert_output "$HEADER"
@@ -554,7 +554,7 @@ Bcc: x@evil",2026-03-01,-1,call back' \
 	  3 days overdue   new-lead   L-0000000B  Baker Foods
 	      new lead from website not contacted since 2026-02-26
 	  in 4 days        pool       C-0000000B  Pool Risk GmbH
-	      returns to the public pool unless followed up (last contact 2026-01-20)
+	      returns to the public pool: no follow-up since 2026-01-20
 	  in 44 days       renewal    K-0000000A  Acme 年度订阅 2025
 	      contract ends 2026-04-15 (renewal auto)
 
@@ -583,7 +583,7 @@ Bcc: x@evil",2026-03-01,-1,call back' \
 	assert_output "$(cat <<-'EOF'
 	{"kind":"stale","owner":"bob","entity":"opportunity","id":"O-0000000B","name":"Stale deal","due":"2026-02-23","overdue":7,"reason":"no follow-up in negotiation since 2026-02-16 (14 days, rot-days 7)"}
 	{"kind":"new-lead","owner":"bob","entity":"lead","id":"L-0000000B","name":"Baker Foods","due":"2026-02-27","overdue":3,"reason":"new lead from website not contacted since 2026-02-26"}
-	{"kind":"pool","owner":"bob","entity":"customer","id":"C-0000000B","name":"Pool Risk GmbH","due":"2026-03-06","overdue":-4,"reason":"returns to the public pool unless followed up (last contact 2026-01-20)"}
+	{"kind":"pool","owner":"bob","entity":"customer","id":"C-0000000B","name":"Pool Risk GmbH","due":"2026-03-06","overdue":-4,"reason":"returns to the public pool: no follow-up since 2026-01-20"}
 	{"kind":"renewal","owner":"bob","entity":"contract","id":"K-0000000A","name":"Acme 年度订阅 2025","due":"2026-04-15","overdue":-44,"reason":"contract ends 2026-04-15 (renewal auto)"}
 	EOF
 	)"
@@ -708,7 +708,7 @@ Bcc: x@evil",2026-03-01,-1,call back' \
 	  3 days overdue   new-lead   L-0000000B  Baker Foods
 	      new lead from website not contacted since 2026-02-26
 	  in 4 days        pool       C-0000000B  Pool Risk GmbH
-	      returns to the public pool unless followed up (last contact 2026-01-20)
+	      returns to the public pool: no follow-up since 2026-01-20
 	  in 44 days       renewal    K-0000000A  Acme 年度订阅 2025
 	      contract ends 2026-04-15 (renewal auto)
 	EOF
