@@ -574,11 +574,14 @@ static void test_default_rest(const struct conf *c)
 	is_str(conf_get(c, "owner", "alice", "name"), "Alice Wang",
 	       "default: alice's name");
 	ok(conf_get(c, "owner", "bob", "email") != NULL, "default: bob");
-	is_str(conf_get(c, "pool", NULL, "days"), "30", "default: pool days");
+	is_str(conf_get(c, "pool", NULL, "contact-days"), "30",
+	       "default: pool contact-days");
+	is_str(conf_get(c, "pool", NULL, "protect-stage"), "negotiation",
+	       "default: pool protect-stage");
 	is_str(conf_get(c, "pool", NULL, "notify-days"), "7",
 	       "default: pool notify-days");
-	is_str(conf_get(c, "pool", NULL, "max-per-owner"), "200",
-	       "default: pool max-per-owner");
+	is_str(conf_get(c, "pool", NULL, "claim-limit"), "200",
+	       "default: pool claim-limit");
 	is_str(conf_get(c, "remind", NULL, "from"), "crm@example.com",
 	       "default: remind from");
 	is_str(conf_get(c, "remind", NULL, "new-lead-hours"), "24",
