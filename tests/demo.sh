@@ -18,6 +18,14 @@ top=$(crm cust list --where '.tier == "A"' --sort name --format ids | head -1)
 echo "$top"
 say crm cust show "$top"
 crm cust show "$top"
+say "crm cust pay list --overdue --format table     # 回款: money that is late"
+crm cust pay list --overdue --format table
+say "crm cust contract list --expiring 60 --format table     # renewals coming up"
+crm cust contract list --expiring 60 --format table
+say "crm cust reclaim --dry-run --format table     # who goes back to the pool tonight"
+crm cust reclaim --dry-run --format table
+say "crm cust tier --dry-run --format table     # 客户分层 by the last 12 months' won revenue"
+crm cust tier --dry-run --format table
 say "crm opp stale --format table        # deals nobody has touched for too long"
 crm opp stale --format table
 say crm funnel --format table

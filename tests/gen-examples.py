@@ -175,16 +175,25 @@ CONF = r"""# crm.conf - the settings of this crm data directory: the sales
 
 # ---- public pool (公海) ------------------------------------
 #
-# A customer with no follow-up for "days" days goes back to
-# the public pool (its owner is emptied) for anyone to claim;
-# its owner is warned "notify-days" days before.  Nobody may
-# own more than "max-per-owner" customers at once; 0 means no
-# limit.
+# A customer without an owner is in the public pool, for
+# anyone to claim (crm-cust claim).  "crm-cust reclaim", run
+# daily from cron, returns an owned customer to the pool when
+# nobody has followed it up for "contact-days" days, or it
+# has had no won deal for "deal-days" days (0: never); a
+# tier may have its own: [tier "A"] pool-contact-days.  A
+# locked customer (crm-cust lock), or one with an open deal
+# at "protect-stage" or later, stays.  Its owner is warned
+# "notify-days" days before.  Nobody may hold more than
+# "claim-limit" customers (0: no limit), nor claim back one
+# the pool took from them for "reclaim-block-days" days.
 
 [pool]
-	days = 30
+	contact-days = 30
+	deal-days = 0
 	notify-days = 7
-	max-per-owner = 200
+	claim-limit = 12
+	reclaim-block-days = 30
+	protect-stage = negotiation
 
 # ---- reminders ---------------------------------------------
 #
@@ -214,8 +223,8 @@ CONF = r"""# crm.conf - the settings of this crm data directory: the sales
 # Customers are ranked by revenue and tiered by Pareto cut
 # points in percent of total revenue: tier A is the top
 # customers that together make the first "a" percent, tier B
-# the next "b" percent, tier C the rest.  A tier set by hand
-# in a customer's tier column wins.
+# the next "b" percent, tier C the rest, by won revenue of
+# the last 12 months: "crm-cust tier" writes the tier column.
 
 [tiers]
 	a = 80
@@ -1461,6 +1470,8 @@ def make_customer_activities():
     owned.remove(first_a)
     gone = [first_a] + owned[:1]
     warn = owned[1:5]
+    # a key account its owner locked against the pool
+    warn[0]["tags"] = (warn[0]["tags"] + " locked").strip()
     for c in CUSTOMERS:
         lo = max(c["_created"], date(2025, 11, 1))
         if not c["owner"]:
