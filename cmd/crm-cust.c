@@ -1580,9 +1580,6 @@ static int contract_dates(int32_t *start, int32_t *end, struct crm_err *err)
 	if (date_opt("start", DATE_NONE, start, err) < 0 ||
 	    date_opt("end", DATE_NONE, end, err) < 0)
 		return -1;
-	if (*end < *start)
-		return crm_usagef(err, "--end %s is before --start %s",
-				  opt("end"), opt("start"));
 	return 0;
 }
 
@@ -1606,46 +1603,32 @@ static long contract_opp(const struct table *opps, const char *customer,
 	return o;
 }
 
-static int contract_fill(struct table *k, size_t r, const struct table *cust,
-			 size_t c, const struct table *opps, long o,
-			 struct crm_err *err)
+static long contract_fill(struct table *k, const struct table *cust,
+			  size_t c, const struct table *opps, long o,
+			  struct crm_err *err)
 {
-	const char *cur = conf_get(st.conf, "crm", NULL, "currency");
-	char start[16], end[16], today[16];
-	int32_t s, e;
-
-	if (o >= 0 && *table_get(opps, (size_t)o, "currency"))
-		cur = table_get(opps, (size_t)o, "currency");
-	if (contract_dates(&s, &e, err) < 0)
-		return -1;
-	date_format(s, start);
-	date_format(e, end);
-	date_format(date_today(), today);
-	const char *vals[][2] = {
-		{"customer", cust->rows[c][0]},
-		{"opportunity", o >= 0 ? opps->rows[o][0] : ""},
-		{"title", opt("title") ? opt("title") : o >= 0 ?
-			  table_get(opps, (size_t)o, "name") : "contract"},
-		{"amount", opt("amount")},
-		{"currency", opt("currency") ? opt("currency") : cur ? cur : ""},
-		{"signed", today}, {"start", start}, {"end", end},
-		{"renewal", opt("renewal") ? opt("renewal") : "manual"},
-		{"status", "active"},
-		{"owner", table_get(cust, c, "owner")},
+	struct contract_terms ct = {
+		.customer = cust->rows[c][0],
+		.opportunity = o >= 0 ? opps->rows[o][0] : NULL,
+		.title = opt("title") ? opt("title") : o >= 0 ?
+			 table_get(opps, (size_t)o, "name") : NULL,
+		.amount = opt("amount"),
+		.currency = opt("currency") ? opt("currency") : o >= 0 ?
+			    table_get(opps, (size_t)o, "currency") : NULL,
+		.renewal = opt("renewal"),
+		.owner = table_get(cust, c, "owner"),
 	};
-	for (size_t i = 0; i < sizeof vals / sizeof *vals; i++)
-		if (*vals[i][1] && record_init(&st, k, r, vals[i][0],
-					       vals[i][1], err) < 0)
-			return -1;
-	return 0;
+
+	if (contract_dates(&ct.start, &ct.end, err) < 0)
+		return -1;
+	return contract_new(&st, k, &ct, err);
 }
 
 static int contract_add(int argc, char **argv, struct crm_err *err)
 {
 	struct table *cust = NULL, *opps = NULL, *k = NULL;
 	int64_t amount;
-	long c, o;
-	size_t r;
+	long c, o, r;
 	int rc = -1;
 
 	if (argc != 1)
@@ -1660,8 +1643,7 @@ static int contract_add(int argc, char **argv, struct crm_err *err)
 	    (o = contract_opp(opps, cust->rows[c][0], err)) < -1 ||
 	    !(k = load("contracts", err)))
 		goto out;
-	r = record_new(&st, k);
-	if (contract_fill(k, r, cust, (size_t)c, opps, o, err) < 0 ||
+	if ((r = contract_fill(k, cust, (size_t)c, opps, o, err)) < 0 ||
 	    commit(k, err) < 0)
 		goto out;
 	printf("%s\n", k->rows[r][0]);

@@ -14,7 +14,7 @@ static const char synopsis[] =
 	"       crm-opp stage id stage [--note text]\n"
 	"       crm-opp set id field=value ...\n"
 	"       crm-opp log id text [--type type] [--next date] [--action text]\n"
-	"       crm-opp win id [--amount amount] [--date date]\n"
+	"       crm-opp win id [--amount amount] [--date date] [--contract]\n"
 	"       crm-opp lose id --reason reason [--note text] [--date date]\n"
 	"       crm-opp reopen id\n"
 	"       crm-opp assign --to user id ...\n"
@@ -52,6 +52,8 @@ static const char help_text[] =
 	"  -a, --action=TEXT        what the next follow-up is (log)\n"
 	"  -d, --date=DATE          the day it was won or lost (win, lose; default\n"
 	"                           today)\n"
+	"      --contract           also make the customer's contract for the deal:\n"
+	"                           its amount, for 12 months from the day won (win)\n"
 	"  -r, --reason=REASON      why it was lost (lose; required)\n"
 	"      --to=USER            the new owner (assign)\n"
 	"  -h, --help               show this help and exit\n"
@@ -60,7 +62,8 @@ static const char help_text[] =
 
 enum {
 	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_CLOSE, OPT_STAGE, OPT_SOURCE,
-	OPT_PIPELINE, OPT_OPEN, OPT_WON, OPT_LOST, OPT_SORT, OPT_NOTE, OPT_TO
+	OPT_PIPELINE, OPT_OPEN, OPT_WON, OPT_LOST, OPT_SORT, OPT_NOTE, OPT_TO,
+	OPT_CONTRACT
 };
 
 static const struct option long_options[] = {
@@ -89,6 +92,7 @@ static const struct option long_options[] = {
 	{"date", required_argument, NULL, 'd'},
 	{"reason", required_argument, NULL, 'r'},
 	{"to", required_argument, NULL, OPT_TO},
+	{"contract", no_argument, NULL, OPT_CONTRACT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0}
 };
@@ -559,10 +563,70 @@ static int win_one(struct table *t, size_t r, void *ctx, struct crm_err *err)
 					  err) : 0;
 }
 
+static int same_day_of_month(int32_t a, int32_t b)
+{
+	int y, m, da, db;
+
+	date_to_ymd(a, &y, &m, &da);
+	date_to_ymd(b, &y, &m, &db);
+	return da == db;
+}
+
+/* The contract a won deal becomes: its amount, for a year from the day
+ * it was won. */
+static long contract_of_deal(const struct table *t, size_t r,
+			     struct table *k, struct crm_err *err)
+{
+	struct contract_terms ct = {
+		.customer = table_get(t, r, "customer"),
+		.opportunity = t->rows[r][0],
+		.title = table_get(t, r, "name"),
+		.amount = table_get(t, r, "amount"),
+		.currency = table_get(t, r, "currency"),
+		.owner = table_get(t, r, "owner"),
+		.start = date_field(table_get(t, r, "closed")),
+	};
+
+	if (!*ct.customer || !*ct.amount)
+		return crm_errf(err, NULL, 0, "%s: a contract needs the deal's "
+				"%s", t->rows[r][0], *ct.customer ? "amount" :
+				"customer");
+	ct.end = date_add_months(ct.start, 12);
+	if (same_day_of_month(ct.end, ct.start))
+		ct.end--;	/* won on 29 Feb: it runs to 28 Feb, not the 27th */
+	return contract_new(&st, k, &ct, err);
+}
+
+static int win_with_contract(char *key, struct crm_err *err)
+{
+	struct table *t = NULL, *k = NULL;
+	long r, c;
+	char *id;
+	int rc = -1;
+
+	if (store_lock(&st, err) < 0 || !(t = load("opportunities", err)) ||
+	    (r = table_find_ref(t, key, err)) < 0 ||
+	    !(k = load("contracts", err)) ||
+	    win_one(t, (size_t)r, NULL, err) < 0 ||
+	    (c = contract_of_deal(t, (size_t)r, k, err)) < 0)
+		goto out;
+	id = xstrdup(k->rows[c][0]);
+	if ((rc = store_commit(&st, (struct table *const[]){t, k, NULL},
+			       err)) == 0)
+		printf("%s\n", id);
+	free(id);
+out:
+	table_free(t);
+	table_free(k);
+	return rc;
+}
+
 static int cmd_win(int argc, char **argv, struct crm_err *err)
 {
 	if (argc != 1)
 		return crm_usagef(err, "win takes one id");
+	if (opt("contract"))
+		return win_with_contract(argv[0], err);
 	return change_deals(1, argv, win_one, NULL, err);
 }
 
@@ -1019,7 +1083,7 @@ static const struct cli_verb verbs[] = {
 	{"stage", cmd_stage, "note"},
 	{"set", cmd_set, ""},
 	{"log", cmd_log, "type next action"},
-	{"win", cmd_win, "amount date"},
+	{"win", cmd_win, "amount date contract"},
 	{"lose", cmd_lose, "reason note date"},
 	{"reopen", cmd_reopen, ""},
 	{"assign", cmd_assign, "to"},

@@ -18,7 +18,7 @@ _crm_opp_opts_list='--where --stage --owner --open --won --lost --sort
 	--format'
 _crm_opp_opts_stage='--note'
 _crm_opp_opts_log='--type --next --action'
-_crm_opp_opts_win='--amount --date'
+_crm_opp_opts_win='--amount --date --contract'
 _crm_opp_opts_lose='--reason --note --date'
 _crm_opp_opts_assign='--to'
 _crm_opp_opts_stale='--owner --format'

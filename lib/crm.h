@@ -748,6 +748,17 @@ const char *import_stage(const struct pipeline *p, const char *raw,
  * contract's earliest-due lines first.  pay_plan_lines returns the rows
  * of plan lines by due date. */
 int64_t money_of(const struct table *t, size_t r, const char *col);
+
+/* A new active contract, signed today, in k (contract.c); title defaults
+ * to "contract", currency to crm.conf's, renewal to manual.  The row, or
+ * -1 (end before start, a bad value). */
+struct contract_terms {
+	const char *customer, *opportunity, *title, *amount, *currency;
+	const char *renewal, *owner;
+	int32_t start, end;
+};
+long contract_new(struct store *s, struct table *k,
+		  const struct contract_terms *ct, struct crm_err *err);
 int64_t *pay_collected(const struct table *pay);
 size_t *pay_plan_lines(const struct table *pay, size_t *n);
 

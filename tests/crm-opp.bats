@@ -1211,6 +1211,33 @@ $show_a"
 		"$(hist "$e" closed '' 2026-03-06 2026-03-06)"
 }
 
+@test "crm-opp win --contract: the won deal becomes the customer's contract for 12 months" {
+	local d k
+	d=$(crm-opp add Deal --customer Acme --amount 35万 --stage proposal --set currency=USD)
+	CRM_TODAY=2028-03-01 run -0 --separate-stderr crm-opp win "$d" --date 2028-02-29 --contract
+	assert_stderr ''
+	k=$output
+	[[ $k =~ ^K-[0-9A-HJKMNP-TV-Z]{8}$ ]] || fail "not a contract id: $k"
+	diff -u - "$CRM_DIR/contracts.csv" <<EOF
+id,customer,opportunity,title,amount,currency,signed,start,end,renewal,status,owner,created,updated
+$k,$ACME,$d,Deal,350000,USD,2028-03-01,2028-02-29,2029-02-28,manual,active,alice,2028-03-01,2028-03-01
+EOF
+	run -0 crm-opp list --won --format ids
+	assert_output "$d"
+	run -0 grep -c "\"entity\":\"contract\",\"id\":\"$k\",\"field\":\"id\"" "$CRM_DIR/history.jsonl"
+	assert_output 1
+}
+
+@test "crm-opp win --contract: a deal without an amount wins nothing and writes nothing" {
+	local d before
+	d=$(crm-opp add Deal --customer Acme --stage proposal)
+	before=$(cat "$CRM_DIR"/*.csv "$CRM_DIR/history.jsonl")
+	run -3 --separate-stderr crm-opp win "$d" --contract
+	assert_output ''
+	assert_stderr "crm-opp: $d: a contract needs the deal's amount"
+	assert_equal "$(cat "$CRM_DIR"/*.csv "$CRM_DIR/history.jsonl")" "$before"
+}
+
 @test "crm-opp win, lose: a closed deal has no next step: next_date and next_action are cleared and logged" {
 	local w l n
 	w=$(crm-opp add Won --customer Acme --set probability=30)
