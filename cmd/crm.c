@@ -132,6 +132,8 @@ struct checker {
 	const char **ids[8];       /* each table's ids, sorted */
 	struct pipelines pipes;    /* empty when crm.conf's are broken */
 	const char *log;           /* the log being checked */
+	struct strmap *removed;    /* "entity id" of records deleted on
+				    * purpose (a merge), per history */
 };
 
 static void problem(struct checker *ck, const char *file, long line,
@@ -255,6 +257,36 @@ static void check_rows(struct checker *ck, const struct table *t)
 			check_cell(ck, t, r, c);
 }
 
+/* A record removed with its removal in history ("id" set to "") keeps
+ * its earlier log lines: they are its story, not dangling. */
+static int note_removal(void *ctx, const struct logrec *rec, long line,
+			struct crm_err *err)
+{
+	struct checker *ck = ctx;
+	const char *field = logrec_get(rec, "field");
+	const char *to = logrec_get(rec, "to");
+	char *key;
+
+	if (!field || !to || strcmp(field, "id") || *to ||
+	    !logrec_get(rec, "entity") || !logrec_get(rec, "id"))
+		return 0;
+	key = xasprintf("%s %s", logrec_get(rec, "entity"),
+			logrec_get(rec, "id"));
+	*strmap_slot(ck->removed, key) = ck;
+	free(key);
+	return 0;
+}
+
+static int was_removed(struct checker *ck, const char *entity,
+		       const char *id)
+{
+	char *key = xasprintf("%s %s", entity, id);
+	int found = strmap_get(ck->removed, key) != NULL;
+
+	free(key);
+	return found;
+}
+
 static int check_log_line(void *ctx, const struct logrec *rec, long line,
 			  struct crm_err *err)
 {
@@ -284,7 +316,7 @@ static int check_log_line(void *ctx, const struct logrec *rec, long line,
 	    strcmp(entity, table_def_find(entity)->entity)) {
 		snprintf(msg, sizeof msg, "unknown entity '%s'", entity);
 		problem(ck, ck->log, line, msg);
-	} else if (!has_id(ck, entity, id)) {
+	} else if (!has_id(ck, entity, id) && !was_removed(ck, entity, id)) {
 		snprintf(msg, sizeof msg, "%s %s does not exist", entity, id);
 		problem(ck, ck->log, line, msg);
 	}
@@ -303,6 +335,12 @@ static void bad_log_line(void *ctx, const struct crm_err *e)
 static void check_logs(struct checker *ck)
 {
 	struct crm_err e = {0};
+	char *history = store_path(ck->st, "history.jsonl");
+
+	/* a broken history is reported below, line by line */
+	ck->removed = strmap_new();
+	jsonl_check(history, "history.jsonl", note_removal, ck, NULL, &e);
+	free(history);
 
 	for (size_t i = 0; i < 2; i++) {
 		char *path = store_path(ck->st, log_files[i]);
@@ -352,6 +390,7 @@ static int cmd_check(int argc, char **argv, struct crm_err *err)
 		if (ck.tables[i])
 			check_rows(&ck, ck.tables[i]);
 	check_logs(&ck);
+	strmap_free(ck.removed);
 	pipelines_free(&ck.pipes);
 	for (size_t i = 0; i < crm_ntables; i++) {
 		table_free(ck.tables[i]);

@@ -169,6 +169,25 @@ dir_sums() {
 	[ -z "$stderr" ] || fail "stderr: $stderr"
 }
 
+@test "crm check: the log lines of a customer merged away are its story, not dangling" {
+	local a b
+	new_data_dir
+	a=$(crm cust add Acme)
+	b=$(crm cust add 'ACME Co., Ltd.')
+	crm cust log "$b" 'first call' >/dev/null
+	run -0 crm cust merge "$a" "$b"
+	assert_output "$a"
+	run -0 --separate-stderr crm check
+	assert_output ''
+	[ -z "$stderr" ] || fail "stderr: $stderr"
+	# an id that never existed still is dangling
+	printf '{"at":"2026-03-02T10:00:00Z","by":"x","entity":"customer","id":"C-ZZZZZZZZ","type":"note","text":"?"}\n' \
+		>>"$CRM_DIR/activities.jsonl"
+	run -3 --separate-stderr crm check
+	assert_output 'activities.jsonl:2: customer C-ZZZZZZZZ does not exist'
+	[ "$stderr" = 'crm: 1 problem' ] || fail "stderr: $stderr"
+}
+
 @test "crm check: found from the working directory as git finds .git" {
 	new_data_dir
 	mkdir "$CRM_DIR/sub"
