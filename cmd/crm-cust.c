@@ -458,11 +458,6 @@ static int collect_activity(void *ctx, const struct logrec *r, long line,
 	struct view *v = ctx;
 	const char *entity = logrec_get(r, "entity");
 	const char *id = logrec_get(r, "id");
-	const char *at = logrec_get(r, "at");
-	const char *text = logrec_get(r, "text");
-	const char *type = logrec_get(r, "type"), *by = logrec_get(r, "by");
-	int other = entity && strcmp(entity, "customer");
-	char *body;
 	struct buf *b;
 
 	if (!entity || !id || !belongs(v, entity, id))
@@ -470,11 +465,7 @@ static int collect_activity(void *ctx, const struct logrec *r, long line,
 	v->acts = xrealloc(v->acts, (v->nacts + 1) * 2 * sizeof *v->acts);
 	b = &v->acts[2 * v->nacts++];
 	memset(b, 0, 2 * sizeof *b);
-	body = indent_lines(text ? text : "", 32);
-	buf_printf(b, "  %.10s  %-8s %-8s %s%s%s", at ? at : "",
-		   type ? type : "", by ? by : "", other ? id : "",
-		   other ? " " : "", body);
-	free(body);
+	activity_line(b, r, strcmp(entity, "customer") ? id : NULL);
 	activity_json(b + 1, r);
 	return 0;
 }

@@ -271,17 +271,12 @@ static int lead_activity(void *ctx, const struct logrec *rec, long line,
 			 struct crm_err *err)
 {
 	struct timeline *tl = ctx;
-	const char *id = logrec_get(rec, "id"), *at = logrec_get(rec, "at");
-	const char *type = logrec_get(rec, "type"), *by = logrec_get(rec, "by");
-	const char *text = logrec_get(rec, "text");
-	char *body;
+	const char *id = logrec_get(rec, "id");
 
 	if (!id || strcmp(id, tl->id))
 		return 0;
-	body = indent_lines(text ? text : "", 32);
-	buf_printf(&tl->lines, "  %.10s  %-8s %-8s %s\n", at ? at : "",
-		   type ? type : "", by ? by : "", body);
-	free(body);
+	activity_line(&tl->lines, rec, NULL);
+	buf_addc(&tl->lines, '\n');
 	return 0;
 }
 

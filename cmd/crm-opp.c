@@ -839,17 +839,13 @@ static int story_activity(void *ctx, const struct logrec *rec, long line,
 {
 	struct story *s = ctx;
 	const char *id = logrec_get(rec, "id");
-	const char *at = logrec_get(rec, "at"), *type = logrec_get(rec, "type");
-	const char *by = logrec_get(rec, "by"), *text = logrec_get(rec, "text");
+	struct buf text = {0};
 
 	if (!id || strcmp(id, s->id))
 		return 0;
-	char *body = indent_lines(text ? text : "", 32);
-
+	activity_line(&text, rec, NULL);
 	s->acts = xrealloc(s->acts, (s->nacts + 1) * sizeof *s->acts);
-	s->acts[s->nacts++] = xasprintf("  %.10s  %-8s %-8s %s", at ? at : "",
-					type ? type : "", by ? by : "", body);
-	free(body);
+	s->acts[s->nacts++] = text.s;
 	return 0;
 }
 

@@ -629,6 +629,10 @@ int record_followup(struct store *s, struct table *t, size_t row,
 		    const struct followup *f, struct crm_err *err);
 /* Save the tables given (NULL-terminated), then append the queued log
  * lines: the caller holds the lock. */
+/* One activity as the show verbs print it: "  DAY  TYPE BY [ABOUT ]TEXT",
+ * continuation lines of the text indented under it; no newline. */
+void activity_line(struct buf *b, const struct logrec *r, const char *about);
+
 int store_commit(struct store *s, struct table *const *tables,
 		 struct crm_err *err);
 

@@ -180,3 +180,15 @@ int record_followup(struct store *s, struct table *t, size_t row,
 	       record_set(s, t, row, "next_action", f->action ? f->action : "",
 			  err) < 0 ? -1 : 0;
 }
+
+void activity_line(struct buf *b, const struct logrec *r, const char *about)
+{
+	const char *at = logrec_get(r, "at"), *type = logrec_get(r, "type");
+	const char *by = logrec_get(r, "by"), *text = logrec_get(r, "text");
+	char *body = indent_lines(text ? text : "", 32);
+
+	buf_printf(b, "  %.10s  %-8s %-8s %s%s%s", at ? at : "",
+		   type ? type : "", by ? by : "", about ? about : "",
+		   about ? " " : "", body);
+	free(body);
+}
