@@ -23,7 +23,7 @@ static const char help_text[] =
 	"  check     report every problem in the data directory, one file:line each\n"
 	"  lead      leads (crm-lead)\n"
 	"  opp       opportunities (crm-opp)\n"
-	"  cust      customers and contacts (crm-cust)\n"
+	"  cust      customers, contracts, payments, the pool (crm-cust)\n"
 	"  funnel    funnel, conversion and forecast reports (crm-funnel)\n"
 	"  remind    what is due today (crm-remind)\n"
 	"\n"
