@@ -1022,9 +1022,8 @@ static int tier_cuts(long *a, long *b, struct crm_err *err)
 /* Pareto: A while the revenue ranked above a customer is under a% of
  * the total, B under (a+b)%, the rest C; no revenue is always C. */
 static char **tiers_by_revenue(const struct table *cust, const int64_t *rev,
-			       long a, long b)
+			       long a, long b, size_t *order)
 {
-	size_t *order = xcalloc(cust->nrows + 1, sizeof *order);
 	char **tier = xcalloc(cust->nrows + 1, sizeof *tier);
 	int64_t total = 0, above = 0;   /* cents: far from overflow at *100 */
 
@@ -1042,12 +1041,12 @@ static char **tiers_by_revenue(const struct table *cust, const int64_t *rev,
 			  above * 100 < total * (a + b) ? "B" : "C";
 		above += rev[r];
 	}
-	free(order);
 	return tier;
 }
 
+/* The changes, printed highest revenue first. */
 static int tier_apply(struct table *cust, const int64_t *rev, char **tier,
-		      struct crm_err *err)
+		      const size_t *order, struct crm_err *err)
 {
 	struct out *o = NULL;
 	size_t changed = 0;
@@ -1055,7 +1054,8 @@ static int tier_apply(struct table *cust, const int64_t *rev, char **tier,
 
 	if (fmt < 0)
 		return -1;
-	for (size_t r = 0; r < cust->nrows; r++) {
+	for (size_t i = 0; i < cust->nrows; i++) {
+		size_t r = order[i];
 		char money[32], *row[5];
 
 		if (!strcmp(table_get(cust, r, "tier"), tier[r]))
@@ -1089,6 +1089,7 @@ static int cmd_tier(int argc, char **argv, struct crm_err *err)
 	struct table *cust = NULL;
 	int64_t *rev = NULL;
 	char **tier = NULL;
+	size_t *order = NULL;
 	int32_t since;
 	long a, b;
 	int rc = -1;
@@ -1101,9 +1102,11 @@ static int cmd_tier(int argc, char **argv, struct crm_err *err)
 	if ((opt("dry-run") || store_lock(&st, err) == 0) &&
 	    (cust = load("customers", err)) &&
 	    (rev = won_revenue(cust, since, err))) {
-		tier = tiers_by_revenue(cust, rev, a, b);
-		rc = tier_apply(cust, rev, tier, err);
+		order = xcalloc(cust->nrows + 1, sizeof *order);
+		tier = tiers_by_revenue(cust, rev, a, b, order);
+		rc = tier_apply(cust, rev, tier, order, err);
 	}
+	free(order);
 	free(tier);
 	free(rev);
 	table_free(cust);
