@@ -1304,38 +1304,10 @@ static char *dedupe_cols[] = {
 	"group", "id", "name", "owner", "phone", "email", "created"
 };
 
-static size_t dedupe_print(const struct table *t, size_t *parent,
-			   struct out *o)
-{
-	size_t *count = xcalloc(t->nrows + 1, sizeof *count), groups = 0;
-
-	for (size_t r = 0; r < t->nrows; r++)
-		count[parent[r] = groups_root(parent, r)]++;
-	for (size_t g = 0; g < t->nrows; g++) {
-		char num[24];
-
-		if (count[g] < 2)
-			continue;
-		snprintf(num, sizeof num, "%zu", ++groups);
-		for (size_t r = 0; r < t->nrows; r++) {
-			char *row[7] = {num};
-
-			if (parent[r] != g)
-				continue;
-			for (size_t c = 1; c < 7; c++)
-				row[c] = (char *)table_get(t, r,
-							   dedupe_cols[c]);
-			out_row(o, row);
-		}
-	}
-	free(count);
-	return groups;
-}
-
 static int cmd_dedupe(int argc, char **argv, struct crm_err *err)
 {
 	struct table *t;
-	size_t *parent, groups;
+	size_t *parent, *rows, n, groups;
 	struct out *o;
 	int fmt = format_opt(err);
 
@@ -1347,10 +1319,12 @@ static int cmd_dedupe(int argc, char **argv, struct crm_err *err)
 	groups_join_by(t, parent, "name", norm_company, NULL);
 	groups_join_by(t, parent, "phone", import_norm_phone, NULL);
 	groups_join_by(t, parent, "email", norm_mail_domain, is_company);
+	rows = groups_rows(parent, t->nrows, &n);
 	o = out_begin(stdout, (enum out_format)fmt, dedupe_cols, 7,
 		      table_def_find("customers"));
-	groups = dedupe_print(t, parent, o);
+	groups = groups_print(t, parent, rows, n, o, dedupe_cols, 7);
 	out_end(o);
+	free(rows);
 	free(parent);
 	table_free(t);
 	return groups ? CRM_OK : CRM_NONE;

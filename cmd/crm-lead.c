@@ -652,14 +652,22 @@ static int older(const struct table *t, size_t a, size_t b)
 	return c ? c < 0 : strcmp(t->rows[a][0], t->rows[b][0]) < 0;
 }
 
-static int merge_group(struct table *t, const size_t *parent, size_t g,
-		       size_t keep, struct crm_err *err)
+/* The oldest of a group (rows[0..n)) is kept and filled from the others,
+ * which are dropped as its duplicates. */
+static int merge_group(struct table *t, const size_t *rows, size_t n,
+		       struct crm_err *err)
 {
+	size_t keep = rows[0];
 	char reason[64];
 
+	for (size_t i = 1; i < n; i++)
+		if (older(t, rows[i], keep))
+			keep = rows[i];
 	snprintf(reason, sizeof reason, "duplicate of %s", t->rows[keep][0]);
-	for (size_t r = 0; r < t->nrows; r++) {
-		if (r == keep || parent[r] != g)
+	for (size_t i = 0; i < n; i++) {
+		size_t r = rows[i];
+
+		if (r == keep)
 			continue;
 		for (size_t c = 1; c < t->ncols; c++)
 			if (!*t->rows[keep][c] && *t->rows[r][c] &&
@@ -673,6 +681,18 @@ static int merge_group(struct table *t, const size_t *parent, size_t g,
 	return 0;
 }
 
+static int merge_groups(struct table *t, const size_t *parent,
+			const size_t *rows, size_t n, struct crm_err *err)
+{
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && parent[rows[j]] == parent[rows[i]];)
+			j++;
+		if (merge_group(t, rows + i, j - i, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static char *dedupe_cols[] = {
 	"group", "id", "name", "company", "email", "phone", "created"
 };
@@ -680,9 +700,9 @@ static char *dedupe_cols[] = {
 static int cmd_dedupe(int argc, char **argv, struct crm_err *err)
 {
 	struct table *t;
-	size_t *parent, *count, groups = 0;
-	struct out *o = NULL;
-	int rc = -1, fmt;
+	size_t *parent, *rows, n, groups;
+	struct out *o;
+	int rc = 0, fmt;
 
 	if (argc > 0)
 		return crm_usagef(err, "dedupe takes no operands");
@@ -693,44 +713,21 @@ static int cmd_dedupe(int argc, char **argv, struct crm_err *err)
 	    !(t = load("leads", err)))
 		return -1;
 	parent = groups_new(t->nrows);
-	count = xcalloc(t->nrows + 1, sizeof *count);
 	groups_join_by(t, parent, "email", import_norm_email, lead_is_open);
 	groups_join_by(t, parent, "phone", import_norm_phone, lead_is_open);
-	for (size_t r = 0; r < t->nrows; r++)
-		count[parent[r] = groups_root(parent, r)]++;
+	rows = groups_rows(parent, t->nrows, &n);
 	o = out_begin(stdout, (enum out_format)fmt, dedupe_cols, 7, NULL);
-	for (size_t g = 0; g < t->nrows; g++) {
-		size_t keep = g;
-		char num[24];
-
-		if (count[g] < 2)
-			continue;
-		snprintf(num, sizeof num, "%zu", ++groups);
-		for (size_t r = 0; r < t->nrows; r++) {
-			char *row[7] = {num};
-
-			if (parent[r] != g)
-				continue;
-			if (older(t, r, keep))
-				keep = r;
-			for (size_t c = 1; c < 7; c++)
-				row[c] = (char *)table_get(t, r, dedupe_cols[c]);
-			out_row(o, row);
-		}
-		if (opt("merge") && merge_group(t, parent, g, keep, err) < 0)
-			goto out;
-	}
-	rc = opt("merge") && groups ? store_commit(&st,
-		(struct table *const[]){t, NULL}, err) : 0;
-	if (rc == 0)
-		rc = groups ? CRM_OK : CRM_NONE;
-out:
-	if (o)
-		out_end(o);
+	groups = groups_print(t, parent, rows, n, o, dedupe_cols, 7);
+	out_end(o);
+	if (opt("merge") && groups && (merge_groups(t, parent, rows, n,
+						    err) < 0 ||
+				       store_commit(&st, (struct table *const[])
+						    {t, NULL}, err) < 0))
+		rc = -1;
+	free(rows);
 	free(parent);
-	free(count);
 	table_free(t);
-	return rc;
+	return rc < 0 ? -1 : groups ? CRM_OK : CRM_NONE;
 }
 
 /* ---- convert and drop ------------------------------------------------------------------------ */

@@ -794,5 +794,14 @@ size_t groups_root(size_t *parent, size_t row);
 void groups_join_by(const struct table *t, size_t *parent, const char *col,
 		    void (*norm)(const char *in, char *out, size_t n),
 		    int (*eligible)(const struct table *t, size_t row));
+/* The rows of every group of two or more, a group's rows together (groups
+ * in a fixed order, rows in table order); parent[] is made
+ * every row's group.  groups_print lists them on o: a group number from 1
+ * in the first column, cols[1..ncols) of the row after it; it returns the
+ * number of groups. */
+size_t *groups_rows(size_t *parent, size_t nrows, size_t *n);
+size_t groups_print(const struct table *t, const size_t *parent,
+		    const size_t *rows, size_t n, struct out *o,
+		    char *const *cols, size_t ncols);
 
 #endif
