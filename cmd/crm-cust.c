@@ -542,7 +542,7 @@ static void show_payments(const struct view *v, const int64_t *paid)
 		printf("  %s  %s  %s  %s  %s  %s", v->pay->rows[pl.row][0],
 		       table_get(v->pay, pl.row, "date"), a, p, o, pl.status);
 		if (pl.overdue)
-			printf(" %ld days", pl.overdue);
+			printf(" %ld day%s", pl.overdue, plural(pl.overdue));
 		printf("\n");
 		sum[0] += pl.amount;
 		sum[1] += pl.paid;
@@ -592,8 +592,9 @@ static void show_clocks(const struct view *v, int32_t due, const char *why)
 	if (due <= date_today())
 		printf("%-13s due back now (%s): %s\n", "pool", day, why);
 	else
-		printf("%-13s returns on %s, in %ld days: %s\n", "pool", day,
-		       (long)(due - date_today()), why);
+		printf("%-13s returns on %s, in %ld day%s: %s\n", "pool", day,
+		       (long)(due - date_today()),
+		       plural((long)(due - date_today())), why);
 }
 
 static void show_text(const struct view *v, const int64_t *paid,
@@ -649,7 +650,12 @@ static void json_payments(struct buf *b, const struct view *v,
 		money_format(pl.paid, p);
 		money_format(pl.open, o);
 		buf_printf(b, ",\"paid\":%s,\"outstanding\":%s,\"status\":\"%s\","
-			   "\"days_overdue\":%ld}", p, o, pl.status, pl.overdue);
+			   "\"days_overdue\":", p, o, pl.status);
+		/* null when not overdue, as in pay list */
+		if (pl.overdue)
+			buf_printf(b, "%ld}", pl.overdue);
+		else
+			buf_adds(b, "null}");
 	}
 	buf_addc(b, ']');
 	free(order);
@@ -1054,6 +1060,7 @@ static int tier_apply(struct table *cust, const int64_t *rev, char **tier,
 
 	if (fmt < 0)
 		return -1;
+	o = out_begin(stdout, (enum out_format)fmt, tier_cols, 5, &tier_view);
 	for (size_t i = 0; i < cust->nrows; i++) {
 		size_t r = order[i];
 		char money[32], *row[5];
@@ -1066,9 +1073,6 @@ static int tier_apply(struct table *cust, const int64_t *rev, char **tier,
 		row[2] = money;
 		row[3] = (char *)table_get(cust, r, "tier");
 		row[4] = tier[r];
-		if (!o)
-			o = out_begin(stdout, (enum out_format)fmt, tier_cols,
-				      5, &tier_view);
 		out_row(o, row);
 		changed++;
 		if (!opt("dry-run") && record_set(&st, cust, r, "tier",
@@ -1077,8 +1081,7 @@ static int tier_apply(struct table *cust, const int64_t *rev, char **tier,
 			return -1;
 		}
 	}
-	if (o)
-		out_end(o);
+	out_end(o);
 	if (!changed)
 		return CRM_NONE;
 	return opt("dry-run") ? 0 : commit(cust, err);

@@ -48,6 +48,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "s" unless n is 1 or -1: "%ld day%s", n, plural(n). */
+const char *plural(long n);
 
 /* A growable byte buffer, always NUL-terminated. */
 struct buf { char *s; size_t len, cap; };

@@ -112,15 +112,6 @@ born() {
 	hist "$1" id '' "$1" "${2:-lead}"
 }
 
-assert_stderr() {
-	[ "$stderr" = "$1" ] || fail "$(printf 'stderr is:\n%s\nexpected:\n%s' "$stderr" "$1")"
-}
-
-assert_stderr_first() {
-	[ "${stderr%%$'\n'*}" = "$1" ] ||
-		fail "$(printf 'first line of stderr is:\n%s\nexpected:\n%s' "${stderr%%$'\n'*}" "$1")"
-}
-
 # Remember the data files, to check later that nothing was written.
 snapshot() {
 	SNAP="$BATS_TEST_TMPDIR/snap"
