@@ -865,6 +865,13 @@ int merge_tables(const struct table *base, const struct table *ours,
 		 const struct table *theirs, const struct merge_opts *opts,
 		 struct merge *m, struct crm_err *err);
 void merge_free(struct merge *m);
+/* ',"k":"v"' into a JSON object being written (no comma after '{'). */
+void json_add_pair(struct buf *b, const char *k, const char *v);
+/* A conflict as a conflicts.jsonl line: at, by, file, id, conflict
+ * ("field" or "deleted"), field, base, ours, theirs, ours_at, theirs_at
+ * (field conflicts), kept ("ours", "theirs" or "" when left). */
+void merge_conflict_json(struct buf *b, const char *at, const char *by,
+			 const char *file, const struct merge_conflict *c);
 /* m as CSV text; records left in conflict between git's markers. */
 void merge_format(const struct merge *m, struct buf *b);
 /* Union of two versions of a log: ours' lines, then those of theirs that

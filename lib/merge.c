@@ -411,6 +411,34 @@ void merge_format(const struct merge *m, struct buf *b)
 	}
 }
 
+static const char *side_name(int kept)
+{
+	return kept == 'o' ? "ours" : kept == 't' ? "theirs" : "";
+}
+
+void merge_conflict_json(struct buf *b, const char *at, const char *by,
+			 const char *file, const struct merge_conflict *c)
+{
+	int field = c->kind == MERGE_FIELD;
+
+	buf_addc(b, '{');
+	json_add_pair(b, "at", at);
+	json_add_pair(b, "by", by);
+	json_add_pair(b, "file", file);
+	json_add_pair(b, "id", c->id);
+	json_add_pair(b, "conflict", field ? "field" : "deleted");
+	if (field) {
+		json_add_pair(b, "field", c->field);
+		json_add_pair(b, "base", c->base);
+		json_add_pair(b, "ours", c->ours);
+		json_add_pair(b, "theirs", c->theirs);
+		json_add_pair(b, "ours_at", c->ours_at);
+		json_add_pair(b, "theirs_at", c->theirs_at);
+	}
+	json_add_pair(b, "kept", side_name(c->kept));
+	buf_adds(b, "}\n");
+}
+
 /* ---- logs ------------------------------------------------------------------------ */
 
 struct lines {
