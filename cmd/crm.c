@@ -1,6 +1,7 @@
 /* crm - the front door: init, check, and "crm TOOL" runs crm-TOOL */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,6 +349,77 @@ static void bad_log_line(void *ctx, const struct crm_err *e)
 	problem_err(ctx, e);
 }
 
+/* A log line twice is a merge gone wrong (or a change made twice). */
+static void check_log_twice(struct checker *ck, const char *name)
+{
+	char *path = store_path(ck->st, name), *line = NULL, msg[64];
+	FILE *fp = fopen(path, "r");
+	struct strmap *seen = strmap_new();
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0;
+
+	while (fp && (len = getline(&line, &cap, fp)) >= 0) {
+		void **slot;
+
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (!len)
+			continue;
+		slot = strmap_slot(seen, line);
+		if (*slot) {
+			snprintf(msg, sizeof msg, "same line as line %ld",
+				 (long)(intptr_t)*slot);
+			problem(ck, name, lineno, msg);
+		} else {
+			*slot = (void *)(intptr_t)lineno;
+		}
+	}
+	if (fp)
+		fclose(fp);
+	free(line);
+	free(path);
+	strmap_free(seen);
+}
+
+/* Each conflict a merge resolved (or left) is a problem until someone
+ * looks at it and removes conflicts.jsonl. */
+static int check_conflict(void *ctx, const struct logrec *r, long line,
+			  struct crm_err *err)
+{
+	const char *f[] = {"file", "id", "field", "ours", "theirs", "kept"};
+	const char *v[6];
+	char msg[700];
+
+	for (size_t i = 0; i < 6; i++)
+		v[i] = logrec_get(r, f[i]) ? logrec_get(r, f[i]) : "";
+	if (strcmp(logrec_get(r, "conflict") ? logrec_get(r, "conflict")
+					      : "", "field"))
+		snprintf(msg, sizeof msg, "%s %s: deleted on one side, changed "
+			 "on the other (%s): the change kept", v[0], v[1],
+			 v[5]);
+	else
+		snprintf(msg, sizeof msg, "%s %s %s: changed both ways, "
+			 "'%s' (ours) and '%s' (theirs): %s%s%s", v[0], v[1],
+			 v[2], v[3], v[4], *v[5] ? "kept '" : "left as a "
+			 "conflict", *v[5] ? !strcmp(v[5], "ours") ? v[3] : v[4]
+			 : "", *v[5] ? "'" : "");
+	problem(ctx, "conflicts.jsonl", line, msg);
+	return 0;
+}
+
+static void check_conflicts(struct checker *ck)
+{
+	struct crm_err e = {0};
+	char *path = store_path(ck->st, "conflicts.jsonl");
+
+	if (jsonl_check(path, "conflicts.jsonl", check_conflict, ck,
+			bad_log_line, &e) < 0)
+		problem_err(ck, &e);
+	free(path);
+}
+
 static void check_logs(struct checker *ck)
 {
 	struct crm_err e = {0};
@@ -366,7 +438,9 @@ static void check_logs(struct checker *ck)
 				bad_log_line, &e) < 0)
 			problem_err(ck, &e);
 		free(path);
+		check_log_twice(ck, log_files[i]);
 	}
+	check_conflicts(ck);
 }
 
 /* Stages and pipelines in crm.conf that the tables rely on. */
