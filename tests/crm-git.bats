@@ -280,3 +280,138 @@ share() {
 	[ -z "$(git status --porcelain)" ]
 	[ "$(git log --format=%s)" = 'crm sync: changes by tester' ]
 }
+
+# ---- three clones, hundreds of random changes ------------------------------------
+
+# Random numbers from a seed of our own: bash reseeds $RANDOM in every
+# subshell, so it can't replay a run.  rnd N sets R to 0..N-1.
+rnd() {
+	SEEDSTATE=$(((SEEDSTATE * 1103515245 + 12345) % 2147483648))
+	R=$(((SEEDSTATE / 65536) % $1))
+}
+
+# PICKED: up to $2 random seed deals, those clone $1 may move (every third
+# from its offset), or with "any" all of them.
+pick() {
+	local i
+	local -a from
+	if [ "$1" = any ]; then
+		from=("${SEED[@]}")
+	else
+		for ((i = $1; i < ${#SEED[@]}; i += 3)); do
+			from+=("${SEED[i]}")
+		done
+	fi
+	PICKED=()
+	for ((i = 0; i < $2; i++)); do
+		rnd ${#from[@]}
+		[[ " ${PICKED[*]} " == *" ${from[R]} "* ]] || PICKED+=("${from[R]}")
+	done
+}
+
+# One round of clone $1 (index $2, day $3, round $4): 20 new deals, stage
+# moves of its own deals, edits of its own field of any deal, follow-ups
+# on any deal.  What it expects to see at the end goes to $EXPECT.
+work() {
+	local u=$1 k=$2 round=$4 stage field value i before
+	local fields=(amount close region)
+	export CRM_TODAY=$3 CRM_USER=$u
+	SEEDSTATE=$((20260302 + 10 * round + k))
+	cd "$BATS_TEST_TMPDIR/$u"
+	before=$(wc -l <history.jsonl)
+	{
+		echo name,customer,amount
+		for ((i = 1; i <= 20; i++)); do
+			rnd 900
+			echo "$u-$round-$i,Acme,$((R + 100))"
+			echo "$u-$round-$i" >>"$NAMES"
+		done
+	} | crm-opp import - 2>/dev/null
+	for stage in qualified proposal negotiation; do
+		pick "$k" 6
+		printf '%s\n' "${PICKED[@]}" | crm-opp stage - "$stage"
+		for i in "${PICKED[@]}"; do echo "$i stage $stage"; done >>"$EXPECT"
+	done
+	field=${fields[k]}
+	rnd 9000
+	case $field in
+	amount) value=$((R + 1000)) ;;
+	close) value=2026-0$((R % 9 + 1))-1$((R % 7)) ;;
+	region) value=r$R ;;
+	esac
+	pick any 12
+	printf '%s\n' "${PICKED[@]}" | crm-opp set - "$field=$value"
+	for i in "${PICKED[@]}"; do echo "$i $field $value"; done >>"$EXPECT"
+	pick any 12
+	printf '%s\n' "${PICKED[@]}" | crm-opp log - "$u $round"
+	for i in "${PICKED[@]}"; do
+		echo "$i last_contact $CRM_TODAY" >>"$EXPECT"
+		echo "$i $u $round" >>"$ACTS"
+	done
+	echo $(($(wc -l <history.jsonl) - before)) >>"$HIST"
+	git add -A && git commit -qm "$u round $round"
+}
+
+# Every clone, in an order shuffled by the seed, pulls and pushes.
+share_all() {
+	local -a order=(alice bob carol)
+	local i t
+	for i in 2 1; do
+		rnd $((i + 1))
+		t=${order[i]} order[i]=${order[R]} order[R]=$t
+	done
+	for t in "${order[@]}"; do
+		(cd "$BATS_TEST_TMPDIR/$t" && git pull -q --no-rebase --no-edit &&
+			git push -q) || return 1
+	done
+}
+
+@test "crm merge-driver: three clones make hundreds of random changes that all merge, each once" {
+	SEEDSTATE=20260302
+	team alice bob carol
+	EXPECT=$BATS_TEST_TMPDIR/expect NAMES=$BATS_TEST_TMPDIR/names
+	ACTS=$BATS_TEST_TMPDIR/acts HIST=$BATS_TEST_TMPDIR/hist
+	: >"$EXPECT" >"$NAMES" >"$ACTS" >"$HIST"
+	# 30 seed deals everyone works on
+	(cd seed && { echo name,customer; for i in $(seq 30); do echo "seed-$i,Acme"; done; } |
+		crm-opp import - 2>/dev/null && git add -A && git commit -qm deals && git push -q)
+	share_all
+	local -a SEED
+	SEED=($(cd alice && crm-opp list --format ids --where '.name | startswith("seed-")'))
+	[ "${#SEED[@]}" = 30 ]
+	local hist0 round
+	hist0=$(wc -l <alice/history.jsonl)
+	for round in 1 2 3; do
+		# each round later than the last, as days go
+		(work alice 0 2026-0$((2 + round))-10 "$round")
+		(work bob 1 2026-0$((2 + round))-11 "$round")
+		(work carol 2 2026-0$((2 + round))-12 "$round")
+		share_all
+	done
+	share_all
+	cd alice
+	# every clone ends with the same data, and nothing is left over
+	[ "$(git rev-parse HEAD^{tree})" = "$(git -C ../bob rev-parse HEAD^{tree})" ]
+	[ "$(git rev-parse HEAD^{tree})" = "$(git -C ../carol rev-parse HEAD^{tree})" ]
+	[ -z "$(git status --porcelain)" ]
+	[ ! -e conflicts.jsonl ] && [ ! -e ../bob/conflicts.jsonl ] && [ ! -e ../carol/conflicts.jsonl ]
+	# every new deal once
+	[ "$(crm-opp list --format tsv | cut -f 2 | grep -E '^(alice|bob|carol)-' | sort)" = "$(sort "$NAMES")" ]
+	[ "$(wc -l <"$NAMES")" = 180 ]
+	# every field the last value its clone gave it (last_contact: the latest)
+	local want got
+	want=$(awk '$2 == "last_contact" { if ($3 > v[$1 " " $2]) v[$1 " " $2] = $3; next }
+		{ v[$1 " " $2] = $3 } END { for (k in v) print k, v[k] }' "$EXPECT" | sort)
+	got=$(crm-opp list --format tsv | awk -F '\t' '
+		NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["name"] ~ /^seed-/ {
+		  split("stage amount close region last_contact", f, " ")
+		  for (j in f) if ($c[f[j]] != "" && ($c[f[j]] != "lead"))
+			print $1, f[j], $c[f[j]] }' | sort)
+	[ "$want" = "$got" ] || fail "$(diff <(echo "$want") <(echo "$got") | head -20)"
+	# every follow-up once, every history line once
+	[ "$(sed -E 's/.*"id":"([^"]*)","type":"note","text":"([^"]*)".*/\1 \2/' activities.jsonl | sort)" = "$(sort "$ACTS")" ]
+	[ "$(wc -l <history.jsonl)" = "$((hist0 + $(paste -sd+ "$HIST")))" ]
+	run -0 crm check
+	[ "$(wc -l <"$EXPECT")" -gt 300 ]
+}
