@@ -553,6 +553,8 @@ static int git_setup(const char *dir, struct crm_err *err)
 	const char *inside[] = {"git", "rev-parse", "--is-inside-work-tree",
 				NULL};
 	const char *init[] = {"git", "init", "-q", NULL};
+	static const char *const logs[] = {"activities.jsonl", "history.jsonl",
+					   "forecasts.jsonl", "reminders.jsonl"};
 	char *in = git_line(dir, inside);
 	struct buf attrs = {0};
 	int rc = 0;
@@ -563,8 +565,8 @@ static int git_setup(const char *dir, struct crm_err *err)
 	free(in);
 	for (size_t i = 0; i < crm_ntables; i++)
 		buf_printf(&attrs, "%s merge=crm\n", crm_tables[i].file);
-	for (size_t i = 0; i < 2; i++)
-		buf_printf(&attrs, "%s merge=crm-log\n", log_files[i]);
+	for (size_t i = 0; i < sizeof logs / sizeof *logs; i++)
+		buf_printf(&attrs, "%s merge=crm-log\n", logs[i]);
 	if (rc == 0 && (ensure_lines(dir, ".gitattributes", "crm: tables "
 				     "merge by record, logs by union",
 				     attrs.s, err) < 0 ||
@@ -972,10 +974,11 @@ static int cmd_sync(int argc, char **argv, struct crm_err *err)
 		return crm_usagef(err, "sync takes no operands");
 	if (cli_open(&st, &common, err) < 0)
 		return -1;
+	/* the tools wait while git rewrites the tables */
 	if (!(d = git_line(st.dir, driver)))
 		crm_errf(err, NULL, 0, "this clone has no crm merge driver: "
 			 "run 'crm git-setup' first");
-	else if (commit_local(&st, err) == 0) {
+	else if (store_lock(&st, err) == 0 && commit_local(&st, err) == 0) {
 		r = git_line(st.dir, remote);
 		rc = r && *r ? pull_and_push(&st, err) : 0;
 		if (!r || !*r)

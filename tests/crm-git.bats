@@ -62,7 +62,8 @@ share() {
 		'customers.csv merge=crm' 'contacts.csv merge=crm' \
 		'leads.csv merge=crm' 'opportunities.csv merge=crm' \
 		'contracts.csv merge=crm' 'payments.csv merge=crm' \
-		'activities.jsonl merge=crm-log' 'history.jsonl merge=crm-log')" ] ||
+		'activities.jsonl merge=crm-log' 'history.jsonl merge=crm-log' \
+		'forecasts.jsonl merge=crm-log' 'reminders.jsonl merge=crm-log')" ] ||
 		fail ".gitattributes: $(cat .gitattributes)"
 	[ "$(cat .gitignore)" = "$(printf '%s\n' '# crm: local files' \
 		conflicts.jsonl .lock '.tmp-*')" ] || fail ".gitignore: $(cat .gitignore)"
