@@ -634,8 +634,33 @@ static int merge_log_files(char **argv, struct crm_err *err)
 	return rc;
 }
 
+/* The commit a rebase is replaying: the last "pick SHA" done. */
+static char *rebase_commit(void)
+{
+	const char *args[] = {"git", "rev-parse", "--git-path",
+			      "rebase-merge/done", NULL};
+	char *path = git_line(NULL, args), *line, *sha = NULL;
+	struct buf done = {0};
+	struct crm_err e = {0};
+
+	if (path && file_read_all(path, &done, &e) == 0 && done.len) {
+		while (done.len && done.s[done.len - 1] == '\n')
+			done.s[--done.len] = '\0';
+		line = strrchr(done.s, '\n') ? strrchr(done.s, '\n') + 1
+					     : done.s;
+		line += strcspn(line, " ");
+		line += strspn(line, " ");
+		if (*line)
+			sha = xstrndup(line, strcspn(line, " "));
+	}
+	buf_free(&done);
+	free(path);
+	return sha;
+}
+
 /* The commits being merged in: git merge names them in $GITHEAD_<sha>;
- * else MERGE_HEAD, CHERRY_PICK_HEAD or REBASE_HEAD. */
+ * a rebase in rebase-merge/done; else MERGE_HEAD, CHERRY_PICK_HEAD or
+ * REBASE_HEAD. */
 extern char **environ;
 
 static size_t theirs_commits(char **out, size_t max)
@@ -647,6 +672,8 @@ static size_t theirs_commits(char **out, size_t max)
 	for (char **e = environ; *e && n < max; e++)
 		if (!strncmp(*e, "GITHEAD_", 8))
 			out[n++] = xstrndup(*e + 8, strcspn(*e + 8, "="));
+	if (!n && (out[n] = rebase_commit()))
+		n++;
 	for (size_t i = 0; !n && i < 3; i++) {
 		const char *args[] = {"git", "rev-parse", "-q", "--verify",
 				      heads[i], NULL};

@@ -150,6 +150,20 @@ share() {
 	crm check
 }
 
+@test "crm merge-driver: in git pull --rebase, the later change is kept too" {
+	team alice bob
+	(cd alice && CRM_TODAY=2026-03-02T10:00:00Z crm-opp stage "$DEAL" proposal)
+	(cd bob && CRM_TODAY=2026-03-02T11:00:00Z crm-opp stage "$DEAL" negotiation)
+	share alice
+	cd bob
+	git add -A && git commit -qm "bob's changes"
+	# a rebase replays bob's commit onto alice's: that is "theirs"
+	run -0 --separate-stderr git pull -q --rebase
+	[ "${stderr%%$'\n'*}" = "crm: warning: opportunities.csv: $DEAL stage changed both ways, 'proposal' (ours) and 'negotiation' (theirs): kept 'negotiation', the later change" ] ||
+		fail "stderr: $stderr"
+	[ "$(crm-opp list --format tsv | cut -f 7 | tail -n 1)" = negotiation ]
+}
+
 @test "crm merge-driver --strict: the same field changed two ways is left between git's markers" {
 	team alice bob
 	(cd bob && git config merge.crm.driver 'crm merge-driver --strict %O %A %B %P')
