@@ -276,6 +276,18 @@ share() {
 	[ "${stderr##*$'\n'}" = 'crm: nothing came in' ] || fail "stderr: $stderr"
 }
 
+@test "crm sync: what came in fits one screen" {
+	team alice bob
+	(cd alice && { echo name,customer; for i in $(seq 25); do echo "d$i,Acme"; done; } |
+		crm-opp import - 2>/dev/null && crm sync 2>/dev/null)
+	cd bob
+	run -0 --separate-stderr crm sync
+	[ "${#lines[@]}" = 21 ] || fail "$output"
+	[ "${lines[20]}" = '... and 5 more' ]
+	[ "${stderr##*$'\n'}" = 'crm: came in: 25 new deals, 0 stage moves, 0 other changes, 0 activities' ] ||
+		fail "stderr: $stderr"
+}
+
 @test "crm sync: without crm git-setup in the clone exits 3 saying so" {
 	team
 	git clone -q origin.git fresh
