@@ -15,7 +15,7 @@ override CFLAGS += $(JQ_CFLAGS)
 LDLIBS += -lcsv $(JQ_LIBS)
 
 # Debian packages the build and the tests need.
-DEB_PKGS = gcc make libc6-dev libcsv-dev libjq-dev bats bats-support \
+DEB_PKGS = gcc make libc6-dev libcsv-dev libjq-dev bats bats-support git \
 	bats-assert mandoc
 
 # Where things go; the sanitizer build overrides these to keep apart.

@@ -806,4 +806,92 @@ size_t groups_print(const struct table *t, const size_t *parent,
 		    const size_t *rows, size_t n, struct out *o,
 		    char *const *cols, size_t ncols);
 
+/* ---- git sync: record-level merges (merge.c, git.c) ---------------------
+ *
+ * A data directory in git merges by record: crm merge-driver runs
+ * merge_tables on git's three versions of a table and merge_logs on its
+ * two versions of a log.
+ */
+
+/* A table from any path (git's temp files); name is used in messages.  A
+ * missing or empty file is an empty table. */
+struct table *table_load_file(const char *path, const char *name,
+			      const struct table_def *def,
+			      struct crm_err *err);
+
+/* Seconds since the epoch of a stored date or timestamp, -1 if none. */
+long long merge_instant(const char *s);
+/* When each value was set, from history: "id field to" -> latest "at".
+ * merge_history_add reads history.jsonl text into the map. */
+int merge_history_add(struct strmap *ix, const char *text, size_t len,
+		      const char *name, struct crm_err *err);
+/* The time of the latest change of id's field to value, "" unknown. */
+const char *merge_history_when(const struct strmap *ix, const char *id,
+			       const char *field, const char *value);
+void merge_history_free(struct strmap *ix);
+
+enum merge_kind {
+	MERGE_FIELD,        /* the same field changed two ways */
+	MERGE_DELETED       /* deleted on one side, changed on the other */
+};
+struct merge_conflict {
+	enum merge_kind kind;
+	char *id;
+	char *field, *base, *ours, *theirs;   /* MERGE_FIELD */
+	char *ours_at, *theirs_at;            /* from history, "" unknown */
+	int kept;   /* 'o' ours, 't' theirs, 0 left as a conflict (strict);
+		     * MERGE_DELETED: the side that changed it, kept */
+};
+struct merge_opts {
+	int strict;                   /* leave field conflicts unresolved */
+	const struct strmap *history; /* may be NULL */
+};
+struct merge {
+	struct table *out;   /* merged, rows in id order */
+	char ***alt;         /* per row: theirs' version of a record left in
+			      * conflict (strict), else NULL */
+	struct merge_conflict *c;
+	size_t nc;
+};
+/*
+ * Three-way merge by id: a record added on either side is kept; changed
+ * on one side takes the change; changed on both merges field by field; a
+ * field changed two ways is a conflict, resolved by the later change per
+ * history (equal or unknown times: the greater value), or left (strict).
+ * updated and last_contact take the later date without a conflict.
+ * Deleted on one side and changed on the other keeps the change (and is
+ * a conflict, for the report).  Columns: ours', then theirs' new ones.
+ * -1 with err when a side has a record without id or a duplicate id.
+ */
+int merge_tables(const struct table *base, const struct table *ours,
+		 const struct table *theirs, const struct merge_opts *opts,
+		 struct merge *m, struct crm_err *err);
+void merge_free(struct merge *m);
+/* ',"k":"v"' into a JSON object being written (no comma after '{'). */
+void json_add_pair(struct buf *b, const char *k, const char *v);
+/* A conflict as a conflicts.jsonl line: at, by, file, id, conflict
+ * ("field" or "deleted"), field, base, ours, theirs, ours_at, theirs_at
+ * (field conflicts), kept ("ours", "theirs" or "" when left). */
+void merge_conflict_json(struct buf *b, const char *at, const char *by,
+			 const char *file, const struct merge_conflict *c);
+/* m as CSV text; records left in conflict between git's markers. */
+void merge_format(const struct merge *m, struct buf *b);
+/* Union of two versions of a log: ours' lines, then those of theirs that
+ * ours lacks (a line theirs has k times comes k times in all), in order;
+ * no line is doubled. */
+void merge_logs(const char *ours, size_t olen, const char *theirs,
+		size_t tlen, struct buf *out);
+
+
+/* All of a file appended to out; a missing file adds nothing. */
+int file_read_all(const char *path, struct buf *out, struct crm_err *err);
+/* Run git (args: "git", ..., NULL) in dir (NULL: here).  Its standard
+ * output goes into out, or to our standard error when out is NULL (ours
+ * stays data); quiet silences its standard error.  git's exit status, or
+ * -1 with err when it could not be run. */
+int git_run(const char *dir, const char *const *args, struct buf *out,
+	    int quiet, struct crm_err *err);
+/* The first line git prints (malloc'd), NULL when git fails. */
+char *git_line(const char *dir, const char *const *args);
+
 #endif

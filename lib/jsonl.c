@@ -243,7 +243,7 @@ int jsonl_append(const char *path, const char *data, size_t len,
 	return 0;
 }
 
-static void add_pair(struct buf *b, const char *k, const char *v)
+void json_add_pair(struct buf *b, const char *k, const char *v)
 {
 	if (b->s[b->len - 1] != '{')
 		buf_addc(b, ',');
@@ -259,10 +259,10 @@ static void begin_line(struct store *s, struct buf *b, const char *entity,
 
 	date_now_iso(at);
 	buf_addc(b, '{');
-	add_pair(b, "at", at);
-	add_pair(b, "by", s->user);
-	add_pair(b, "entity", entity);
-	add_pair(b, "id", id);
+	json_add_pair(b, "at", at);
+	json_add_pair(b, "by", s->user);
+	json_add_pair(b, "entity", entity);
+	json_add_pair(b, "id", id);
 }
 
 void history_append(struct store *s, const char *entity, const char *id,
@@ -271,9 +271,9 @@ void history_append(struct store *s, const char *entity, const char *id,
 	struct buf *b = &s->pending_history;
 
 	begin_line(s, b, entity, id);
-	add_pair(b, "field", field);
-	add_pair(b, "from", from);
-	add_pair(b, "to", to);
+	json_add_pair(b, "field", field);
+	json_add_pair(b, "from", from);
+	json_add_pair(b, "to", to);
 	buf_adds(b, "}\n");
 }
 
@@ -301,11 +301,11 @@ void activity_append(struct store *s, const char *entity, const char *id,
 	struct buf *b = &s->pending_activities;
 
 	begin_line(s, b, entity, id);
-	add_pair(b, "type", type);
-	add_pair(b, "text", text);
+	json_add_pair(b, "type", type);
+	json_add_pair(b, "text", text);
 	for (size_t i = 0; i < nx; i++)
 		if (xvals[i] && *xvals[i])
-			add_pair(b, xkeys[i], xvals[i]);
+			json_add_pair(b, xkeys[i], xvals[i]);
 	buf_adds(b, "}\n");
 }
 

@@ -212,10 +212,9 @@ static FILE *open_table(struct table *t, int *missing, struct crm_err *err)
 	return fp;
 }
 
-struct table *table_load(const char *dir, const struct table_def *def,
-			 struct crm_err *err)
+/* Read t->path into t; NULL (t freed) on error. */
+static struct table *load_table(struct table *t, struct crm_err *err)
 {
-	struct table *t = table_new(def, dir);
 	struct loader ld = {t, 0, NULL, NULL, NULL, NULL};
 	int missing;
 	FILE *fp = open_table(t, &missing, err);
@@ -230,6 +229,25 @@ struct table *table_load(const char *dir, const struct table_def *def,
 	}
 	fclose(fp);
 	return t;
+}
+
+struct table *table_load(const char *dir, const struct table_def *def,
+			 struct crm_err *err)
+{
+	return load_table(table_new(def, dir), err);
+}
+
+struct table *table_load_file(const char *path, const char *name,
+			      const struct table_def *def,
+			      struct crm_err *err)
+{
+	struct table *t = table_new(def, NULL);
+
+	free(t->path);
+	free(t->name);
+	t->path = xstrdup(path);
+	t->name = xstrdup(name);
+	return load_table(t, err);
 }
 
 int table_scan(const char *dir, const struct table_def *def,
