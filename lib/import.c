@@ -365,6 +365,8 @@ struct import {
 	char **vals;
 	struct buf why;     /* a row's reject reason */
 	struct buf tmp, tmp2;
+	size_t ignore;      /* the source column left out, or UNKNOWN */
+	char **row;         /* a record without it */
 };
 
 /* ---- text -------------------------------------------------------------- */
@@ -1049,7 +1051,30 @@ static int read_header(struct import *im, struct crm_err *err)
 		return -1;
 	if (!im->header)
 		return crm_errf(err, im->name, 0, "no header row");
+	im->ignore = UNKNOWN;
+	for (size_t j = 0; j < im->nheader; j++)
+		if (!strcmp(im->header[j], IMPORT_REJECT_COLUMN)) {
+			im->ignore = j;
+			free(im->header[j]);
+			memmove(im->header + j, im->header + j + 1,
+				(im->nheader - j) * sizeof *im->header);
+			im->nheader--;
+			break;
+		}
 	return 0;
+}
+
+/* A record without the column left out (a rejects file's reason). */
+static char **without_ignored(struct import *im, char **f, size_t *n)
+{
+	if (im->ignore == UNKNOWN || *n <= im->ignore)
+		return f;
+	im->row = xrealloc(im->row, *n * sizeof *im->row);
+	memcpy(im->row, f, im->ignore * sizeof *f);
+	memcpy(im->row + im->ignore, f + im->ignore + 1,
+	       (*n - im->ignore - 1) * sizeof *f);
+	(*n)--;
+	return im->row;
 }
 
 /* ---- the mapping ------------------------------------------------------- */
@@ -2059,6 +2084,7 @@ static int on_row(void *ctx, char **f, size_t n, long line,
 		r->skipped += r->rec < r->im->header_rec;
 		return 0;
 	}
+	f = without_ignored(r->im, f, &n);
 	if (skip_row(r, f, n)) {
 		r->skipped++;
 		return 0;
@@ -2128,6 +2154,7 @@ void import_close(struct import *im)
 	buf_free(&im->tmp2);
 	free(im->offs);
 	free(im->vals);
+	free(im->row);
 	free(im->name);
 	free(im);
 }

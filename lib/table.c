@@ -45,6 +45,7 @@ void table_free(struct table *t)
 	free(t->cols);
 	free(t->rows);
 	free(t->lines);
+	idset_free(t->ids);
 	free(t->path);
 	free(t->name);
 	free(t);
@@ -110,6 +111,8 @@ int table_set(struct table *t, size_t row, const char *col, const char *v)
 		return -1;
 	free(t->rows[row][c]);
 	t->rows[row][c] = xstrdup(v ? v : "");
+	if (c == 0 && t->ids)
+		idset_add(t->ids, t->rows[row][c]);
 	return 0;
 }
 
@@ -304,11 +307,17 @@ long table_find_value(const struct table *t, const char *col, const char *v)
 	return found;
 }
 
-void table_new_id(const struct table *t, char *out)
+void table_new_id(struct table *t, char *out)
 {
+	if (!t->ids) {
+		t->ids = idset_new();
+		for (size_t r = 0; r < t->nrows; r++)
+			idset_add(t->ids, t->rows[r][0]);
+	}
 	do
 		id_new(t->def ? t->def->id_type : 'X', out);
-	while (table_find_value(t, "id", out) != -1);
+	while (idset_has(t->ids, out));
+	idset_add(t->ids, out);
 }
 
 /* ---- writing --------------------------------------------------------------- */
