@@ -370,6 +370,10 @@ void table_sort_by_id(struct table *t);
 void table_del_row(struct table *t, size_t r);
 /* Write atomically to t->path (caller holds the store lock). */
 int table_save(struct table *t, struct crm_err *err);
+struct atomic_file;
+/* The first step of table_save: t written to a's temporary file, synced,
+ * not yet renamed (atomic_rename does). */
+int table_write(struct table *t, struct atomic_file *a, struct crm_err *err);
 
 /* ---- data directory, lock, atomic write (store.c) --------------------- */
 
@@ -408,6 +412,10 @@ struct atomic_file {
 int atomic_begin(struct atomic_file *a, const char *path,
 		 struct crm_err *err);
 int atomic_commit(struct atomic_file *a, struct crm_err *err);
+/* atomic_commit in two steps, so that several files are all written
+ * (flushed, fsync'd, closed) before any is renamed into place. */
+int atomic_finish(struct atomic_file *a, struct crm_err *err);
+int atomic_rename(struct atomic_file *a, struct crm_err *err);
 void atomic_abort(struct atomic_file *a);
 /* Prefix of temp files, which readers ignore and writers clean. */
 #define ATOMIC_TMP_PREFIX ".tmp-"

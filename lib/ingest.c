@@ -452,6 +452,16 @@ static int check_row(struct ingest *g, const struct import_row *row,
 	return check_values(g, row, why);
 }
 
+/* "ACME Ltd" for "Acme  Ltd": a match by name does not rename. */
+static int same_name(const char *a, const char *b)
+{
+	char ka[KEY_MAX], kb[KEY_MAX];
+
+	name_key(a, ka, sizeof ka);
+	name_key(b, kb, sizeof kb);
+	return !strcmp(ka, kb);
+}
+
 /* Set (new record) or overwrite (logged) the row's values bound for d. */
 static int apply(struct ingest *g, struct table *t, size_t r,
 		 const struct import_row *row, enum dest d, int logged,
@@ -468,7 +478,9 @@ static int apply(struct ingest *g, struct table *t, size_t r,
 		    (logged && (!strcmp(f, "created") ||
 				!strcmp(f, "updated"))))
 			continue;
-		if (fill_only && *table_get(t, r, f))
+		if ((fill_only && *table_get(t, r, f)) ||
+		    (logged && !strcmp(f, "name") &&
+		     same_name(table_get(t, r, f), row->vals[i])))
 			continue;
 		rc = logged ? record_set(g->st, t, r, f, row->vals[i], err)
 			    : record_init(g->st, t, r, f, row->vals[i], err);
