@@ -385,6 +385,7 @@ struct store {
 	double lock_timeout;  /* seconds, default 10 */
 	struct buf pending_history;     /* log lines not yet appended */
 	struct buf pending_activities;
+	FILE *history_spill;  /* older pending history lines, on disk */
 };
 
 /* Find the directory: opt_dir (-C), else $CRM_DIR, else the nearest
@@ -402,6 +403,13 @@ struct table *store_table(struct store *s, const char *name,
 			  struct crm_err *err);
 /* dir/name, malloc'd. */
 char *store_path(const struct store *s, const char *name);
+/* A scratch file in the data directory (same disk as the tables, not a
+ * tmpfs), already unlinked: gone with the process.  NULL with err. */
+FILE *store_tmpfile(const struct store *s, struct crm_err *err);
+/* Move the queued history lines to a scratch file, to keep memory
+ * bounded while a big import queues millions; store_flush_logs appends
+ * them first. */
+int store_spill_logs(struct store *s, struct crm_err *err);
 
 /* Atomic replacement of one file: temp in the same directory, fsync,
  * rename, fsync of the directory. */
@@ -653,6 +661,12 @@ void activity_line(struct buf *b, const struct logrec *r, const char *about);
 
 int store_commit(struct store *s, struct table *const *tables,
 		 struct crm_err *err);
+/* The same, each table written by write (table_write's contract: the
+ * temporary file written and synced, not renamed). */
+typedef int (*table_writer)(void *ctx, struct table *t,
+			    struct atomic_file *a, struct crm_err *err);
+int store_commit_via(struct store *s, struct table *const *tables,
+		     table_writer write, void *ctx, struct crm_err *err);
 
 /* ---- listings (listing.c) ----------------------------------------------
  *

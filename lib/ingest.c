@@ -18,10 +18,21 @@
  * A row is checked whole before anything is created, so a reject leaves
  * nothing behind, not even a history line.  Tables are written together
  * at the end by store_commit (all or nothing).
+ *
+ * A million-row lead export streams: a new lead is not kept in memory
+ * but written at once, as its CSV line, to a scratch file in the data
+ * directory (the spool), and its creation's history line is spilled to
+ * another; memory holds the dedupe keys (a 64-bit hash and a reference
+ * each) and an id, offset and length a new lead.  At the end the table
+ * is written merging its rows and the spooled ones by id.  A spooled
+ * lead that a later row updates (--on-dup update) is read back into
+ * the table first.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crm.h"
 
@@ -29,6 +40,29 @@
 #define KEY_MAX 512
 
 enum dest { D_TARGET, D_CUSTOMER, D_CONTACT, D_NONE };
+
+/* Dedupe keys of leads: a 64-bit hash of kind and value -> a reference
+ * (a table row r as r, spooled lead k as -(k + 2)).  Two keys with the
+ * same hash are taken as the same key: at a million rows the odds are
+ * about one in 10^7. */
+struct keymap {
+	struct keyslot { uint64_t h; long ref; } *slots;
+	size_t cap, n;
+};
+
+/* A spooled lead: its id, where its line is in the spool, and its row in
+ * the table once read back (-1 until then; len 0 after). */
+struct spooled {
+	char id[16];
+	uint64_t off;
+	uint32_t len;
+	long row;
+};
+
+#define NO_REF (-1L)
+#define SPOOL_REF(k) (-(long)(k) - 2)
+#define SPOOL_INDEX(ref) ((size_t)(-(ref) - 2))
+#define SPILL_AT (4 << 20)
 
 struct ingest {
 	struct store *st;
@@ -49,6 +83,21 @@ struct ingest {
 	long col_customer, col_contact, col_email, col_phone, col_sid;
 	long col_name, col_stage, col_pipeline;
 	struct ingest_counts n;
+	char **norm;                  /* per import column: stored form */
+	/* leads: the spool */
+	struct keymap kmap;
+	FILE *spool;
+	uint64_t spool_end;
+	struct spooled *sp;
+	size_t nsp, capsp;
+	size_t spool_ncols;           /* fields of a spooled line */
+	size_t base_ncols;            /* the table's columns before */
+	char *used;                   /* per column: a spooled lead has it */
+	int *tcol;                    /* per import column: column in t */
+	char **cells;
+	int c_status, c_created, c_updated, c_email, c_phone, c_sid;
+	char today[16];
+	struct buf line;
 };
 
 /* ---- keys ---------------------------------------------------------------- */
@@ -114,6 +163,75 @@ static void norm(char kind, const char *v, char *out, size_t n)
 		name_key(v, out, n);
 }
 
+static uint64_t key_hash(char kind, const char *v)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	h = (h ^ (unsigned char)kind) * 1099511628211ULL;
+	for (; *v; v++)
+		h = (h ^ (unsigned char)*v) * 1099511628211ULL;
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ULL;
+	h ^= h >> 32;
+	return h ? h : 1;
+}
+
+static struct keyslot *keymap_find(const struct keymap *m, uint64_t h)
+{
+	size_t i = (size_t)h & (m->cap - 1);
+
+	while (m->slots[i].h && m->slots[i].h != h)
+		i = (i + 1) & (m->cap - 1);
+	return &m->slots[i];
+}
+
+static void keymap_put(struct keymap *m, char kind, const char *v, long ref)
+{
+	struct keyslot *old, *sl;
+	size_t oldcap = m->cap;
+	uint64_t h;
+
+	if (!*v)
+		return;
+	if ((m->n + 1) * 2 > m->cap) {
+		old = m->slots;
+		m->cap = m->cap ? m->cap * 2 : 1024;
+		m->slots = xcalloc(m->cap, sizeof *m->slots);
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].h)
+				*keymap_find(m, old[i].h) = old[i];
+		free(old);
+	}
+	h = key_hash(kind, v);
+	sl = keymap_find(m, h);
+	m->n += !sl->h;
+	sl->h = h;
+	sl->ref = ref;
+}
+
+static long keymap_get(const struct keymap *m, char kind, const char *v)
+{
+	struct keyslot *sl;
+
+	if (!*v || !m->cap)
+		return NO_REF;
+	sl = keymap_find(m, key_hash(kind, v));
+	return sl->h ? sl->ref : NO_REF;
+}
+
+/* A lead's keys: its e-mail, phone and source id. */
+static void index_lead(struct ingest *g, const char *email,
+		       const char *phone, const char *sid, long ref)
+{
+	char k[KEY_MAX];
+
+	norm('e', email, k, sizeof k);
+	keymap_put(&g->kmap, 'e', k, ref);
+	norm('p', phone, k, sizeof k);
+	keymap_put(&g->kmap, 'p', k, ref);
+	keymap_put(&g->kmap, 'i', sid, ref);
+}
+
 /* The dedupe keys of target row r. */
 static void index_target(struct ingest *g, size_t r)
 {
@@ -121,11 +239,11 @@ static void index_target(struct ingest *g, size_t r)
 	const struct table *t = g->t;
 
 	if (g->leads) {
-		norm('e', table_get(t, r, "email"), k, sizeof k);
-		put_key(g->keys, "", 'e', k, r, 0);
-		norm('p', table_get(t, r, "phone"), k, sizeof k);
-		put_key(g->keys, "", 'p', k, r, 0);
-	} else if (g->opps) {
+		index_lead(g, table_get(t, r, "email"), table_get(t, r, "phone"),
+			   table_get(t, r, "source_id"), (long)r);
+		return;
+	}
+	if (g->opps) {
 		struct buf b = {0};
 
 		name_key(table_get(t, r, "name"), k, sizeof k);
@@ -216,6 +334,277 @@ static enum dest row_dest(const struct ingest *g,
 	return g->dest[i];
 }
 
+/* ---- the spool of new leads ---------------------------------------------- */
+
+/* Every field a lead may get is a column before the first is spooled,
+ * so that spooled lines and the table agree. */
+static int spool_begin(struct ingest *g, struct crm_err *err)
+{
+	struct table *t = g->t;
+
+	g->base_ncols = t->ncols;
+	g->tcol = xcalloc(g->ncols + 1, sizeof *g->tcol);
+	for (size_t i = 0; i < g->ncols; i++)
+		g->tcol[i] = table_add_col(t, import_field(g->im, i));
+	g->c_status = table_col(t, "status");
+	g->c_created = table_col(t, "created");
+	g->c_updated = table_col(t, "updated");
+	g->c_email = table_col(t, "email");
+	g->c_phone = table_col(t, "phone");
+	g->c_sid = table_col(t, "source_id");
+	g->spool_ncols = t->ncols;
+	g->cells = xcalloc(t->ncols + 1, sizeof *g->cells);
+	g->used = xcalloc(t->ncols + 1, 1);
+	date_format(date_today(), g->today);
+	if (!(g->spool = store_tmpfile(g->st, err)))
+		return -1;
+	for (size_t r = 0; r < t->nrows; r++)
+		index_target(g, r);
+	return 0;
+}
+
+static long lead_duplicate(struct ingest *g, const struct import_row *row)
+{
+	char k[KEY_MAX];
+	long r = NO_REF;
+
+	if ((g->match & MATCH_ID) && g->col_sid >= 0)
+		r = keymap_get(&g->kmap, 'i', val(row, g->col_sid));
+	if (r == NO_REF && (g->match & MATCH_EMAIL)) {
+		norm('e', val(row, g->col_email), k, sizeof k);
+		r = keymap_get(&g->kmap, 'e', k);
+	}
+	if (r == NO_REF && (g->match & MATCH_PHONE)) {
+		norm('p', val(row, g->col_phone), k, sizeof k);
+		r = keymap_get(&g->kmap, 'p', k);
+	}
+	if (r < NO_REF && g->sp[SPOOL_INDEX(r)].row >= 0)
+		r = g->sp[SPOOL_INDEX(r)].row;
+	return r;
+}
+
+static const char *cell(struct ingest *g, int c)
+{
+	return c < 0 ? "" : g->cells[c];
+}
+
+/* A new lead of the row's checked values (g->norm), written to the
+ * spool; its keys indexed. */
+static int spool_lead(struct ingest *g, struct crm_err *err)
+{
+	struct table *t = g->t;
+	char id[ID_MAX];
+	struct spooled *e;
+
+	for (size_t c = 0; c < g->spool_ncols; c++)
+		g->cells[c] = "";
+	table_new_id(t, id);
+	g->cells[0] = id;
+	g->cells[g->c_created] = g->cells[g->c_updated] = g->today;
+	for (size_t i = 0; i < g->ncols; i++)
+		if (g->norm[i] && *g->norm[i] && g->tcol[i] > 0)
+			g->cells[g->tcol[i]] = g->norm[i];
+	if (!*g->cells[g->c_status])
+		g->cells[g->c_status] = "new";
+	for (size_t c = g->base_ncols; c < g->spool_ncols; c++)
+		g->used[c] |= *g->cells[c] != '\0';
+	buf_reset(&g->line);
+	csv_buf_row(&g->line, g->cells, g->spool_ncols, ',');
+	if (fwrite(g->line.s, 1, g->line.len, g->spool) != g->line.len)
+		return crm_errf(err, NULL, 0, "cannot write a scratch file: "
+				"%s", strerror(errno));
+	if (g->nsp == g->capsp) {
+		g->capsp = g->capsp ? g->capsp * 2 : 1024;
+		g->sp = xrealloc(g->sp, g->capsp * sizeof *g->sp);
+	}
+	e = &g->sp[g->nsp];
+	snprintf(e->id, sizeof e->id, "%.15s", id);
+	e->off = g->spool_end;
+	e->len = (uint32_t)g->line.len;
+	e->row = -1;
+	g->spool_end += g->line.len;
+	index_lead(g, cell(g, g->c_email), cell(g, g->c_phone),
+		   cell(g, g->c_sid), SPOOL_REF(g->nsp));
+	g->nsp++;
+	history_append(g->st, g->def->entity, id, "id", "", id);
+	if (g->st->pending_history.len >= SPILL_AT)
+		return store_spill_logs(g->st, err);
+	return 0;
+}
+
+/* The spooled line of entry e into buf (NUL-terminated). */
+static int spool_line(struct ingest *g, const struct spooled *e,
+		      struct buf *b, struct crm_err *err)
+{
+	ssize_t n;
+
+	buf_reset(b);
+	if (b->cap < (size_t)e->len + 1) {
+		b->cap = (size_t)e->len + 1;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	n = pread(fileno(g->spool), b->s, e->len, (off_t)e->off);
+	if (n != (ssize_t)e->len)
+		return crm_errf(err, NULL, 0, "cannot read a scratch file: %s",
+				n < 0 ? strerror(errno) : "short read");
+	b->len = e->len;
+	b->s[b->len] = '\0';
+	return 0;
+}
+
+static int read_back_row(void *ctx, char **f, size_t n, long line,
+			 struct crm_err *err)
+{
+	struct table *t = ctx;
+	size_t r = table_add_row(t);
+
+	for (size_t c = 0; c < n && c < t->ncols; c++) {
+		free(t->rows[r][c]);
+		t->rows[r][c] = xstrdup(f[c]);
+	}
+	return 0;
+}
+
+/* Spooled lead k into the table (a later row updates it): its row. */
+static long spool_read_back(struct ingest *g, size_t k, struct crm_err *err)
+{
+	struct spooled *e = &g->sp[k];
+	struct csv_opts o = {0};
+
+	if (e->row >= 0)
+		return e->row;
+	o.delim = ',';
+	if (fflush(g->spool) == EOF || spool_line(g, e, &g->line, err) < 0 ||
+	    csv_read_mem(g->line.s, g->line.len, "spool", &o, read_back_row,
+			 g->t, err) < 0)
+		return -1;
+	e->row = (long)g->t->nrows - 1;
+	e->len = 0;
+	return e->row;
+}
+
+static int cmp_spooled(const void *a, const void *b)
+{
+	return strcmp(((const struct spooled *)a)->id,
+		      ((const struct spooled *)b)->id);
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	return strcmp((*(char ***)a)[0], (*(char ***)b)[0]);
+}
+
+/* The columns written: a field the import added for its leads stays
+ * only when one of them has it (as a column is made by the first value
+ * in it).  n of them; *all when every column is. */
+static size_t *kept_columns(struct ingest *g, size_t *n, int *all)
+{
+	const struct table *t = g->t;
+	size_t *keep = xcalloc(t->ncols + 1, sizeof *keep);
+	int used;
+
+	*n = 0;
+	for (size_t c = 0; c < t->ncols; c++) {
+		used = c < g->base_ncols || (c < g->spool_ncols && g->used[c]);
+		for (size_t r = 0; !used && r < t->nrows; r++)
+			used = *t->rows[r][c] != '\0';
+		if (used)
+			keep[(*n)++] = c;
+	}
+	*all = *n == t->ncols;
+	return keep;
+}
+
+struct put {
+	FILE *out;
+	const size_t *keep;
+	size_t nkeep;
+	char **cells;
+};
+
+static int put_fields(void *ctx, char **f, size_t n, long line,
+		      struct crm_err *err)
+{
+	struct put *p = ctx;
+
+	for (size_t i = 0; i < p->nkeep; i++)
+		p->cells[i] = p->keep[i] < n ? f[p->keep[i]] : "";
+	csv_write_row(p->out, p->cells, p->nkeep, ',');
+	return 0;
+}
+
+/* A spooled line as a record of the columns written. */
+static int put_spooled(struct ingest *g, struct put *p, int all,
+		       const struct buf *b, struct crm_err *err)
+{
+	struct csv_opts o = {0};
+
+	if (!all) {
+		o.delim = ',';
+		return csv_read_mem(b->s, b->len, "spool", &o, put_fields, p,
+				    err);
+	}
+	fwrite(b->s, 1, b->len - 1, p->out);
+	for (size_t c = g->spool_ncols; c < g->t->ncols; c++)
+		putc(',', p->out);
+	putc('\n', p->out);
+	return 0;
+}
+
+/* The table's rows and the spooled leads, merged by id. */
+static int write_merged(struct ingest *g, struct atomic_file *a,
+			struct crm_err *err)
+{
+	struct table *t = g->t;
+	char ***rows = xcalloc(t->nrows + 1, sizeof *rows);
+	struct put p = {a->fp, NULL, 0, NULL};
+	struct buf b = {0};
+	size_t i = 0, k = 0;
+	int rc = 0, all;
+
+	p.keep = kept_columns(g, &p.nkeep, &all);
+	p.cells = xcalloc(p.nkeep + 1, sizeof *p.cells);
+	memcpy(rows, t->rows, t->nrows * sizeof *rows);
+	qsort(rows, t->nrows, sizeof *rows, cmp_rows);
+	qsort(g->sp, g->nsp, sizeof *g->sp, cmp_spooled);
+	put_fields(&p, t->cols, t->ncols, 0, err);
+	while (rc == 0 && (i < t->nrows || k < g->nsp)) {
+		if (k < g->nsp && !g->sp[k].len)
+			k++;
+		else if (k == g->nsp || (i < t->nrows &&
+					 strcmp(rows[i][0], g->sp[k].id) < 0))
+			put_fields(&p, rows[i++], t->ncols, 0, err);
+		else if ((rc = spool_line(g, &g->sp[k++], &b, err)) == 0)
+			rc = put_spooled(g, &p, all, &b, err);
+	}
+	free(rows);
+	free((void *)p.keep);
+	free(p.cells);
+	buf_free(&b);
+	return rc;
+}
+
+/* store_commit's writer: the target of a lead import merged with its
+ * spool, any other table as it is. */
+static int write_table(void *ctx, struct table *t, struct atomic_file *a,
+		       struct crm_err *err)
+{
+	struct ingest *g = ctx;
+
+	if (t != g->t || !g->spool)
+		return table_write(t, a, err);
+	if (fflush(g->spool) == EOF)
+		return crm_errf(err, NULL, 0, "cannot write a scratch file: "
+				"%s", strerror(errno));
+	if (atomic_begin(a, t->path, err) < 0)
+		return -1;
+	if (write_merged(g, a, err) < 0) {
+		atomic_abort(a);
+		return -1;
+	}
+	return atomic_finish(a, err);
+}
+
 /* ---- setting up ---------------------------------------------------------- */
 
 static struct table *load(struct ingest *g, const char *name,
@@ -269,6 +658,11 @@ struct ingest *ingest_begin(struct store *s, struct import *im,
 	g->col_name = col_of(im, "name");
 	g->col_stage = col_of(im, "stage");
 	g->col_pipeline = col_of(im, "pipeline");
+	g->norm = xcalloc(g->ncols + 1, sizeof *g->norm);
+	if (g->leads && spool_begin(g, err) < 0) {
+		ingest_free(g);
+		return NULL;
+	}
 	return g;
 }
 
@@ -285,6 +679,17 @@ void ingest_free(struct ingest *g)
 	strmap_free(g->ckeys);
 	strmap_free(g->mains);
 	free(g->dest);
+	for (size_t i = 0; g->norm && i < g->ncols; i++)
+		free(g->norm[i]);
+	free(g->norm);
+	free(g->kmap.slots);
+	if (g->spool)
+		fclose(g->spool);
+	free(g->sp);
+	free(g->tcol);
+	free(g->cells);
+	free(g->used);
+	buf_free(&g->line);
 	free(g);
 }
 
@@ -303,7 +708,7 @@ int ingest_commit(struct ingest *g, struct crm_err *err)
 	if (g->contacts && g->n.contacts_new)
 		tables[k++] = g->contacts;
 	tables[k++] = g->t;
-	return store_commit(g->st, tables, err);
+	return store_commit_via(g->st, tables, write_table, g, err);
 }
 
 /* ---- a row --------------------------------------------------------------- */
@@ -315,6 +720,8 @@ static long duplicate_of(struct ingest *g, const struct import_row *row,
 	char k[KEY_MAX];
 	long r = -1;
 
+	if (g->leads)
+		return lead_duplicate(g, row);
 	if ((g->match & MATCH_ID) && g->col_sid >= 0)
 		r = get_key(g->keys, "", 'i', val(row, g->col_sid));
 	if (r < 0 && (g->match & MATCH_EMAIL) && g->leads) {
@@ -399,11 +806,13 @@ static int check_values(struct ingest *g, const struct import_row *row,
 		const char *f = import_field(g->im, i);
 		char *v;
 
+		free(g->norm[i]);
+		g->norm[i] = NULL;
 		if (!def || (d == D_CONTACT && !strcmp(f, "contact")))
 			continue;
 		if (!(v = value_normalize(def, f, row->vals[i], why)))
 			return -1;
-		free(v);
+		g->norm[i] = v;
 	}
 	return 0;
 }
@@ -586,19 +995,6 @@ static int new_deal(struct ingest *g, const struct import_row *row,
 	return 0;
 }
 
-static int new_lead(struct ingest *g, const struct import_row *row,
-		    struct crm_err *err)
-{
-	size_t r = record_new(g->st, g->t);
-
-	if (apply(g, g->t, r, row, D_TARGET, 0, 0, err) < 0)
-		return -1;
-	if (!*table_get(g->t, r, "status"))
-		table_set(g->t, r, "status", "new");
-	index_target(g, r);
-	return 0;
-}
-
 /* A duplicate updated: mapped fields overwritten, with history; a deal's
  * stage too. */
 static int update(struct ingest *g, const struct import_row *row, long dup,
@@ -618,11 +1014,14 @@ static int lead_row(struct ingest *g, const struct import_row *row,
 {
 	long dup = duplicate_of(g, row, -1);
 
-	if (dup >= 0 && g->on_dup == DUP_SKIP)
+	if (dup != NO_REF && g->on_dup == DUP_SKIP)
 		return INGEST_DUPLICATE;
+	if (dup < NO_REF && g->on_dup == DUP_UPDATE &&
+	    (dup = spool_read_back(g, SPOOL_INDEX(dup), err)) < 0)
+		return -1;
 	if (dup >= 0 && g->on_dup == DUP_UPDATE)
 		return update(g, row, dup, why);
-	return new_lead(g, row, err) < 0 ? -1 : INGEST_IMPORTED;
+	return spool_lead(g, err) < 0 ? -1 : INGEST_IMPORTED;
 }
 
 /* A customer sheet's row: the customer (a duplicate when matched), then

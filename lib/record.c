@@ -91,6 +91,12 @@ int record_assign(struct store *s, struct table *t, size_t row,
 int store_commit(struct store *s, struct table *const *tables,
 		 struct crm_err *err)
 {
+	return store_commit_via(s, tables, NULL, NULL, err);
+}
+
+int store_commit_via(struct store *s, struct table *const *tables,
+		     table_writer write, void *ctx, struct crm_err *err)
+{
 	struct atomic_file *a;
 	size_t n = 0, i;
 	int rc = 0;
@@ -99,7 +105,8 @@ int store_commit(struct store *s, struct table *const *tables,
 		n++;
 	a = xcalloc(n + 1, sizeof *a);
 	for (i = 0; rc == 0 && i < n; i++)
-		rc = table_write(tables[i], &a[i], err);
+		rc = write ? write(ctx, tables[i], &a[i], err)
+			   : table_write(tables[i], &a[i], err);
 	if (rc < 0)
 		for (size_t k = 0; k + 1 < i; k++)
 			atomic_abort(&a[k]);
