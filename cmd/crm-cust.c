@@ -31,7 +31,8 @@ static const char synopsis[] =
 	"       crm-cust pay plan contract --due date --amount amount ...\n"
 	"       crm-cust pay plan contract --split n --every interval [--due date] [--amount total]\n"
 	"       crm-cust pay record contract --amount amount [--date date] [--plan id] [--method text]\n"
-	"       crm-cust pay list [contract] [--customer id] [--overdue] [--format format]\n";
+	"       crm-cust pay list [contract] [--customer id] [--overdue] [--format format]\n"
+	"       crm-cust import file [--encoding encoding] [--delimiter char] [--map column=field] [--date-order order] [--match keys] [--on-dup action] [--rejects file] [--dry-run]\n";
 
 static const char help_text[] =
 	"Customers: profiles, contacts, follow-ups, tiers and tags, contracts,\n"
@@ -64,8 +65,8 @@ static const char help_text[] =
 	"  -a, --action=TEXT        what the next follow-up is (log)\n"
 	"      --since=DATE         tier by won revenue since DATE (default: 12\n"
 	"                           months before today)\n"
-	"      --dry-run            show what tier or reclaim would change, change\n"
-	"                           nothing\n"
+	"      --dry-run            show what tier, reclaim or import would do,\n"
+	"                           change nothing\n"
 	"      --to=USER            who claims the customer (claim; default --user)\n"
 	"  -r, --reason=TEXT        why (release, lock, unlock)\n"
 	"      --title=TITLE        job title (contact add); title (contract add)\n"
@@ -90,6 +91,10 @@ static const char help_text[] =
 	"      --method=TEXT        how it was paid, e.g. transfer (pay record)\n"
 	"      --customer=ID        only this customer's payment lines (pay list)\n"
 	"      --overdue            only lines past due and not fully paid (pay list)\n"
+	CLI_IMPORT_HELP
+	"      --match=KEYS         duplicate customers: name, id (import; default\n"
+	"                           name,id)\n"
+	CLI_IMPORT_HELP2
 	"  -h, --help               show this help and exit\n"
 	"\n"
 	"Exit status: 0 ok, 1 nothing selected, 2 usage error, 3 data or system error.\n";
@@ -148,6 +153,7 @@ static const struct option long_options[] = {
 	{"method", required_argument, NULL, OPT_METHOD},
 	{"customer", required_argument, NULL, OPT_CUSTOMER},
 	{"overdue", no_argument, NULL, OPT_OVERDUE},
+	CLI_IMPORT_LONGOPTS,
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0}
 };
@@ -2055,6 +2061,11 @@ static int cmd_contact(int argc, char **argv, struct crm_err *err);
 static int cmd_contract(int argc, char **argv, struct crm_err *err);
 static int cmd_pay(int argc, char **argv, struct crm_err *err);
 
+static int cmd_import(int argc, char **argv, struct crm_err *err)
+{
+	return cli_import(&st, cli, "customers", argc, argv, err);
+}
+
 static const struct cli_verb verbs[] = {
 	{"add", cmd_add, "kind owner source industry phone email city "
 	 "country set"},
@@ -2077,6 +2088,7 @@ static const struct cli_verb verbs[] = {
 	 "currency expiring where sort format"},
 	{"pay", cmd_pay, "due amount split every date plan method customer "
 	 "overdue format"},
+	{"import", cmd_import, CLI_IMPORT_VERB_OPTIONS},
 	{NULL, NULL, NULL}
 };
 

@@ -191,6 +191,13 @@ int id_valid(const char *s, char type);
 /* Normalise a user-typed id or prefix in place: upper case, and
  * Crockford's I/L -> 1, O -> 0 in the random part.  */
 void id_normalize(char *s);
+/* A set of ids (well-formed ones; any other is never in it), about 16
+ * bytes an id: what makes a new id that no row has yet in O(1). */
+struct idset;
+struct idset *idset_new(void);
+void idset_free(struct idset *s);
+void idset_add(struct idset *s, const char *id);
+int idset_has(const struct idset *s, const char *id);
 
 /* ---- configuration (conf.c) -------------------------------------------
  *
@@ -315,6 +322,8 @@ struct table {
 	size_t nrows, cap;
 	char ***rows;                 /* rows[r][c] */
 	long *lines;                  /* physical line of each row, 0 if new */
+	struct idset *ids;            /* made by table_new_id, kept by
+					 table_set; NULL until then */
 };
 
 /* Read dir/def->file.  A missing file is an empty table.  Missing fixed
@@ -354,14 +363,19 @@ long table_find_value(const struct table *t, const char *col, const char *v);
 struct strmap *table_index_by(const struct table *t, const char *col);
 /* Its lookup: the row, or -1. */
 long table_index_row(const struct strmap *ix, const char *value);
-/* A new id of the table's type that no row has yet. */
-void table_new_id(const struct table *t, char *out);
+/* A new id of the table's type that no row has yet (nor one it gave
+ * before): an id set of the table, made on the first call. */
+void table_new_id(struct table *t, char *out);
 /* Sort rows by id (tables stay sorted by id so diffs stay small). */
 void table_sort_by_id(struct table *t);
 /* Remove row r; rows after it move up one. */
 void table_del_row(struct table *t, size_t r);
 /* Write atomically to t->path (caller holds the store lock). */
 int table_save(struct table *t, struct crm_err *err);
+struct atomic_file;
+/* The first step of table_save: t written to a's temporary file, synced,
+ * not yet renamed (atomic_rename does). */
+int table_write(struct table *t, struct atomic_file *a, struct crm_err *err);
 
 /* ---- data directory, lock, atomic write (store.c) --------------------- */
 
@@ -373,6 +387,7 @@ struct store {
 	double lock_timeout;  /* seconds, default 10 */
 	struct buf pending_history;     /* log lines not yet appended */
 	struct buf pending_activities;
+	FILE *history_spill;  /* older pending history lines, on disk */
 };
 
 /* Find the directory: opt_dir (-C), else $CRM_DIR, else the nearest
@@ -390,6 +405,13 @@ struct table *store_table(struct store *s, const char *name,
 			  struct crm_err *err);
 /* dir/name, malloc'd. */
 char *store_path(const struct store *s, const char *name);
+/* A scratch file in the data directory (same disk as the tables, not a
+ * tmpfs), already unlinked: gone with the process.  NULL with err. */
+FILE *store_tmpfile(const struct store *s, struct crm_err *err);
+/* Move the queued history lines to a scratch file, to keep memory
+ * bounded while a big import queues millions; store_flush_logs appends
+ * them first. */
+int store_spill_logs(struct store *s, struct crm_err *err);
 
 /* Atomic replacement of one file: temp in the same directory, fsync,
  * rename, fsync of the directory. */
@@ -400,6 +422,10 @@ struct atomic_file {
 int atomic_begin(struct atomic_file *a, const char *path,
 		 struct crm_err *err);
 int atomic_commit(struct atomic_file *a, struct crm_err *err);
+/* atomic_commit in two steps, so that several files are all written
+ * (flushed, fsync'd, closed) before any is renamed into place. */
+int atomic_finish(struct atomic_file *a, struct crm_err *err);
+int atomic_rename(struct atomic_file *a, struct crm_err *err);
 void atomic_abort(struct atomic_file *a);
 /* Prefix of temp files, which readers ignore and writers clean. */
 #define ATOMIC_TMP_PREFIX ".tmp-"
@@ -637,6 +663,12 @@ void activity_line(struct buf *b, const struct logrec *r, const char *about);
 
 int store_commit(struct store *s, struct table *const *tables,
 		 struct crm_err *err);
+/* The same, each table written by write (table_write's contract: the
+ * temporary file written and synced, not renamed). */
+typedef int (*table_writer)(void *ctx, struct table *t,
+			    struct atomic_file *a, struct crm_err *err);
+int store_commit_via(struct store *s, struct table *const *tables,
+		     table_writer write, void *ctx, struct crm_err *err);
 
 /* ---- listings (listing.c) ----------------------------------------------
  *
@@ -714,6 +746,10 @@ const char *import_field(const struct import *im, size_t i);
 const char *import_encoding(const struct import *im); /* "UTF-8", "GB18030" */
 /* The source's header as read (trimmed): the rejects file repeats it. */
 char *const *import_header(const struct import *im, size_t *n);
+/* The reason column of a rejects file.  Not "reason", a field (a deal's
+ * loss reason): a source column so named is left out, so a fixed rejects
+ * file imports again as it is. */
+#define IMPORT_REJECT_COLUMN "_reject_reason"
 char import_delimiter(const struct import *im);
 struct import_row {
 	long line;            /* physical line where the record starts */
@@ -744,6 +780,76 @@ void import_norm_phone(const char *in, char *out, size_t n);
  * Review/商务谈判 -> the open stage so called).  NULL when unknown. */
 const char *import_stage(const struct pipeline *p, const char *raw,
 			 const char *const *maps, size_t nmaps);
+
+/* ---- imported rows into the tables (ingest.c) ------------------------------
+ *
+ * leads: a lead a row.  customers: the row's customer (matched by name
+ * ignoring case and spacing, else created) and its contact person
+ * (matched within the customer by e-mail, phone or name, else created).
+ * opportunities: the deal, with its customer and contact as above.  The
+ * caller holds the store lock; ingest_commit writes every table changed.
+ */
+enum ingest_dup { DUP_SKIP, DUP_UPDATE, DUP_CREATE };
+enum { MATCH_EMAIL = 1, MATCH_PHONE = 2, MATCH_ID = 4, MATCH_NAME = 8 };
+enum { INGEST_IMPORTED, INGEST_UPDATED, INGEST_DUPLICATE, INGEST_REJECTED };
+struct ingest_opts {
+	const char *table;             /* leads, customers, opportunities */
+	unsigned match;                /* MATCH_* */
+	enum ingest_dup on_dup;
+	const struct pipelines *pipelines;   /* opportunities */
+	const struct pipeline *pipeline;     /* a deal's, unless the row says */
+};
+struct ingest_counts {
+	long customers_new, customers_matched, contacts_new, contacts_matched;
+};
+struct ingest;
+struct ingest *ingest_begin(struct store *s, struct import *im,
+			    const struct ingest_opts *o, struct crm_err *err);
+/* INGEST_* (a reject's reason in why), or -1 with err on a fatal error. */
+int ingest_row(struct ingest *g, const struct import_row *row,
+	       struct crm_err *why, struct crm_err *err);
+const struct ingest_counts *ingest_counts(const struct ingest *g);
+int ingest_commit(struct ingest *g, struct crm_err *err);
+void ingest_free(struct ingest *g);
+/* A name as a key: ASCII case and every space ignored ("ACME  Ltd" is
+ * "acmeltd"), so customers match whatever their spacing. */
+void name_key(const char *s, char *out, size_t n);
+
+/* ---- the import verb (import_cli.c) ------------------------------------------
+ *
+ * crm-lead, crm-cust and crm-opp import: options, --dry-run, rejects,
+ * progress and the summary, written once.  A program adds
+ * CLI_IMPORT_LONGOPTS to its getopt table (and its own --dry-run),
+ * CLI_IMPORT_HELP to its help, and CLI_IMPORT_VERB_OPTIONS to the verb.
+ */
+enum {
+	CLI_OPT_ENCODING = 0x1000, CLI_OPT_DELIMITER, CLI_OPT_MAP,
+	CLI_OPT_DATE_ORDER, CLI_OPT_MATCH, CLI_OPT_ON_DUP, CLI_OPT_REJECTS,
+	CLI_OPT_MAP_STAGE
+};
+#define CLI_IMPORT_LONGOPTS \
+	{"encoding", required_argument, NULL, CLI_OPT_ENCODING}, \
+	{"delimiter", required_argument, NULL, CLI_OPT_DELIMITER}, \
+	{"map", required_argument, NULL, CLI_OPT_MAP}, \
+	{"date-order", required_argument, NULL, CLI_OPT_DATE_ORDER}, \
+	{"match", required_argument, NULL, CLI_OPT_MATCH}, \
+	{"on-dup", required_argument, NULL, CLI_OPT_ON_DUP}, \
+	{"rejects", required_argument, NULL, CLI_OPT_REJECTS}
+#define CLI_IMPORT_VERB_OPTIONS \
+	"encoding delimiter map date-order match on-dup rejects dry-run"
+#define CLI_IMPORT_HELP \
+	"      --encoding=ENCODING  the file's encoding (import; default: sniffed)\n" \
+	"      --delimiter=CHAR     the file's delimiter (import; default: sniffed)\n" \
+	"      --map=COLUMN=FIELD   map a source column to a field (import;\n" \
+	"                           repeatable)\n" \
+	"      --date-order=ORDER   ymd, mdy or dmy for slashed dates (import)\n"
+#define CLI_IMPORT_HELP2 \
+	"      --on-dup=ACTION      skip, update or create a duplicate (import;\n" \
+	"                           default skip)\n" \
+	"      --rejects=FILE       write rejected rows with their reason (import)\n"
+/* Import argv[0] into table ("leads", "customers", "opportunities"). */
+int cli_import(struct store *s, const struct cli *c, const char *table,
+	       int argc, char **argv, struct crm_err *err);
 
 /* ---- payments (pay.c) ------------------------------------------------------
  *

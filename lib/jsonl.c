@@ -324,9 +324,65 @@ static int flush_one(struct store *s, struct buf *b, const char *file,
 	return rc;
 }
 
+int store_spill_logs(struct store *s, struct crm_err *err)
+{
+	struct buf *b = &s->pending_history;
+
+	if (!b->len)
+		return 0;
+	if (!s->history_spill && !(s->history_spill = store_tmpfile(s, err)))
+		return -1;
+	if (fwrite(b->s, 1, b->len, s->history_spill) != b->len)
+		return crm_errf(err, NULL, 0, "cannot write a scratch file: "
+				"%s", strerror(errno));
+	buf_reset(b);
+	return 0;
+}
+
+/* The spilled lines appended to history.jsonl in chunks (whole lines
+ * end the last one), before the lines still queued. */
+static int flush_spill(struct store *s, struct crm_err *err)
+{
+	FILE *fp = s->history_spill;
+	struct buf chunk = {0};
+	char *path;
+	size_t n;
+	int rc = 0;
+
+	if (!fp)
+		return 0;
+	path = store_path(s, HISTORY_FILE);
+	if (fflush(fp) == EOF || fseek(fp, 0, SEEK_SET) < 0)
+		rc = crm_errf(err, NULL, 0, "cannot read a scratch file: %s",
+			      strerror(errno));
+	while (rc == 0) {
+		char block[1 << 16];
+
+		n = fread(block, 1, sizeof block, fp);
+		if (ferror(fp)) {
+			rc = crm_errf(err, NULL, 0, "cannot read a scratch "
+				      "file: %s", strerror(errno));
+			break;
+		}
+		buf_add(&chunk, block, n);
+		if (chunk.len >= (1 << 20) || (n == 0 && chunk.len)) {
+			rc = jsonl_append(path, chunk.s, chunk.len, err);
+			buf_reset(&chunk);
+		}
+		if (n == 0)
+			break;
+	}
+	free(path);
+	buf_free(&chunk);
+	fclose(fp);
+	s->history_spill = NULL;
+	return rc;
+}
+
 int store_flush_logs(struct store *s, struct crm_err *err)
 {
-	if (flush_one(s, &s->pending_history, HISTORY_FILE, err) < 0)
+	if (flush_spill(s, err) < 0 ||
+	    flush_one(s, &s->pending_history, HISTORY_FILE, err) < 0)
 		return -1;
 	return flush_one(s, &s->pending_activities, ACTIVITIES_FILE, err);
 }

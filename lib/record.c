@@ -86,13 +86,37 @@ int record_assign(struct store *s, struct table *t, size_t row,
 	return 0;
 }
 
+/* Every table is written and synced before the first is renamed: a full
+ * disk or a bad write leaves every table as it was. */
 int store_commit(struct store *s, struct table *const *tables,
 		 struct crm_err *err)
 {
-	for (size_t i = 0; tables[i]; i++)
-		if (table_save(tables[i], err) < 0)
-			return -1;
-	return store_flush_logs(s, err);
+	return store_commit_via(s, tables, NULL, NULL, err);
+}
+
+int store_commit_via(struct store *s, struct table *const *tables,
+		     table_writer write, void *ctx, struct crm_err *err)
+{
+	struct atomic_file *a;
+	size_t n = 0, i;
+	int rc = 0;
+
+	while (tables[n])
+		n++;
+	a = xcalloc(n + 1, sizeof *a);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = write ? write(ctx, tables[i], &a[i], err)
+			   : table_write(tables[i], &a[i], err);
+	if (rc < 0)
+		for (size_t k = 0; k + 1 < i; k++)
+			atomic_abort(&a[k]);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = atomic_rename(&a[i], err);
+	/* A rename that failed (a vanished directory): drop the rest. */
+	for (; rc < 0 && i < n && a[i].tmp; i++)
+		atomic_abort(&a[i]);
+	free(a);
+	return rc < 0 ? -1 : store_flush_logs(s, err);
 }
 
 /* Name the record in a message about one of its fields. */

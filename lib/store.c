@@ -91,6 +91,9 @@ void store_set_user(struct store *s, const char *opt_user)
 void store_close(struct store *s)
 {
 	store_unlock(s);
+	if (s->history_spill)
+		fclose(s->history_spill);
+	s->history_spill = NULL;
 	buf_free(&s->pending_history);
 	buf_free(&s->pending_activities);
 	conf_free(s->conf);
@@ -102,6 +105,24 @@ void store_close(struct store *s)
 char *store_path(const struct store *s, const char *name)
 {
 	return xasprintf("%s/%s", s->dir, name);
+}
+
+FILE *store_tmpfile(const struct store *s, struct crm_err *err)
+{
+	char *path = xasprintf("%s/%sscratch.XXXXXX", s->dir,
+			       ATOMIC_TMP_PREFIX);
+	int fd = mkstemp(path);
+	FILE *fp = NULL;
+
+	if (fd < 0 || !(fp = fdopen(fd, "w+")))
+		crm_errf(err, NULL, 0, "cannot create %s: %s", path,
+			 strerror(errno));
+	if (fd >= 0)
+		unlink(path);
+	if (fd >= 0 && !fp)
+		close(fd);
+	free(path);
+	return fp;
 }
 
 /* A crashed writer leaves ".tmp-*" files; nobody else writes them while
@@ -242,35 +263,53 @@ static int fsync_dir(const char *path)
 	return rc;
 }
 
-int atomic_commit(struct atomic_file *a, struct crm_err *err)
+int atomic_finish(struct atomic_file *a, struct crm_err *err)
+{
+	int closed;
+
+	if (fflush(a->fp) == EOF || ferror(a->fp) ||
+	    fsync(fileno(a->fp)) < 0) {
+		crm_errf(err, NULL, 0, "cannot write %s: %s", a->path,
+			 strerror(errno));
+		atomic_abort(a);
+		return -1;
+	}
+	closed = fclose(a->fp);
+	a->fp = NULL;
+	if (closed == EOF) {
+		crm_errf(err, NULL, 0, "cannot write %s: %s", a->path,
+			 strerror(errno));
+		atomic_abort(a);
+		return -1;
+	}
+	return 0;
+}
+
+int atomic_rename(struct atomic_file *a, struct crm_err *err)
 {
 	int rc = -1;
 
-	if (fflush(a->fp) == EOF || ferror(a->fp) || fsync(fileno(a->fp)) < 0)
-		crm_errf(err, NULL, 0, "cannot write %s: %s", a->path,
+	if (rename(a->tmp, a->path) < 0)
+		crm_errf(err, NULL, 0, "cannot replace %s: %s", a->path,
 			 strerror(errno));
-	else if (fclose(a->fp) == EOF) {
-		a->fp = NULL;
-		crm_errf(err, NULL, 0, "cannot write %s: %s", a->path,
-			 strerror(errno));
-	} else {
-		a->fp = NULL;
-		if (rename(a->tmp, a->path) < 0)
-			crm_errf(err, NULL, 0, "cannot replace %s: %s",
-				 a->path, strerror(errno));
-		else if (fsync_dir(a->path) < 0)
-			crm_errf(err, NULL, 0, "cannot sync directory of "
-				 "%s: %s", a->path, strerror(errno));
-		else
-			rc = 0;
-	}
+	else if (fsync_dir(a->path) < 0)
+		crm_errf(err, NULL, 0, "cannot sync directory of %s: %s",
+			 a->path, strerror(errno));
+	else
+		rc = 0;
 	if (rc < 0) {
 		atomic_abort(a);
 		return -1;
 	}
 	free(a->tmp);
 	free(a->path);
+	a->tmp = a->path = NULL;
 	return 0;
+}
+
+int atomic_commit(struct atomic_file *a, struct crm_err *err)
+{
+	return atomic_finish(a, err) < 0 ? -1 : atomic_rename(a, err);
 }
 
 void atomic_abort(struct atomic_file *a)

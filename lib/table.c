@@ -45,6 +45,7 @@ void table_free(struct table *t)
 	free(t->cols);
 	free(t->rows);
 	free(t->lines);
+	idset_free(t->ids);
 	free(t->path);
 	free(t->name);
 	free(t);
@@ -110,6 +111,8 @@ int table_set(struct table *t, size_t row, const char *col, const char *v)
 		return -1;
 	free(t->rows[row][c]);
 	t->rows[row][c] = xstrdup(v ? v : "");
+	if (c == 0 && t->ids)
+		idset_add(t->ids, t->rows[row][c]);
 	return 0;
 }
 
@@ -322,11 +325,17 @@ long table_find_value(const struct table *t, const char *col, const char *v)
 	return found;
 }
 
-void table_new_id(const struct table *t, char *out)
+void table_new_id(struct table *t, char *out)
 {
+	if (!t->ids) {
+		t->ids = idset_new();
+		for (size_t r = 0; r < t->nrows; r++)
+			idset_add(t->ids, t->rows[r][0]);
+	}
 	do
 		id_new(t->def ? t->def->id_type : 'X', out);
-	while (table_find_value(t, "id", out) != -1);
+	while (idset_has(t->ids, out));
+	idset_add(t->ids, out);
 }
 
 /* ---- writing --------------------------------------------------------------- */
@@ -348,26 +357,30 @@ void table_sort_by_id(struct table *t)
 
 /* Written in id order so diffs stay small; the table in memory keeps its
  * order, so row indexes a caller holds stay valid after a save. */
-int table_save(struct table *t, struct crm_err *err)
+int table_write(struct table *t, struct atomic_file *a, struct crm_err *err)
 {
-	struct atomic_file a;
 	char ***sorted = xcalloc(t->nrows + 1, sizeof *sorted);
-	int rc;
 
 	if (t->nrows) {
 		memcpy(sorted, t->rows, t->nrows * sizeof *sorted);
 		qsort(sorted, t->nrows, sizeof *sorted, cmp_row_id);
 	}
-	if (atomic_begin(&a, t->path, err) < 0) {
+	if (atomic_begin(a, t->path, err) < 0) {
 		free(sorted);
 		return -1;
 	}
-	csv_write_row(a.fp, t->cols, t->ncols, ',');
+	csv_write_row(a->fp, t->cols, t->ncols, ',');
 	for (size_t r = 0; r < t->nrows; r++)
-		csv_write_row(a.fp, sorted[r], t->ncols, ',');
+		csv_write_row(a->fp, sorted[r], t->ncols, ',');
 	free(sorted);
-	rc = atomic_commit(&a, err);
-	return rc;
+	return atomic_finish(a, err);
+}
+
+int table_save(struct table *t, struct crm_err *err)
+{
+	struct atomic_file a;
+
+	return table_write(t, &a, err) < 0 ? -1 : atomic_rename(&a, err);
 }
 
 long table_find_ref(const struct table *t, const char *key,
