@@ -399,6 +399,23 @@ int atomic_begin(struct atomic_file *a, const char *path,
 		 struct crm_err *err);
 int atomic_commit(struct atomic_file *a, struct crm_err *err);
 void atomic_abort(struct atomic_file *a);
+
+/* ---- reliability: multi-file commits (store.c) ------------------------- */
+
+/* Flush, fsync and close the temp file; atomic_commit() then only
+ * renames.  0 or -1 (the temp file removed). */
+int atomic_sync(struct atomic_file *a, struct crm_err *err);
+/* Rename n synced temp files into place as one change: the renames are
+ * first written to DIR/.commit (synced), so a writer killed half-way is
+ * completed by the next store_open().  -1 before any rename leaves every
+ * old file as it was. */
+int atomic_commit_all(struct atomic_file *a, size_t n, struct crm_err *err);
+/* Finish the renames a killed writer left in DIR/.commit (under the
+ * lock).  0 or -1. */
+int store_recover(struct store *s, struct crm_err *err);
+/* Write t to a synced temp file for atomic_commit[_all] (table.c). */
+int table_write_temp(struct table *t, struct atomic_file *a,
+		     struct crm_err *err);
 /* Prefix of temp files, which readers ignore and writers clean. */
 #define ATOMIC_TMP_PREFIX ".tmp-"
 

@@ -188,12 +188,22 @@ static int scan_lines(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 	while (rc == 0 && (len = getline(&line, &cap, fp)) >= 0) {
 		struct logrec r = {0};
 
+		int torn = line[len - 1] != '\n';
+
 		lineno++;
-		if (len && line[len - 1] == '\n')
+		if (!torn)
 			len--;
 		if (is_blank(line, (size_t)len))
 			continue;
 		rc = parse_line(line, (size_t)len, name, lineno, &r, err);
+		/* A last line without its newline that does not parse is an
+		 * append cut short (power loss): not there yet.  The next
+		 * writer cuts it off. */
+		if (rc < 0 && torn) {
+			logrec_clear(&r);
+			rc = 0;
+			break;
+		}
 		if (rc == 0)
 			rc = fn(ctx, &r, lineno, err);
 		else if (bad) {
@@ -211,6 +221,34 @@ static int scan_lines(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 
 /* ---- writing -------------------------------------------------------------- */
 
+/* A log whose last line has no newline lost the end of an append: cut
+ * back to the last whole line, so the new lines start on their own. */
+static int cut_torn_tail(int fd)
+{
+	char tail[4096];
+	off_t end = lseek(fd, 0, SEEK_END), pos = end;
+
+	if (end <= 0)
+		return end < 0 ? -1 : 0;
+	if (pread(fd, tail, 1, end - 1) != 1)
+		return -1;
+	if (tail[0] == '\n')
+		return 0;
+	while (pos > 0) {
+		size_t k = pos >= (off_t)sizeof tail ? sizeof tail
+						     : (size_t)pos;
+		ssize_t got = pread(fd, tail, k, pos - (off_t)k);
+
+		if (got != (ssize_t)k)
+			return -1;
+		pos -= (off_t)k;
+		for (size_t i = k; i-- > 0;)
+			if (tail[i] == '\n')
+				return ftruncate(fd, pos + (off_t)i + 1);
+	}
+	return ftruncate(fd, 0);
+}
+
 int jsonl_append(const char *path, const char *data, size_t len,
 		 struct crm_err *err)
 {
@@ -219,10 +257,17 @@ int jsonl_append(const char *path, const char *data, size_t len,
 
 	if (!len)
 		return 0;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return crm_errf(err, NULL, 0, "cannot open %s: %s", path,
 				strerror(errno));
+	if (cut_torn_tail(fd) < 0) {
+		int e = errno;
+
+		close(fd);
+		return crm_errf(err, NULL, 0, "cannot repair %s: %s", path,
+				strerror(e));
+	}
 	n = write(fd, data, len);
 	if (n != (ssize_t)len || fsync(fd) < 0) {
 		int e = n < 0 ? errno : n != (ssize_t)len ? ENOSPC : errno;

@@ -89,9 +89,26 @@ int record_assign(struct store *s, struct table *t, size_t row,
 int store_commit(struct store *s, struct table *const *tables,
 		 struct crm_err *err)
 {
-	for (size_t i = 0; tables[i]; i++)
-		if (table_save(tables[i], err) < 0)
+	struct atomic_file a[16];
+	size_t n = 0;
+
+	/* Every table's temp file is written before any is renamed: a full
+	 * disk leaves all of them as they were. */
+	for (size_t i = 0; tables[i]; i++) {
+		if (n == sizeof a / sizeof a[0]) {
+			if (atomic_commit_all(a, n, err) < 0)
+				return -1;
+			n = 0;
+		}
+		if (table_write_temp(tables[i], &a[n], err) < 0) {
+			for (size_t k = 0; k < n; k++)
+				atomic_abort(&a[k]);
 			return -1;
+		}
+		n++;
+	}
+	if (atomic_commit_all(a, n, err) < 0)
+		return -1;
 	return store_flush_logs(s, err);
 }
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -15,6 +16,7 @@
 
 #define LOCK_NAME ".lock"
 #define CONF_NAME "crm.conf"
+#define JOURNAL_NAME ".commit"
 
 static int is_data_dir(const char *dir)
 {
@@ -53,6 +55,9 @@ int store_open(struct store *s, const char *opt_dir, struct crm_err *err)
 
 	memset(s, 0, sizeof *s);
 	s->lockfd = -1;
+	/* A file over RLIMIT_FSIZE is a failed write (EFBIG) like a full
+	 * disk, not a killed program that leaves its temp file behind. */
+	signal(SIGXFSZ, SIG_IGN);
 	s->lock_timeout = 10;
 	if (opt_dir && *opt_dir)
 		s->dir = xstrdup(opt_dir);
@@ -71,7 +76,7 @@ int store_open(struct store *s, const char *opt_dir, struct crm_err *err)
 	if (!s->conf)
 		return -1;
 	store_set_user(s, NULL);
-	return 0;
+	return store_recover(s, err);
 }
 
 void store_set_user(struct store *s, const char *opt_user)
@@ -124,6 +129,49 @@ static void remove_stale_temps(const char *dir)
 	closedir(d);
 }
 
+static int fsync_dir(const char *path);
+
+/* The renames of DIR/.commit ("TMP\tNAME" lines, base names) that are
+ * still to do: a temp file still there was not renamed yet. */
+static int roll_forward(const char *dir, struct crm_err *err)
+{
+	char *j = xasprintf("%s/%s", dir, JOURNAL_NAME), *line = NULL;
+	FILE *fp = fopen(j, "r");
+	size_t cap = 0;
+	ssize_t len;
+	int rc = 0;
+
+	if (!fp) {
+		free(j);
+		return 0;
+	}
+	while (rc == 0 && (len = getline(&line, &cap, fp)) > 0) {
+		char *tab = strchr(line, '\t'), *from, *to;
+
+		if (line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		if (!tab || strchr(line, '/'))
+			continue;
+		*tab = '\0';
+		from = xasprintf("%s/%s", dir, line);
+		to = xasprintf("%s/%s", dir, tab + 1);
+		if (access(from, F_OK) == 0 && rename(from, to) < 0)
+			rc = crm_errf(err, NULL, 0, "cannot finish an "
+				      "interrupted change: %s: %s", to,
+				      strerror(errno));
+		free(from);
+		free(to);
+	}
+	fclose(fp);
+	free(line);
+	if (rc == 0 && (fsync_dir(j) < 0 || unlink(j) < 0 ||
+			fsync_dir(j) < 0))
+		rc = crm_errf(err, NULL, 0, "cannot finish an interrupted "
+			      "change: %s: %s", j, strerror(errno));
+	free(j);
+	return rc;
+}
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -163,7 +211,25 @@ int store_lock(struct store *s, struct crm_err *err)
 			step *= 2;
 	}
 	free(path);
+	if (roll_forward(s->dir, err) < 0) {
+		store_unlock(s);
+		return -1;
+	}
 	remove_stale_temps(s->dir);
+	return 0;
+}
+
+int store_recover(struct store *s, struct crm_err *err)
+{
+	char *j = store_path(s, JOURNAL_NAME);
+	int pending = access(j, F_OK) == 0, held = s->lockfd >= 0;
+
+	free(j);
+	if (!pending || held)
+		return 0;
+	if (store_lock(s, err) < 0)	/* which rolls forward */
+		return -1;
+	store_unlock(s);
 	return 0;
 }
 
@@ -199,6 +265,13 @@ static char *dir_of(const char *path)
 	if (slash == path)
 		return xstrdup("/");
 	return xstrndup(path, (size_t)(slash - path));
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
 }
 
 int atomic_begin(struct atomic_file *a, const char *path,
@@ -242,35 +315,123 @@ static int fsync_dir(const char *path)
 	return rc;
 }
 
+int atomic_sync(struct atomic_file *a, struct crm_err *err)
+{
+	int e;
+
+	if (fflush(a->fp) == EOF || ferror(a->fp) ||
+	    fsync(fileno(a->fp)) < 0) {
+		e = errno;
+		atomic_abort(a);
+		return crm_errf(err, NULL, 0, "cannot write %s: %s",
+				a->path, strerror(e));
+	}
+	e = fclose(a->fp) == EOF ? errno : 0;
+	a->fp = NULL;
+	if (e) {
+		atomic_abort(a);
+		return crm_errf(err, NULL, 0, "cannot write %s: %s",
+				a->path, strerror(e));
+	}
+	return 0;
+}
+
 int atomic_commit(struct atomic_file *a, struct crm_err *err)
 {
 	int rc = -1;
+	char *path;
 
-	if (fflush(a->fp) == EOF || ferror(a->fp) || fsync(fileno(a->fp)) < 0)
-		crm_errf(err, NULL, 0, "cannot write %s: %s", a->path,
+	if (a->fp && atomic_sync(a, err) < 0)
+		return -1;
+	if (rename(a->tmp, a->path) < 0)
+		crm_errf(err, NULL, 0, "cannot replace %s: %s", a->path,
 			 strerror(errno));
-	else if (fclose(a->fp) == EOF) {
-		a->fp = NULL;
-		crm_errf(err, NULL, 0, "cannot write %s: %s", a->path,
-			 strerror(errno));
-	} else {
-		a->fp = NULL;
-		if (rename(a->tmp, a->path) < 0)
-			crm_errf(err, NULL, 0, "cannot replace %s: %s",
-				 a->path, strerror(errno));
-		else if (fsync_dir(a->path) < 0)
-			crm_errf(err, NULL, 0, "cannot sync directory of "
-				 "%s: %s", a->path, strerror(errno));
-		else
-			rc = 0;
-	}
+	else if (fsync_dir(a->path) < 0)
+		crm_errf(err, NULL, 0, "cannot sync directory of %s: %s",
+			 a->path, strerror(errno));
+	else
+		rc = 0;
 	if (rc < 0) {
 		atomic_abort(a);
 		return -1;
 	}
+	path = a->path;
 	free(a->tmp);
-	free(a->path);
+	free(path);
+	a->tmp = a->path = NULL;
 	return 0;
+}
+
+static void abort_all(struct atomic_file *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].tmp)
+			atomic_abort(&a[i]);
+}
+
+/* The journal: every rename to do, itself written atomically. */
+static char *write_journal(struct atomic_file *a, size_t n,
+			   struct crm_err *err)
+{
+	char *dir = dir_of(a[0].path);
+	char *j = xasprintf("%s/%s", dir, JOURNAL_NAME);
+	struct atomic_file jf;
+
+	free(dir);
+	if (atomic_begin(&jf, j, err) < 0) {
+		free(j);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		fprintf(jf.fp, "%s\t%s\n", basename_of(a[i].tmp),
+			basename_of(a[i].path));
+	if (atomic_commit(&jf, err) < 0) {
+		free(j);
+		return NULL;
+	}
+	return j;
+}
+
+int atomic_commit_all(struct atomic_file *a, size_t n, struct crm_err *err)
+{
+	char *j;
+	size_t i;
+	int rc = 0;
+
+	if (n == 1)
+		return atomic_commit(a, err);
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (a[i].fp && atomic_sync(&a[i], err) < 0) {
+			abort_all(a, n);
+			return -1;
+		}
+	if (!(j = write_journal(a, n, err))) {
+		abort_all(a, n);
+		return -1;
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		if (rename(a[i].tmp, a[i].path) < 0)
+			rc = crm_errf(err, NULL, 0, "cannot replace %s: %s",
+				      a[i].path, strerror(errno));
+	if (rc < 0 && i == 1) {		/* nothing replaced: undo */
+		unlink(j);
+		abort_all(a, n);
+	} else if (rc == 0 && (fsync_dir(j) < 0 || unlink(j) < 0 ||
+			       fsync_dir(j) < 0)) {
+		rc = crm_errf(err, NULL, 0, "cannot sync directory of %s: %s",
+			      a[0].path, strerror(errno));
+	}
+	/* A failure after the first rename leaves the journal for the next
+	 * writer to finish, as after a crash. */
+	for (i = 0; i < n; i++) {
+		free(a[i].tmp);
+		free(a[i].path);
+		a[i].tmp = a[i].path = NULL;
+	}
+	free(j);
+	return rc;
 }
 
 void atomic_abort(struct atomic_file *a)

@@ -329,27 +329,35 @@ void table_sort_by_id(struct table *t)
 }
 
 /* Written in id order so diffs stay small; the table in memory keeps its
- * order, so row indexes a caller holds stay valid after a save. */
-int table_save(struct table *t, struct crm_err *err)
+ * order, so row indexes a caller holds stay valid after a save.  The temp
+ * file is written and synced; a->tmp awaits atomic_commit(). */
+int table_write_temp(struct table *t, struct atomic_file *a,
+		     struct crm_err *err)
 {
-	struct atomic_file a;
 	char ***sorted = xcalloc(t->nrows + 1, sizeof *sorted);
-	int rc;
 
 	if (t->nrows) {
 		memcpy(sorted, t->rows, t->nrows * sizeof *sorted);
 		qsort(sorted, t->nrows, sizeof *sorted, cmp_row_id);
 	}
-	if (atomic_begin(&a, t->path, err) < 0) {
+	if (atomic_begin(a, t->path, err) < 0) {
 		free(sorted);
 		return -1;
 	}
-	csv_write_row(a.fp, t->cols, t->ncols, ',');
+	csv_write_row(a->fp, t->cols, t->ncols, ',');
 	for (size_t r = 0; r < t->nrows; r++)
-		csv_write_row(a.fp, sorted[r], t->ncols, ',');
+		csv_write_row(a->fp, sorted[r], t->ncols, ',');
 	free(sorted);
-	rc = atomic_commit(&a, err);
-	return rc;
+	return atomic_sync(a, err);
+}
+
+int table_save(struct table *t, struct crm_err *err)
+{
+	struct atomic_file a;
+
+	if (table_write_temp(t, &a, err) < 0)
+		return -1;
+	return atomic_commit(&a, err);
 }
 
 long table_find_ref(const struct table *t, const char *key,

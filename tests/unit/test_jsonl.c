@@ -68,10 +68,14 @@ static void test_scan(void)
 		  "truncated line names its line");
 	scan_case("{\"a\":1}\n[1,2]\n", 14, -1, NULL, 2, "not a JSON object",
 		  "array is not an object");
-	scan_case("{\"a\":\"\xff\"}\n", 9, -1, NULL, 1, "invalid UTF-8",
+	scan_case("{\"a\":\"\xff\"}\n", 10, -1, NULL, 1, "invalid UTF-8",
 		  "invalid UTF-8");
 	scan_case("{\"a\":\"x\"}\n{\"a\":\0}\n", 18, -1, NULL, 2, "NUL",
 		  "NUL byte");
+	scan_case("{\"a\":1}\n{\"a\":\"cut sh", 21, 0, "1:a=1;\n", 0, NULL,
+		  "torn last line (no newline) is not there yet");
+	scan_case("{\"a\":1}\n{\"a\":\n{\"a\":2}", 23, -1, NULL, 2, "",
+		  "a bad line before the last is an error");
 }
 
 static void test_missing_file(void)
