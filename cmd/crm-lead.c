@@ -28,6 +28,7 @@ static const char help_text[] =
 	"      --today=DATE         pin today's date (also $CRM_TODAY)\n"
 	"  -u, --user=NAME          who makes the change, for history (also $CRM_USER)\n"
 	"      --lock-timeout=SECS  wait at most SECS seconds for the lock (default 10)\n"
+	"      --excel              CSV for spreadsheets: a BOM, and ' before = + - @\n"
 	"      --company=COMPANY    the lead's company (add)\n"
 	"      --email=EMAIL        e-mail address (add)\n"
 	"      --phone=PHONE        phone number (add)\n"
@@ -74,7 +75,7 @@ static const char help_text[] =
 	"Exit status: 0 ok, 1 nothing selected, 2 usage error, 3 data or system error.\n";
 
 enum {
-	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_COMPANY, OPT_EMAIL, OPT_PHONE,
+	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_EXCEL, OPT_COMPANY, OPT_EMAIL, OPT_PHONE,
 	OPT_SOURCE, OPT_TITLE, OPT_FORCE, OPT_STATUS, OPT_POOL, OPT_SORT,
 	OPT_EXPLAIN, OPT_TO, OPT_ROUND_ROBIN, OPT_RULES, OPT_MERGE,
 	OPT_CUSTOMER, OPT_OPP, OPT_CLOSE, OPT_ENCODING, OPT_DELIMITER, OPT_MAP,
@@ -99,6 +100,7 @@ static const struct option long_options[] = {
 	{"pool", no_argument, NULL, OPT_POOL},
 	{"sort", required_argument, NULL, OPT_SORT},
 	{"format", required_argument, NULL, 'f'},
+	{"excel", no_argument, NULL, OPT_EXCEL},
 	{"type", required_argument, NULL, 't'},
 	{"next", required_argument, NULL, 'n'},
 	{"action", required_argument, NULL, 'a'},
@@ -1194,7 +1196,9 @@ static int cmd_import(int argc, char **argv, struct crm_err *err)
 		import_close(ip.im);
 		return rc;
 	}
-	if (store_lock(&st, err) < 0 || !(ip.t = load("leads", err)) ||
+	if ((opt("rejects") && store_check_output(&st, opt("rejects"),
+						  "--rejects", err) < 0) ||
+	    store_lock(&st, err) < 0 || !(ip.t = load("leads", err)) ||
 	    (opt("rejects") && atomic_begin(&rej, opt("rejects"), err) < 0))
 		goto out;
 	ip.rejects = rej.fp;

@@ -413,6 +413,26 @@ int atomic_commit_all(struct atomic_file *a, size_t n, struct crm_err *err);
 /* Finish the renames a killed writer left in DIR/.commit (under the
  * lock).  0 or -1. */
 int store_recover(struct store *s, struct crm_err *err);
+/* ---- CSV for spreadsheets: --excel (excel.c) --------------------------- */
+
+/* Set by --excel: CSV listings start with a UTF-8 BOM and cells starting
+ * with = + - @ TAB or CR (numbers excepted) get a leading '. */
+extern int out_excel;
+int excel_needs_quote(const char *s);
+/* s without the ' that --excel added (s itself when there is none). */
+const char *excel_unquote(const char *s);
+void excel_write_row(FILE *fp, char *const *fields, size_t n);
+void excel_write_bom(FILE *fp);
+/* Every cell of t through excel_unquote (an import of an export). */
+struct table;
+void table_excel_unquote(struct table *t);
+
+/* An output file named by an option (--rejects, --mbox) must not be a
+ * file of the data directory, by name, symlink or hard link: a usage
+ * error "OPT: 'PATH' is a file of the data directory" otherwise. */
+int store_check_output(const struct store *s, const char *path,
+		       const char *opt, struct crm_err *err);
+
 /* Write t to a synced temp file for atomic_commit[_all] (table.c). */
 int table_write_temp(struct table *t, struct atomic_file *a,
 		     struct crm_err *err);
@@ -534,6 +554,7 @@ struct cli_common {
 	const char *today;        /* --today */
 	const char *user;         /* --user */
 	const char *lock_timeout; /* --lock-timeout */
+	const char *excel;        /* --excel */
 };
 /* Pin today, open the store, set the user and lock timeout. */
 int cli_open(struct store *s, const struct cli_common *c,

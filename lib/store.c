@@ -317,23 +317,19 @@ static int fsync_dir(const char *path)
 
 int atomic_sync(struct atomic_file *a, struct crm_err *err)
 {
-	int e;
+	int e = 0;
 
 	if (fflush(a->fp) == EOF || ferror(a->fp) ||
-	    fsync(fileno(a->fp)) < 0) {
+	    fsync(fileno(a->fp)) < 0)
+		e = errno ? errno : EIO;
+	if (fclose(a->fp) == EOF && !e)
 		e = errno;
-		atomic_abort(a);
-		return crm_errf(err, NULL, 0, "cannot write %s: %s",
-				a->path, strerror(e));
-	}
-	e = fclose(a->fp) == EOF ? errno : 0;
 	a->fp = NULL;
-	if (e) {
-		atomic_abort(a);
-		return crm_errf(err, NULL, 0, "cannot write %s: %s",
-				a->path, strerror(e));
-	}
-	return 0;
+	if (!e)
+		return 0;
+	crm_errf(err, NULL, 0, "cannot write %s: %s", a->path, strerror(e));
+	atomic_abort(a);
+	return -1;
 }
 
 int atomic_commit(struct atomic_file *a, struct crm_err *err)
@@ -444,4 +440,59 @@ void atomic_abort(struct atomic_file *a)
 	free(a->tmp);
 	free(a->path);
 	a->tmp = a->path = NULL;
+}
+
+/* ---- output files named on the command line ------------------------------ */
+
+static int same_file(const struct stat *a, const char *path)
+{
+	struct stat b;
+
+	return stat(path, &b) == 0 && a->st_dev == b.st_dev &&
+	       a->st_ino == b.st_ino;
+}
+
+/* Is name one of the files crm keeps in a data directory? */
+static int is_data_name(const char *name)
+{
+	static const char *const logs[] = {CONF_NAME, "history.jsonl",
+					   "activities.jsonl"};
+
+	if (name[0] == '.')	/* the lock, the journal, temp files */
+		return 1;
+	for (size_t i = 0; i < sizeof logs / sizeof logs[0]; i++)
+		if (!strcmp(name, logs[i]))
+			return 1;
+	for (size_t i = 0; i < crm_ntables; i++)
+		if (!strcmp(name, crm_tables[i].file))
+			return 1;
+	return 0;
+}
+
+int store_check_output(const struct store *s, const char *path,
+		       const char *opt, struct crm_err *err)
+{
+	char *dir = dir_of(path), *p;
+	const char *base = basename_of(path);
+	struct stat st, dst;
+	int bad = 0;
+
+	/* The file itself (through any symlink or hard link) ... */
+	if (stat(path, &st) == 0)
+		for (size_t i = 0; i < crm_ntables + 3 && !bad; i++) {
+			p = i < crm_ntables ? store_path(s, crm_tables[i].file)
+			    : store_path(s, i == crm_ntables ? CONF_NAME :
+					 i == crm_ntables + 1 ? "history.jsonl"
+							      : "activities.jsonl");
+			bad = same_file(&st, p);
+			free(p);
+		}
+	/* ... or a data file's name in the data directory. */
+	if (!bad && stat(s->dir, &dst) == 0 && same_file(&dst, dir))
+		bad = is_data_name(base);
+	free(dir);
+	if (bad)
+		return crm_usagef(err, "%s: '%s' is a file of the data "
+				  "directory", opt, path);
+	return 0;
 }
