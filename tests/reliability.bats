@@ -360,6 +360,7 @@ random_text() {
 	local mbox="$BATS_TEST_TMPDIR/out.mbox" n
 	n=$(grep -c '^From crm-remind ' "$mbox")
 	[ "$n" = 2 ]
+	command -v python3 >/dev/null || skip "python3 is not installed"
 	# every message has exactly these headers, in this order, and one
 	# recipient, a configured address, as a mail program parses it
 	python3 - "$mbox" <<-'EOF'
