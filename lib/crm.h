@@ -405,13 +405,20 @@ void atomic_abort(struct atomic_file *a);
 /* Flush, fsync and close the temp file; atomic_commit() then only
  * renames.  0 or -1 (the temp file removed). */
 int atomic_sync(struct atomic_file *a, struct crm_err *err);
-/* Rename n synced temp files into place as one change: the renames are
- * first written to DIR/.commit (synced), so a writer killed half-way is
- * completed by the next store_open().  -1 before any rename leaves every
- * old file as it was. */
-int atomic_commit_all(struct atomic_file *a, size_t n, struct crm_err *err);
-/* Finish the renames a killed writer left in DIR/.commit (under the
- * lock).  0 or -1. */
+/* Rename the n synced temp files into place and append the store's
+ * queued log lines, as one change (journal.c): all or nothing, even when
+ * killed.  The temp files are consumed either way. */
+int journal_commit(struct store *s, struct atomic_file *a, size_t n,
+		   struct crm_err *err);
+/* Carry out what a killed writer's DIR/.commit still lists. */
+int journal_recover(const char *dir, struct crm_err *err);
+/* The size of a log's whole lines: a torn last line (no newline) left
+ * out.  -1 on a read error. */
+off_t jsonl_whole_size(int fd);
+/* fsync a directory. */
+int store_sync_dir(const char *dir);
+/* Finish the change a killed writer left in DIR/.commit (takes the lock
+ * for it; store_open calls it).  0 or -1. */
 int store_recover(struct store *s, struct crm_err *err);
 /* ---- CSV for spreadsheets: --excel (excel.c) --------------------------- */
 

@@ -221,32 +221,40 @@ static int scan_lines(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 
 /* ---- writing -------------------------------------------------------------- */
 
-/* A log whose last line has no newline lost the end of an append: cut
- * back to the last whole line, so the new lines start on their own. */
-static int cut_torn_tail(int fd)
+off_t jsonl_whole_size(int fd)
 {
 	char tail[4096];
 	off_t end = lseek(fd, 0, SEEK_END), pos = end;
 
 	if (end <= 0)
-		return end < 0 ? -1 : 0;
+		return end;
 	if (pread(fd, tail, 1, end - 1) != 1)
 		return -1;
 	if (tail[0] == '\n')
-		return 0;
+		return end;
 	while (pos > 0) {
 		size_t k = pos >= (off_t)sizeof tail ? sizeof tail
 						     : (size_t)pos;
-		ssize_t got = pread(fd, tail, k, pos - (off_t)k);
 
-		if (got != (ssize_t)k)
+		if (pread(fd, tail, k, pos - (off_t)k) != (ssize_t)k)
 			return -1;
 		pos -= (off_t)k;
 		for (size_t i = k; i-- > 0;)
 			if (tail[i] == '\n')
-				return ftruncate(fd, pos + (off_t)i + 1);
+				return pos + (off_t)i + 1;
 	}
-	return ftruncate(fd, 0);
+	return 0;
+}
+
+/* A log whose last line has no newline lost the end of an append: cut
+ * back to the last whole line, so the new lines start on their own. */
+static int cut_torn_tail(int fd)
+{
+	off_t whole = jsonl_whole_size(fd);
+
+	if (whole < 0)
+		return -1;
+	return whole == lseek(fd, 0, SEEK_END) ? 0 : ftruncate(fd, whole);
 }
 
 int jsonl_append(const char *path, const char *data, size_t len,

@@ -95,21 +95,17 @@ int store_commit(struct store *s, struct table *const *tables,
 	/* Every table's temp file is written before any is renamed: a full
 	 * disk leaves all of them as they were. */
 	for (size_t i = 0; tables[i]; i++) {
-		if (n == sizeof a / sizeof a[0]) {
-			if (atomic_commit_all(a, n, err) < 0)
-				return -1;
-			n = 0;
-		}
-		if (table_write_temp(tables[i], &a[n], err) < 0) {
+		if (n == sizeof a / sizeof a[0] ||
+		    table_write_temp(tables[i], &a[n], err) < 0) {
+			if (n == sizeof a / sizeof a[0])
+				crm_errf(err, NULL, 0, "too many tables");
 			for (size_t k = 0; k < n; k++)
 				atomic_abort(&a[k]);
 			return -1;
 		}
 		n++;
 	}
-	if (atomic_commit_all(a, n, err) < 0)
-		return -1;
-	return store_flush_logs(s, err);
+	return journal_commit(s, a, n, err);
 }
 
 /* Name the record in a message about one of its fields. */

@@ -129,49 +129,6 @@ static void remove_stale_temps(const char *dir)
 	closedir(d);
 }
 
-static int fsync_dir(const char *path);
-
-/* The renames of DIR/.commit ("TMP\tNAME" lines, base names) that are
- * still to do: a temp file still there was not renamed yet. */
-static int roll_forward(const char *dir, struct crm_err *err)
-{
-	char *j = xasprintf("%s/%s", dir, JOURNAL_NAME), *line = NULL;
-	FILE *fp = fopen(j, "r");
-	size_t cap = 0;
-	ssize_t len;
-	int rc = 0;
-
-	if (!fp) {
-		free(j);
-		return 0;
-	}
-	while (rc == 0 && (len = getline(&line, &cap, fp)) > 0) {
-		char *tab = strchr(line, '\t'), *from, *to;
-
-		if (line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		if (!tab || strchr(line, '/'))
-			continue;
-		*tab = '\0';
-		from = xasprintf("%s/%s", dir, line);
-		to = xasprintf("%s/%s", dir, tab + 1);
-		if (access(from, F_OK) == 0 && rename(from, to) < 0)
-			rc = crm_errf(err, NULL, 0, "cannot finish an "
-				      "interrupted change: %s: %s", to,
-				      strerror(errno));
-		free(from);
-		free(to);
-	}
-	fclose(fp);
-	free(line);
-	if (rc == 0 && (fsync_dir(j) < 0 || unlink(j) < 0 ||
-			fsync_dir(j) < 0))
-		rc = crm_errf(err, NULL, 0, "cannot finish an interrupted "
-			      "change: %s: %s", j, strerror(errno));
-	free(j);
-	return rc;
-}
-
 static void sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -211,7 +168,7 @@ int store_lock(struct store *s, struct crm_err *err)
 			step *= 2;
 	}
 	free(path);
-	if (roll_forward(s->dir, err) < 0) {
+	if (journal_recover(s->dir, err) < 0) {
 		store_unlock(s);
 		return -1;
 	}
@@ -301,17 +258,24 @@ int atomic_begin(struct atomic_file *a, const char *path,
 	return 0;
 }
 
-static int fsync_dir(const char *path)
+int store_sync_dir(const char *dir)
 {
-	char *dir = dir_of(path);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
 
-	free(dir);
 	if (fd < 0)
 		return -1;
 	if (fsync(fd) < 0 && errno != EINVAL)
 		rc = -1;
 	close(fd);
+	return rc;
+}
+
+static int fsync_dir(const char *path)
+{
+	char *dir = dir_of(path);
+	int rc = store_sync_dir(dir);
+
+	free(dir);
 	return rc;
 }
 
@@ -358,78 +322,6 @@ int atomic_commit(struct atomic_file *a, struct crm_err *err)
 	return 0;
 }
 
-static void abort_all(struct atomic_file *a, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (a[i].tmp)
-			atomic_abort(&a[i]);
-}
-
-/* The journal: every rename to do, itself written atomically. */
-static char *write_journal(struct atomic_file *a, size_t n,
-			   struct crm_err *err)
-{
-	char *dir = dir_of(a[0].path);
-	char *j = xasprintf("%s/%s", dir, JOURNAL_NAME);
-	struct atomic_file jf;
-
-	free(dir);
-	if (atomic_begin(&jf, j, err) < 0) {
-		free(j);
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++)
-		fprintf(jf.fp, "%s\t%s\n", basename_of(a[i].tmp),
-			basename_of(a[i].path));
-	if (atomic_commit(&jf, err) < 0) {
-		free(j);
-		return NULL;
-	}
-	return j;
-}
-
-int atomic_commit_all(struct atomic_file *a, size_t n, struct crm_err *err)
-{
-	char *j;
-	size_t i;
-	int rc = 0;
-
-	if (n == 1)
-		return atomic_commit(a, err);
-	if (n == 0)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (a[i].fp && atomic_sync(&a[i], err) < 0) {
-			abort_all(a, n);
-			return -1;
-		}
-	if (!(j = write_journal(a, n, err))) {
-		abort_all(a, n);
-		return -1;
-	}
-	for (i = 0; i < n && rc == 0; i++)
-		if (rename(a[i].tmp, a[i].path) < 0)
-			rc = crm_errf(err, NULL, 0, "cannot replace %s: %s",
-				      a[i].path, strerror(errno));
-	if (rc < 0 && i == 1) {		/* nothing replaced: undo */
-		unlink(j);
-		abort_all(a, n);
-	} else if (rc == 0 && (fsync_dir(j) < 0 || unlink(j) < 0 ||
-			       fsync_dir(j) < 0)) {
-		rc = crm_errf(err, NULL, 0, "cannot sync directory of %s: %s",
-			      a[0].path, strerror(errno));
-	}
-	/* A failure after the first rename leaves the journal for the next
-	 * writer to finish, as after a crash. */
-	for (i = 0; i < n; i++) {
-		free(a[i].tmp);
-		free(a[i].path);
-		a[i].tmp = a[i].path = NULL;
-	}
-	free(j);
-	return rc;
-}
-
 void atomic_abort(struct atomic_file *a)
 {
 	if (a->fp)
@@ -452,16 +344,18 @@ static int same_file(const struct stat *a, const char *path)
 	       a->st_ino == b.st_ino;
 }
 
+/* The files crm keeps in a data directory besides the tables. */
+static const char *const other_files[] = {CONF_NAME, "history.jsonl",
+	"activities.jsonl", "forecasts.jsonl", "reminders.jsonl"};
+#define NOTHER (sizeof other_files / sizeof other_files[0])
+
 /* Is name one of the files crm keeps in a data directory? */
 static int is_data_name(const char *name)
 {
-	static const char *const logs[] = {CONF_NAME, "history.jsonl",
-					   "activities.jsonl"};
-
 	if (name[0] == '.')	/* the lock, the journal, temp files */
 		return 1;
-	for (size_t i = 0; i < sizeof logs / sizeof logs[0]; i++)
-		if (!strcmp(name, logs[i]))
+	for (size_t i = 0; i < NOTHER; i++)
+		if (!strcmp(name, other_files[i]))
 			return 1;
 	for (size_t i = 0; i < crm_ntables; i++)
 		if (!strcmp(name, crm_tables[i].file))
@@ -479,11 +373,9 @@ int store_check_output(const struct store *s, const char *path,
 
 	/* The file itself (through any symlink or hard link) ... */
 	if (stat(path, &st) == 0)
-		for (size_t i = 0; i < crm_ntables + 3 && !bad; i++) {
-			p = i < crm_ntables ? store_path(s, crm_tables[i].file)
-			    : store_path(s, i == crm_ntables ? CONF_NAME :
-					 i == crm_ntables + 1 ? "history.jsonl"
-							      : "activities.jsonl");
+		for (size_t i = 0; i < crm_ntables + NOTHER && !bad; i++) {
+			p = store_path(s, i < crm_ntables ? crm_tables[i].file
+					  : other_files[i - crm_ntables]);
 			bad = same_file(&st, p);
 			free(p);
 		}

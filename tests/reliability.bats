@@ -224,20 +224,32 @@ hostile_import() {
 	# what a killed writer leaves: new tables in temp files, the journal
 	printf 'id,name\nC-00000001,New\n' >.tmp-customers.csv.AAAAAA
 	printf 'id,name,customer\nO-00000001,Deal,C-00000001\n' >.tmp-opportunities.csv.BBBBBB
-	printf '.tmp-customers.csv.AAAAAA\tcustomers.csv\n.tmp-opportunities.csv.BBBBBB\topportunities.csv\n' >.commit
+	printf 'T .tmp-customers.csv.AAAAAA\tcustomers.csv\nT .tmp-opportunities.csv.BBBBBB\topportunities.csv\n' >.commit
+	# and the log lines, the second already half appended
+	local size
+	size=$(stat -c %s history.jsonl)
+	printf '{"a":"cut' >>history.jsonl
+	printf 'L history.jsonl\t%s\t11\n{"a":"new"}' "$size" >>.commit
+	printf 'L activities.jsonl\t0\t13\n{"a":"note"}\n' >>.commit
 	run -0 crm-opp list --format ids
 	[ "$output" = O-00000001 ]
 	[ ! -e .commit ]
 	[ -z "$(find . -name '.tmp-*')" ]
 	run -0 crm-cust list --format ids
 	[ "$output" = C-00000001 ]
+	[ "$(tail -c 11 history.jsonl)" = '{"a":"new"}' ]
+	[ "$(stat -c %s history.jsonl)" = $((size + 11)) ]
+	[ "$(cat activities.jsonl)" = '{"a":"note"}' ]
 }
 
-@test "reliability: a commit journal whose renames were all done is just removed" {
+@test "reliability: a commit journal carried out already is just removed" {
 	crm-cust add Acme >/dev/null
 	local before
 	before=$(dir_sum)
-	printf '.tmp-customers.csv.AAAAAA\tcustomers.csv\n' >"$CRM_DIR/.commit"
+	local size
+	size=$(stat -c %s "$CRM_DIR/history.jsonl")
+	{ printf 'T .tmp-customers.csv.AAAAAA\tcustomers.csv\nL history.jsonl\t%s\t20\n' \
+		$((size - 20)); tail -c 20 "$CRM_DIR/history.jsonl"; } >"$CRM_DIR/.commit"
 	run -0 crm-cust list --format ids
 	[ ! -e "$CRM_DIR/.commit" ]
 	[ "$(dir_sum)" = "$before" ]

@@ -47,7 +47,7 @@ for ((i = 1; i <= KILLS; i++)); do
 		$t --format csv >/dev/null 2>"$work/err"
 		case $? in 0|1) ;; *) fail "$t: $(cat "$work/err")" ;; esac
 	done
-	crm check >/dev/null 2>"$work/err" || fail "crm check: $(cat "$work/err")"
+	crm check >"$work/err" 2>&1 || { cp -r "$CRM_DIR" "${STRESS_KEEP:-/tmp}/crash-failed.$$"; fail "crm check: $(cat "$work/err") (directory kept in ${STRESS_KEEP:-/tmp}/crash-failed.$$)"; }
 	# every change that returned success is there
 	cat "$CRM_DIR"/*.csv >"$work/all"
 	while read -r name; do
