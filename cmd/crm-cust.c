@@ -43,6 +43,7 @@ static const char help_text[] =
 	"      --today=DATE         pin today's date (also $CRM_TODAY)\n"
 	"  -u, --user=NAME          who makes the change, for history (also $CRM_USER)\n"
 	"      --lock-timeout=SECS  wait at most SECS seconds for the lock (default 10)\n"
+	"      --excel              CSV for spreadsheets: a BOM, and ' before = + - @\n"
 	"  -k, --kind=KIND          company or person (add; default company)\n"
 	"  -o, --owner=USER         owner (add); only this owner's customers (list)\n"
 	"      --source=SOURCE      where the customer came from (add)\n"
@@ -100,7 +101,7 @@ static const char help_text[] =
 	"Exit status: 0 ok, 1 nothing selected, 2 usage error, 3 data or system error.\n";
 
 enum {
-	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_SOURCE, OPT_INDUSTRY, OPT_PHONE,
+	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_EXCEL, OPT_SOURCE, OPT_INDUSTRY, OPT_PHONE,
 	OPT_EMAIL, OPT_CITY, OPT_COUNTRY, OPT_POOL, OPT_SORT, OPT_TITLE,
 	OPT_WECHAT, OPT_PRIMARY, OPT_TAG, OPT_TIER, OPT_SINCE, OPT_DRY_RUN,
 	OPT_TO, OPT_AMOUNT, OPT_CURRENCY, OPT_START, OPT_END, OPT_OPP,
@@ -128,6 +129,7 @@ static const struct option long_options[] = {
 	{"tier", required_argument, NULL, OPT_TIER},
 	{"sort", required_argument, NULL, OPT_SORT},
 	{"format", required_argument, NULL, 'f'},
+	{"excel", no_argument, NULL, OPT_EXCEL},
 	{"type", required_argument, NULL, 't'},
 	{"next", required_argument, NULL, 'n'},
 	{"action", required_argument, NULL, 'a'},

@@ -28,6 +28,7 @@ static const char help_text[] =
 	"      --today=DATE         pin today's date (also $CRM_TODAY)\n"
 	"  -u, --user=NAME          who makes the change, for history (also $CRM_USER)\n"
 	"      --lock-timeout=SECS  wait at most SECS seconds for the lock (default 10)\n"
+	"      --excel              CSV for spreadsheets: a BOM, and ' before = + - @\n"
 	"      --company=COMPANY    the lead's company (add)\n"
 	"      --email=EMAIL        e-mail address (add)\n"
 	"      --phone=PHONE        phone number (add)\n"
@@ -68,7 +69,7 @@ static const char help_text[] =
 	"Exit status: 0 ok, 1 nothing selected, 2 usage error, 3 data or system error.\n";
 
 enum {
-	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_COMPANY, OPT_EMAIL, OPT_PHONE,
+	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_EXCEL, OPT_COMPANY, OPT_EMAIL, OPT_PHONE,
 	OPT_SOURCE, OPT_TITLE, OPT_FORCE, OPT_STATUS, OPT_POOL, OPT_SORT,
 	OPT_EXPLAIN, OPT_TO, OPT_ROUND_ROBIN, OPT_RULES, OPT_MERGE,
 	OPT_CUSTOMER, OPT_OPP, OPT_CLOSE, OPT_DRY_RUN
@@ -92,6 +93,7 @@ static const struct option long_options[] = {
 	{"pool", no_argument, NULL, OPT_POOL},
 	{"sort", required_argument, NULL, OPT_SORT},
 	{"format", required_argument, NULL, 'f'},
+	{"excel", no_argument, NULL, OPT_EXCEL},
 	{"type", required_argument, NULL, 't'},
 	{"next", required_argument, NULL, 'n'},
 	{"action", required_argument, NULL, 'a'},

@@ -30,6 +30,7 @@ static const char help_text[] =
 	"      --today=DATE         pin today's date (also $CRM_TODAY)\n"
 	"  -u, --user=NAME          who makes the change, for history (also $CRM_USER)\n"
 	"      --lock-timeout=SECS  wait at most SECS seconds for the lock (default 10)\n"
+	"      --excel              CSV for spreadsheets: a BOM, and ' before = + - @\n"
 	"  -c, --customer=CUSTOMER  the customer, by id or exact name (add)\n"
 	"  -m, --amount=AMOUNT      deal amount: 350000, 1,200,000.00, 35万 (add, win)\n"
 	"      --close=DATE         expected close date (add)\n"
@@ -70,7 +71,7 @@ static const char help_text[] =
 	"Exit status: 0 ok, 1 nothing selected, 2 usage error, 3 data or system error.\n";
 
 enum {
-	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_CLOSE, OPT_STAGE, OPT_SOURCE,
+	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_EXCEL, OPT_CLOSE, OPT_STAGE, OPT_SOURCE,
 	OPT_PIPELINE, OPT_OPEN, OPT_WON, OPT_LOST, OPT_SORT, OPT_NOTE, OPT_TO,
 	OPT_CONTRACT, OPT_DRY_RUN
 };
@@ -94,6 +95,7 @@ static const struct option long_options[] = {
 	{"lost", no_argument, NULL, OPT_LOST},
 	{"sort", required_argument, NULL, OPT_SORT},
 	{"format", required_argument, NULL, 'f'},
+	{"excel", no_argument, NULL, OPT_EXCEL},
 	{"note", required_argument, NULL, OPT_NOTE},
 	{"type", required_argument, NULL, 't'},
 	{"next", required_argument, NULL, 'n'},

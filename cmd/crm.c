@@ -573,7 +573,7 @@ static int git_setup(const char *dir, struct crm_err *err)
 				     "merge by record, logs by union",
 				     attrs.s, err) < 0 ||
 			ensure_lines(dir, ".gitignore", "crm: local files",
-				     CONFLICTS_FILE "\n.lock\n.tmp-*\n",
+				     CONFLICTS_FILE "\n.lock\n.commit\n.tmp-*\n",
 				     err) < 0 ||
 			git_config(dir, "merge.crm.name",
 				   "crm: tables by record id", err) < 0 ||

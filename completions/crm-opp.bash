@@ -16,13 +16,13 @@ _crm_opp_common='--dir --today --user --lock-timeout --help'
 _crm_opp_opts_add='--customer --amount --close --owner --stage --source
 	--pipeline --set'
 _crm_opp_opts_list='--where --stage --owner --open --won --lost --sort
-	--format'
+	--format --excel'
 _crm_opp_opts_stage='--note'
 _crm_opp_opts_log='--type --next --action'
 _crm_opp_opts_win='--amount --date --contract'
 _crm_opp_opts_lose='--reason --note --date'
 _crm_opp_opts_assign='--to'
-_crm_opp_opts_stale='--owner --format'
+_crm_opp_opts_stale='--owner --format --excel'
 _crm_opp_opts_import='--encoding --delimiter --map --map-stage --pipeline
 	--date-order --match --on-dup --rejects --dry-run'
 

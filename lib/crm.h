@@ -372,10 +372,6 @@ void table_sort_by_id(struct table *t);
 void table_del_row(struct table *t, size_t r);
 /* Write atomically to t->path (caller holds the store lock). */
 int table_save(struct table *t, struct crm_err *err);
-struct atomic_file;
-/* The first step of table_save: t written to a's temporary file, synced,
- * not yet renamed (atomic_rename does). */
-int table_write(struct table *t, struct atomic_file *a, struct crm_err *err);
 
 /* ---- data directory, lock, atomic write (store.c) --------------------- */
 
@@ -409,8 +405,8 @@ char *store_path(const struct store *s, const char *name);
  * tmpfs), already unlinked: gone with the process.  NULL with err. */
 FILE *store_tmpfile(const struct store *s, struct crm_err *err);
 /* Move the queued history lines to a scratch file, to keep memory
- * bounded while a big import queues millions; store_flush_logs appends
- * them first. */
+ * bounded while a big import queues millions; the commit's journal
+ * appends them first. */
 int store_spill_logs(struct store *s, struct crm_err *err);
 
 /* Atomic replacement of one file: temp in the same directory, fsync,
@@ -422,11 +418,48 @@ struct atomic_file {
 int atomic_begin(struct atomic_file *a, const char *path,
 		 struct crm_err *err);
 int atomic_commit(struct atomic_file *a, struct crm_err *err);
-/* atomic_commit in two steps, so that several files are all written
- * (flushed, fsync'd, closed) before any is renamed into place. */
-int atomic_finish(struct atomic_file *a, struct crm_err *err);
-int atomic_rename(struct atomic_file *a, struct crm_err *err);
 void atomic_abort(struct atomic_file *a);
+
+/* ---- reliability: multi-file commits (store.c) ------------------------- */
+
+/* Flush, fsync and close the temp file; atomic_commit() then only
+ * renames.  0 or -1 (the temp file removed). */
+int atomic_sync(struct atomic_file *a, struct crm_err *err);
+/* Rename the n synced temp files into place and append the store's
+ * queued log lines, as one change (journal.c): all or nothing, even when
+ * killed.  The temp files are consumed either way. */
+int journal_commit(struct store *s, struct atomic_file *a, size_t n,
+		   struct crm_err *err);
+/* Carry out what a killed writer's DIR/.commit still lists. */
+int journal_recover(const char *dir, struct crm_err *err);
+/* The size of a log's whole lines: a torn last line (no newline) left
+ * out.  -1 on a read error. */
+off_t jsonl_whole_size(int fd);
+/* fsync a directory. */
+int store_sync_dir(const char *dir);
+/* Finish the change a killed writer left in DIR/.commit (takes the lock
+ * for it; store_open calls it).  0 or -1. */
+int store_recover(struct store *s, struct crm_err *err);
+/* ---- CSV for spreadsheets: --excel (excel.c) --------------------------- */
+
+/* Set by --excel: CSV listings start with a UTF-8 BOM and cells starting
+ * with = + - @ TAB or CR (numbers excepted) get a leading '. */
+extern int out_excel;
+int excel_needs_quote(const char *s);
+/* s without the ' that --excel added (s itself when there is none). */
+const char *excel_unquote(const char *s);
+void excel_write_row(FILE *fp, char *const *fields, size_t n);
+void excel_write_bom(FILE *fp);
+
+/* An output file named by an option (--rejects, --mbox) must not be a
+ * file of the data directory, by name, symlink or hard link: a usage
+ * error "OPT: 'PATH' is a file of the data directory" otherwise. */
+int store_check_output(const struct store *s, const char *path,
+		       const char *opt, struct crm_err *err);
+
+/* Write t to a synced temp file for atomic_commit[_all] (table.c). */
+int table_write_temp(struct table *t, struct atomic_file *a,
+		     struct crm_err *err);
 /* Prefix of temp files, which readers ignore and writers clean. */
 #define ATOMIC_TMP_PREFIX ".tmp-"
 
@@ -461,9 +494,9 @@ int jsonl_append(const char *path, const char *data, size_t len,
 		 struct crm_err *err);
 
 /*
- * Log lines are queued in the store and appended by store_flush_logs(),
- * which a program calls after its tables are saved, still under the lock:
- * a table is the truth, its log never runs ahead of it.
+ * Log lines are queued in the store and appended by store_commit(), in
+ * the same journalled change as the tables, still under the lock: a
+ * table is the truth, its log never runs ahead of it.
  */
 /* history.jsonl: {"at","by","entity","id","field","from","to"} */
 void history_append(struct store *s, const char *entity, const char *id,
@@ -477,8 +510,6 @@ void activity_append(struct store *s, const char *entity, const char *id,
 /* "call|visit|email|meeting|note|revisit|service" */
 extern const char activity_types[];
 int activity_type_ok(const char *type);
-/* Append the queued lines, one write() per log, fsync'd. */
-int store_flush_logs(struct store *s, struct crm_err *err);
 /* Set a table field (adding the column if new) and queue the change for
  * history.  Returns 1 when changed, 0 when the value was already v. */
 int table_set_logged(struct store *s, struct table *t, size_t row,
@@ -545,6 +576,7 @@ struct cli_common {
 	const char *today;        /* --today */
 	const char *user;         /* --user */
 	const char *lock_timeout; /* --lock-timeout */
+	const char *excel;        /* --excel */
 };
 /* Pin today, open the store, set the user and lock timeout. */
 int cli_open(struct store *s, const struct cli_common *c,
@@ -663,7 +695,7 @@ void activity_line(struct buf *b, const struct logrec *r, const char *about);
 
 int store_commit(struct store *s, struct table *const *tables,
 		 struct crm_err *err);
-/* The same, each table written by write (table_write's contract: the
+/* The same, each table written by write (table_write_temp's contract: the
  * temporary file written and synced, not renamed). */
 typedef int (*table_writer)(void *ctx, struct table *t,
 			    struct atomic_file *a, struct crm_err *err);

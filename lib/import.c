@@ -534,6 +534,10 @@ static void clean(const char *s, struct buf *out)
 		len -= 3;
 		s = trim_n(s, &len);
 	}
+	if (*s == '\'' && excel_unquote(s) != s) {	/* an --excel export */
+		s++;
+		len--;
+	}
 	buf_reset(out);
 	buf_add(out, s, len);
 }

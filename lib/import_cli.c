@@ -275,7 +275,9 @@ static int run_import(struct store *s, struct run *r, const char *table,
 	size_t skipped = 0;
 	int rc = -1;
 
-	if (store_lock(s, err) < 0 ||
+	if ((rejects && store_check_output(s, rejects, "--rejects",
+					   err) < 0) ||
+	    store_lock(s, err) < 0 ||
 	    !(r->g = ingest_begin(s, r->im, go, err)) ||
 	    (rejects && atomic_begin(&rej, rejects, err) < 0))
 		goto out;

@@ -592,7 +592,7 @@ static int write_table(void *ctx, struct table *t, struct atomic_file *a,
 	struct ingest *g = ctx;
 
 	if (t != g->t || !g->spool)
-		return table_write(t, a, err);
+		return table_write_temp(t, a, err);
 	if (fflush(g->spool) == EOF)
 		return crm_errf(err, NULL, 0, "cannot write a scratch file: "
 				"%s", strerror(errno));
@@ -602,7 +602,7 @@ static int write_table(void *ctx, struct table *t, struct atomic_file *a,
 		atomic_abort(a);
 		return -1;
 	}
-	return atomic_finish(a, err);
+	return atomic_sync(a, err);
 }
 
 /* ---- setting up ---------------------------------------------------------- */

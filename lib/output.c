@@ -295,6 +295,14 @@ static void out_set_columns(struct out *o, char *const *cols, size_t ncols,
 	}
 }
 
+static void out_row_csv(struct out *o, char *const *fields)
+{
+	if (out_excel)
+		excel_write_row(o->fp, fields, o->ncols);
+	else
+		csv_write_row(o->fp, fields, o->ncols, ',');
+}
+
 struct out *out_begin(FILE *fp, enum out_format fmt, char *const *cols,
 		      size_t ncols, const struct table_def *def)
 {
@@ -317,7 +325,9 @@ struct out *out_begin(FILE *fp, enum out_format fmt, char *const *cols,
 		break;
 	default:
 		o->fmt = FMT_CSV;
-		csv_write_row(fp, o->cols, ncols, ',');
+		if (out_excel)
+			excel_write_bom(fp);
+		out_row_csv(o, o->cols);
 	}
 	return o;
 }
@@ -339,7 +349,7 @@ void out_row(struct out *o, char *const *fields)
 			fprintf(o->fp, "%s\n", fields[o->id_col]);
 		break;
 	default:
-		csv_write_row(o->fp, fields, o->ncols, ',');
+		out_row_csv(o, fields);
 	}
 	o->nrows++;
 }

@@ -94,29 +94,32 @@ int store_commit(struct store *s, struct table *const *tables,
 	return store_commit_via(s, tables, NULL, NULL, err);
 }
 
+/* Every table's temp file is written before any is renamed, and the
+ * renames and log appends go through one journal: a full disk or a kill
+ * leaves every table as it was, or the whole change made. */
 int store_commit_via(struct store *s, struct table *const *tables,
 		     table_writer write, void *ctx, struct crm_err *err)
 {
 	struct atomic_file *a;
-	size_t n = 0, i;
-	int rc = 0;
+	size_t n = 0;
+	int rc;
 
 	while (tables[n])
 		n++;
 	a = xcalloc(n + 1, sizeof *a);
-	for (i = 0; rc == 0 && i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		rc = write ? write(ctx, tables[i], &a[i], err)
-			   : table_write(tables[i], &a[i], err);
-	if (rc < 0)
-		for (size_t k = 0; k + 1 < i; k++)
-			atomic_abort(&a[k]);
-	for (i = 0; rc == 0 && i < n; i++)
-		rc = atomic_rename(&a[i], err);
-	/* A rename that failed (a vanished directory): drop the rest. */
-	for (; rc < 0 && i < n && a[i].tmp; i++)
-		atomic_abort(&a[i]);
+			   : table_write_temp(tables[i], &a[i], err);
+		if (rc < 0) {
+			for (size_t k = 0; k < i; k++)
+				atomic_abort(&a[k]);
+			free(a);
+			return -1;
+		}
+	}
+	rc = journal_commit(s, a, n, err);
 	free(a);
-	return rc < 0 ? -1 : store_flush_logs(s, err);
+	return rc;
 }
 
 /* Name the record in a message about one of its fields. */

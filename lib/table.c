@@ -356,8 +356,10 @@ void table_sort_by_id(struct table *t)
 }
 
 /* Written in id order so diffs stay small; the table in memory keeps its
- * order, so row indexes a caller holds stay valid after a save. */
-int table_write(struct table *t, struct atomic_file *a, struct crm_err *err)
+ * order, so row indexes a caller holds stay valid after a save.  The temp
+ * file is written and synced; a->tmp awaits atomic_commit(). */
+int table_write_temp(struct table *t, struct atomic_file *a,
+		     struct crm_err *err)
 {
 	char ***sorted = xcalloc(t->nrows + 1, sizeof *sorted);
 
@@ -373,14 +375,16 @@ int table_write(struct table *t, struct atomic_file *a, struct crm_err *err)
 	for (size_t r = 0; r < t->nrows; r++)
 		csv_write_row(a->fp, sorted[r], t->ncols, ',');
 	free(sorted);
-	return atomic_finish(a, err);
+	return atomic_sync(a, err);
 }
 
 int table_save(struct table *t, struct crm_err *err)
 {
 	struct atomic_file a;
 
-	return table_write(t, &a, err) < 0 ? -1 : atomic_rename(&a, err);
+	if (table_write_temp(t, &a, err) < 0)
+		return -1;
+	return atomic_commit(&a, err);
 }
 
 long table_find_ref(const struct table *t, const char *key,

@@ -66,7 +66,7 @@ share() {
 		'forecasts.jsonl merge=crm-log' 'reminders.jsonl merge=crm-log')" ] ||
 		fail ".gitattributes: $(cat .gitattributes)"
 	[ "$(cat .gitignore)" = "$(printf '%s\n' '# crm: local files' \
-		conflicts.jsonl .lock '.tmp-*')" ] || fail ".gitignore: $(cat .gitignore)"
+		conflicts.jsonl .lock .commit '.tmp-*')" ] || fail ".gitignore: $(cat .gitignore)"
 	[ "$(git config merge.crm.driver)" = 'crm merge-driver %O %A %B %P' ]
 	[ "$(git config merge.crm-log.driver)" = 'crm merge-driver --log %O %A %B %P' ]
 	[ "$(git check-attr merge opportunities.csv)" = 'opportunities.csv: merge: crm' ]
