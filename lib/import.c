@@ -343,6 +343,7 @@ struct mcol {
 	enum kind kind;
 	size_t src, src2;   /* source columns; src2 != UNKNOWN: joined */
 	int wan;            /* amounts in 万: the header said 万元 */
+	struct strmap *seen;   /* an enum's keys -> values so far */
 };
 
 struct import {
@@ -461,12 +462,23 @@ static void norm_key(const char *s, char *out, size_t n)
 	buf_free(&b);
 }
 
+/* Is key the key of name?  Names are few (synonyms, enum values,
+ * stages, headers) and asked about for every row: their keys are made
+ * once and kept for the run. */
 static int key_is(const char *key, const char *name)
 {
+	static struct strmap *known;
 	char k[KEY_MAX];
+	void **slot;
 
-	norm_key(name, k, sizeof k);
-	return !strcmp(key, k);
+	if (!known)
+		known = strmap_new();
+	slot = strmap_slot(known, name);
+	if (!*slot) {
+		norm_key(name, k, sizeof k);
+		*slot = xstrdup(k);
+	}
+	return !strcmp(key, *slot);
 }
 
 /* Bytes of white space at s[0..len): ASCII, NBSP, U+3000, and the
@@ -1446,6 +1458,7 @@ static void add_col(struct import *im, char *source, char *field,
 	c->src = src;
 	c->src2 = src2;
 	c->wan = wan;
+	c->seen = NULL;
 }
 
 /* The mapped columns in source order; First and Last Name as one. */
@@ -1876,26 +1889,51 @@ static int enum_has(const char *values, const char *key, const char **hit)
 	return -1;
 }
 
-static int conv_enum(const struct mcol *c, const char *t, struct buf *out,
-		     struct crm_err *why)
+static const char *enum_value(const struct mcol *c, const char *key,
+			      struct buf *tmp)
 {
-	char key[KEY_MAX], qb[QUOTE_MAX];
 	const char *hit;
 	int len;
 
-	norm_key(t, key, sizeof key);
 	if ((len = enum_has(c->def->values, key, &hit)) >= 0) {
-		buf_add(out, hit, (size_t)len);
-		return 0;
+		buf_reset(tmp);
+		buf_add(tmp, hit, (size_t)len);
+		return tmp->s;
 	}
 	for (size_t i = 0; *key && i < N(enum_synonyms); i++)
 		if (!strcmp(enum_synonyms[i].field, c->field) &&
-		    key_is(key, enum_synonyms[i].from)) {
-			buf_adds(out, enum_synonyms[i].to);
-			return 0;
-		}
+		    key_is(key, enum_synonyms[i].from))
+			return enum_synonyms[i].to;
+	return NULL;
+}
+
+/* A status or kind: a file has few, each looked up once (c->seen). */
+static int conv_enum(struct mcol *c, const char *t, struct buf *out,
+		     struct crm_err *why)
+{
+	char key[KEY_MAX], qb[QUOTE_MAX];
+	struct buf tmp = {0};
+	const char *v;
+	void **slot;
+
+	norm_key(t, key, sizeof key);
+	if (!c->seen)
+		c->seen = strmap_new();
+	slot = strmap_slot(c->seen, key);
+	if (!*slot && (v = enum_value(c, key, &tmp)))
+		*slot = xstrdup(v);
+	buf_free(&tmp);
+	if (*slot) {
+		buf_adds(out, *slot);
+		return 0;
+	}
 	return crm_errf(why, NULL, 0, "%s '%s' is not one of %s", c->field,
 			quote(t, qb), c->def->values);
+}
+
+static void free_seen(void *ctx, const char *key, void *val)
+{
+	free(val);
 }
 
 static int conv_stage(const struct import *im, const char *t,
@@ -1918,7 +1956,7 @@ static int conv_stage(const struct import *im, const char *t,
 }
 
 /* t (cleaned, not empty) in stored form appended to out. */
-static int convert(const struct import *im, const struct mcol *c,
+static int convert(const struct import *im, struct mcol *c,
 		   const char *t, struct buf *out, struct crm_err *why)
 {
 	switch (c->kind) {
@@ -2115,7 +2153,7 @@ static int is_placeholder(const char *t)
 static void value_of(struct import *im, size_t i, char **f,
 		     struct crm_err *bad)
 {
-	const struct mcol *c = &im->cols[i];
+	struct mcol *c = &im->cols[i];
 	struct crm_err why;
 	size_t start = im->arena.len;
 
@@ -2253,6 +2291,9 @@ void import_close(struct import *im)
 	for (size_t i = 0; i < im->ncols; i++) {
 		free(im->cols[i].source);
 		free(im->cols[i].field);
+		if (im->cols[i].seen)
+			strmap_each(im->cols[i].seen, free_seen, NULL);
+		strmap_free(im->cols[i].seen);
 	}
 	free(im->cols);
 	free_strings(im->header, im->nheader);

@@ -20,13 +20,16 @@
  * at the end by store_commit (all or nothing).
  *
  * A million-row lead export streams: a new lead is not kept in memory
- * but written at once, as its CSV line, to a scratch file in the data
- * directory (the spool), and its creation's history line is spilled to
- * another; memory holds the dedupe keys (a 64-bit hash and a reference
- * each) and an id, offset and length a new lead.  At the end the table
- * is written merging its rows and the spooled ones by id.  A spooled
- * lead that a later row updates (--on-dup update) is read back into
- * the table first.
+ * but written at once, as its CSV line without the id, to a scratch file
+ * in the data directory (the spool); memory holds the dedupe keys (a
+ * 64-bit hash and a reference each) and an offset and length a new lead.
+ * At the end the new leads get their ids: as many fresh random ids as
+ * there are leads, sorted, given out in spool order, so that the spool
+ * is read once from start to end while leads.csv is written merging the
+ * table's rows and the spooled ones by id (tables stay sorted by id).
+ * Their creation lines go to history then, spilled to disk as they
+ * grow.  A spooled lead that a later row updates (--on-dup update) is
+ * read back into the table first, with an id of its own.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -50,10 +53,9 @@ struct keymap {
 	size_t cap, n;
 };
 
-/* A spooled lead: its id, where its line is in the spool, and its row in
- * the table once read back (-1 until then; len 0 after). */
+/* A spooled lead: where its line is in the spool, and its row in the
+ * table once read back (-1 until then; len 0 after). */
 struct spooled {
-	char id[16];
 	uint64_t off;
 	uint32_t len;
 	long row;
@@ -389,17 +391,13 @@ static const char *cell(struct ingest *g, int c)
 }
 
 /* A new lead of the row's checked values (g->norm), written to the
- * spool; its keys indexed. */
+ * spool with an empty id; its keys indexed. */
 static int spool_lead(struct ingest *g, struct crm_err *err)
 {
-	struct table *t = g->t;
-	char id[ID_MAX];
 	struct spooled *e;
 
 	for (size_t c = 0; c < g->spool_ncols; c++)
 		g->cells[c] = "";
-	table_new_id(t, id);
-	g->cells[0] = id;
 	g->cells[g->c_created] = g->cells[g->c_updated] = g->today;
 	for (size_t i = 0; i < g->ncols; i++)
 		if (g->norm[i] && *g->norm[i] && g->tcol[i] > 0)
@@ -418,7 +416,6 @@ static int spool_lead(struct ingest *g, struct crm_err *err)
 		g->sp = xrealloc(g->sp, g->capsp * sizeof *g->sp);
 	}
 	e = &g->sp[g->nsp];
-	snprintf(e->id, sizeof e->id, "%.15s", id);
 	e->off = g->spool_end;
 	e->len = (uint32_t)g->line.len;
 	e->row = -1;
@@ -426,27 +423,29 @@ static int spool_lead(struct ingest *g, struct crm_err *err)
 	index_lead(g, cell(g, g->c_email), cell(g, g->c_phone),
 		   cell(g, g->c_sid), SPOOL_REF(g->nsp));
 	g->nsp++;
-	history_append(g->st, g->def->entity, id, "id", "", id);
-	if (g->st->pending_history.len >= SPILL_AT)
-		return store_spill_logs(g->st, err);
 	return 0;
 }
 
-/* The spooled line of entry e into buf (NUL-terminated). */
-static int spool_line(struct ingest *g, const struct spooled *e,
+/* The spooled line of entry e into b (NUL-terminated), read at its
+ * offset, or (seq) next from where the last read ended. */
+static int spool_line(struct ingest *g, const struct spooled *e, int seq,
 		      struct buf *b, struct crm_err *err)
 {
-	ssize_t n;
+	size_t n;
 
 	buf_reset(b);
 	if (b->cap < (size_t)e->len + 1) {
 		b->cap = (size_t)e->len + 1;
 		b->s = xrealloc(b->s, b->cap);
 	}
-	n = pread(fileno(g->spool), b->s, e->len, (off_t)e->off);
-	if (n != (ssize_t)e->len)
+	if (!seq && fseeko(g->spool, (off_t)e->off, SEEK_SET) < 0)
 		return crm_errf(err, NULL, 0, "cannot read a scratch file: %s",
-				n < 0 ? strerror(errno) : "short read");
+				strerror(errno));
+	n = fread(b->s, 1, e->len, g->spool);
+	if (n != e->len)
+		return crm_errf(err, NULL, 0, "cannot read a scratch file: %s",
+				ferror(g->spool) ? strerror(errno)
+						 : "short read");
 	b->len = e->len;
 	b->s[b->len] = '\0';
 	return 0;
@@ -458,40 +457,74 @@ static int read_back_row(void *ctx, char **f, size_t n, long line,
 	struct table *t = ctx;
 	size_t r = table_add_row(t);
 
-	for (size_t c = 0; c < n && c < t->ncols; c++) {
+	for (size_t c = 1; c < n && c < t->ncols; c++) {
 		free(t->rows[r][c]);
 		t->rows[r][c] = xstrdup(f[c]);
 	}
 	return 0;
 }
 
-/* Spooled lead k into the table (a later row updates it): its row. */
+/* Spooled lead k into the table (a later row updates it), with a fresh
+ * id and its creation in history: its row. */
 static long spool_read_back(struct ingest *g, size_t k, struct crm_err *err)
 {
 	struct spooled *e = &g->sp[k];
 	struct csv_opts o = {0};
+	char id[ID_MAX];
+	long r;
 
 	if (e->row >= 0)
 		return e->row;
 	o.delim = ',';
-	if (fflush(g->spool) == EOF || spool_line(g, e, &g->line, err) < 0 ||
+	if (fflush(g->spool) == EOF || spool_line(g, e, 0, &g->line, err) < 0 ||
+	    fseeko(g->spool, 0, SEEK_END) < 0 ||
 	    csv_read_mem(g->line.s, g->line.len, "spool", &o, read_back_row,
 			 g->t, err) < 0)
 		return -1;
-	e->row = (long)g->t->nrows - 1;
+	r = (long)g->t->nrows - 1;
+	table_new_id(g->t, id);
+	table_set(g->t, (size_t)r, "id", id);
+	history_append(g->st, g->def->entity, id, "id", "", id);
+	e->row = r;
 	e->len = 0;
-	return e->row;
+	return r;
 }
 
-static int cmp_spooled(const void *a, const void *b)
+static int cmp_ids(const void *a, const void *b)
 {
-	return strcmp(((const struct spooled *)a)->id,
-		      ((const struct spooled *)b)->id);
+	return strcmp(a, b);
 }
 
 static int cmp_rows(const void *a, const void *b)
 {
 	return strcmp((*(char ***)a)[0], (*(char ***)b)[0]);
+}
+
+/* Ids for the n spooled leads still there, sorted; their creation is
+ * queued for history in that order. */
+static char (*spool_ids(struct ingest *g, size_t *n, struct crm_err *err))[16]
+{
+	char (*ids)[16];
+	char id[ID_MAX];
+
+	*n = 0;
+	for (size_t k = 0; k < g->nsp; k++)
+		*n += g->sp[k].len > 0;
+	ids = xcalloc(*n + 1, sizeof *ids);
+	for (size_t k = 0; k < *n; k++) {
+		table_new_id(g->t, id);
+		snprintf(ids[k], sizeof ids[k], "%.15s", id);
+	}
+	qsort(ids, *n, sizeof *ids, cmp_ids);
+	for (size_t k = 0; k < *n; k++) {
+		history_append(g->st, g->def->entity, ids[k], "id", "", ids[k]);
+		if (g->st->pending_history.len >= SPILL_AT &&
+		    store_spill_logs(g->st, err) < 0) {
+			free(ids);
+			return NULL;
+		}
+	}
+	return ids;
 }
 
 /* The columns written: a field the import added for its leads stays
@@ -520,6 +553,7 @@ struct put {
 	const size_t *keep;
 	size_t nkeep;
 	char **cells;
+	const char *id;        /* a spooled lead's */
 };
 
 static int put_fields(void *ctx, char **f, size_t n, long line,
@@ -529,21 +563,29 @@ static int put_fields(void *ctx, char **f, size_t n, long line,
 
 	for (size_t i = 0; i < p->nkeep; i++)
 		p->cells[i] = p->keep[i] < n ? f[p->keep[i]] : "";
+	if (p->id)
+		p->cells[0] = (char *)p->id;
 	csv_write_row(p->out, p->cells, p->nkeep, ',');
 	return 0;
 }
 
-/* A spooled line as a record of the columns written. */
+/* A spooled line, its id first, as a record of the columns written. */
 static int put_spooled(struct ingest *g, struct put *p, int all,
-		       const struct buf *b, struct crm_err *err)
+		       const struct buf *b, const char *id,
+		       struct crm_err *err)
 {
 	struct csv_opts o = {0};
+	int rc = 0;
 
 	if (!all) {
 		o.delim = ',';
-		return csv_read_mem(b->s, b->len, "spool", &o, put_fields, p,
-				    err);
+		p->id = id;
+		rc = csv_read_mem(b->s, b->len, "spool", &o, put_fields, p,
+				  err);
+		p->id = NULL;
+		return rc;
 	}
+	fputs(id, p->out);
 	fwrite(b->s, 1, b->len - 1, p->out);
 	for (size_t c = g->spool_ncols; c < g->t->ncols; c++)
 		putc(',', p->out);
@@ -551,32 +593,45 @@ static int put_spooled(struct ingest *g, struct put *p, int all,
 	return 0;
 }
 
-/* The table's rows and the spooled leads, merged by id. */
+/* The table's rows and the spooled leads (read once, in order), merged
+ * by id. */
 static int write_merged(struct ingest *g, struct atomic_file *a,
 			struct crm_err *err)
 {
 	struct table *t = g->t;
 	char ***rows = xcalloc(t->nrows + 1, sizeof *rows);
-	struct put p = {a->fp, NULL, 0, NULL};
+	struct put p = {a->fp, NULL, 0, NULL, NULL};
 	struct buf b = {0};
-	size_t i = 0, k = 0;
+	size_t i = 0, k = 0, j = 0, nids;
+	uint64_t pos = 0;
+	char (*ids)[16];
 	int rc = 0, all;
 
+	if (!(ids = spool_ids(g, &nids, err)) || fflush(g->spool) == EOF ||
+	    fseeko(g->spool, 0, SEEK_SET) < 0) {
+		free(ids);
+		free(rows);
+		return ids ? crm_errf(err, NULL, 0, "cannot read a scratch "
+				      "file: %s", strerror(errno)) : -1;
+	}
 	p.keep = kept_columns(g, &p.nkeep, &all);
 	p.cells = xcalloc(p.nkeep + 1, sizeof *p.cells);
 	memcpy(rows, t->rows, t->nrows * sizeof *rows);
 	qsort(rows, t->nrows, sizeof *rows, cmp_rows);
-	qsort(g->sp, g->nsp, sizeof *g->sp, cmp_spooled);
 	put_fields(&p, t->cols, t->ncols, 0, err);
-	while (rc == 0 && (i < t->nrows || k < g->nsp)) {
-		if (k < g->nsp && !g->sp[k].len)
+	while (rc == 0 && (i < t->nrows || j < nids)) {
+		while (k < g->nsp && !g->sp[k].len)
 			k++;
-		else if (k == g->nsp || (i < t->nrows &&
-					 strcmp(rows[i][0], g->sp[k].id) < 0))
+		if (j == nids || (i < t->nrows && strcmp(rows[i][0], ids[j]) < 0))
 			put_fields(&p, rows[i++], t->ncols, 0, err);
-		else if ((rc = spool_line(g, &g->sp[k++], &b, err)) == 0)
-			rc = put_spooled(g, &p, all, &b, err);
+		else if ((rc = spool_line(g, &g->sp[k], g->sp[k].off == pos,
+					  &b, err)) == 0) {
+			pos = g->sp[k].off + g->sp[k].len;
+			rc = put_spooled(g, &p, all, &b, ids[j++], err);
+			k++;
+		}
 	}
+	free(ids);
 	free(rows);
 	free((void *)p.keep);
 	free(p.cells);
@@ -593,9 +648,6 @@ static int write_table(void *ctx, struct table *t, struct atomic_file *a,
 
 	if (t != g->t || !g->spool)
 		return table_write(t, a, err);
-	if (fflush(g->spool) == EOF)
-		return crm_errf(err, NULL, 0, "cannot write a scratch file: "
-				"%s", strerror(errno));
 	if (atomic_begin(a, t->path, err) < 0)
 		return -1;
 	if (write_merged(g, a, err) < 0) {
