@@ -335,6 +335,8 @@ static const struct {
 enum kind { K_TEXT, K_EMAIL, K_PHONE, K_MONEY, K_DATE, K_NUMBER,
 	    K_PROBABILITY, K_ENUM, K_STAGE };
 
+static int is_identity(const char *field);
+
 /* A mapped column. */
 struct mcol {
 	char *source;       /* the header, or "First Name + Last Name" */
@@ -344,6 +346,7 @@ struct mcol {
 	size_t src, src2;   /* source columns; src2 != UNKNOWN: joined */
 	int wan;            /* amounts in 万: the header said 万元 */
 	struct strmap *seen;   /* an enum's keys -> values so far */
+	int identity;          /* is_identity(field) */
 };
 
 struct import {
@@ -636,20 +639,28 @@ static void gb_byte(struct gb_guess *g, unsigned c)
 		g->line++;
 }
 
+/* The GB18030 guess over the whole of fp. */
+static void gb_pass(FILE *fp, struct gb_guess *g, char *buf)
+{
+	size_t n;
+
+	rewind(fp);
+	while ((n = fread(buf, 1, CHUNK, fp)) > 0)
+		for (size_t i = 0; i < n; i++)
+			gb_byte(g, (unsigned char)buf[i]);
+}
+
 /* Is all of fp valid UTF-8?  Reads it to the end in chunks, carrying a
- * sequence cut by a chunk's end into the next one. */
+ * sequence cut by a chunk's end into the next one.  When it is not, a
+ * second pass guesses whether it is GB18030 (g). */
 static int stream_is_utf8(FILE *fp, struct gb_guess *g, struct crm_err *err,
 			  const char *name)
 {
 	char *buf = xmalloc(CHUNK + 4);
-	size_t have = 0, n, ok, i;
+	size_t have = 0, n, ok;
 	int valid = 1;
 
-	while ((n = fread(buf + have, 1, CHUNK, fp)) > 0) {
-		for (i = 0; i < n; i++)
-			gb_byte(g, (unsigned char)buf[have + i]);
-		if (!valid)
-			continue;
+	while (valid && (n = fread(buf + have, 1, CHUNK, fp)) > 0) {
 		n += have;
 		ok = utf8_valid_prefix(buf, n);
 		have = n - ok;
@@ -657,14 +668,15 @@ static int stream_is_utf8(FILE *fp, struct gb_guess *g, struct crm_err *err,
 			valid = 0;
 		else
 			memmove(buf, buf + ok, have);
-		if (!valid)
-			have = 0;
 	}
+	valid = valid && have == 0;
+	if (!valid && !ferror(fp))
+		gb_pass(fp, g, buf);
 	free(buf);
 	if (ferror(fp))
 		return crm_errf(err, NULL, 0, "cannot read %s: %s", name,
 				strerror(errno));
-	return valid && have == 0;
+	return valid;
 }
 
 struct decoder {
@@ -1459,6 +1471,7 @@ static void add_col(struct import *im, char *source, char *field,
 	c->src2 = src2;
 	c->wan = wan;
 	c->seen = NULL;
+	c->identity = is_identity(field);
 }
 
 /* The mapped columns in source order; First and Last Name as one. */
@@ -2097,17 +2110,25 @@ static int skip_row(struct run *r, char **f, size_t n)
 	return is_total_row(f, n) || is_header_again(r->im, f, n);
 }
 
-static int has_identity(const struct import *im)
+/* Does the field name a record: a name, company, person, e-mail or
+ * phone? */
+static int is_identity(const char *field)
 {
 	static const char *const fields[] = {
 		"name", "company", "customer", "contact", "email", "phone"
 	};
 
+	for (size_t k = 0; k < N(fields); k++)
+		if (!strcmp(field, fields[k]))
+			return 1;
+	return 0;
+}
+
+static int has_identity(const struct import *im)
+{
 	for (size_t i = 0; i < im->ncols; i++)
-		for (size_t k = 0; k < N(fields); k++)
-			if (!strcmp(im->cols[i].field, fields[k]) &&
-			    *im->vals[i])
-				return 1;
+		if (im->cols[i].identity && *im->vals[i])
+			return 1;
 	return 0;
 }
 

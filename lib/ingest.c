@@ -392,7 +392,8 @@ static const char *cell(struct ingest *g, int c)
 
 /* A new lead of the row's checked values (g->norm), written to the
  * spool with an empty id; its keys indexed. */
-static int spool_lead(struct ingest *g, struct crm_err *err)
+static int spool_lead(struct ingest *g, const struct import_row *row,
+		      struct crm_err *err)
 {
 	struct spooled *e;
 
@@ -400,8 +401,9 @@ static int spool_lead(struct ingest *g, struct crm_err *err)
 		g->cells[c] = "";
 	g->cells[g->c_created] = g->cells[g->c_updated] = g->today;
 	for (size_t i = 0; i < g->ncols; i++)
-		if (g->norm[i] && *g->norm[i] && g->tcol[i] > 0)
-			g->cells[g->tcol[i]] = g->norm[i];
+		if (*row->vals[i] && g->tcol[i] > 0)
+			g->cells[g->tcol[i]] = g->norm[i] ? g->norm[i]
+							  : row->vals[i];
 	if (!*g->cells[g->c_status])
 		g->cells[g->c_status] = "new";
 	for (size_t c = g->base_ncols; c < g->spool_ncols; c++)
@@ -860,7 +862,9 @@ static int check_values(struct ingest *g, const struct import_row *row,
 
 		free(g->norm[i]);
 		g->norm[i] = NULL;
-		if (!def || (d == D_CONTACT && !strcmp(f, "contact")))
+		/* Custom fields pass as they are. */
+		if (!def || !*row->vals[i] || !table_def_col(def, f) ||
+		    (d == D_CONTACT && !strcmp(f, "contact")))
 			continue;
 		if (!(v = value_normalize(def, f, row->vals[i], why)))
 			return -1;
@@ -1073,7 +1077,7 @@ static int lead_row(struct ingest *g, const struct import_row *row,
 		return -1;
 	if (dup >= 0 && g->on_dup == DUP_UPDATE)
 		return update(g, row, dup, why);
-	return spool_lead(g, err) < 0 ? -1 : INGEST_IMPORTED;
+	return spool_lead(g, row, err) < 0 ? -1 : INGEST_IMPORTED;
 }
 
 /* A customer sheet's row: the customer (a duplicate when matched), then
