@@ -618,8 +618,10 @@ static int write_merged(struct ingest *g, struct atomic_file *a,
 	}
 	p.keep = kept_columns(g, &p.nkeep, &all);
 	p.cells = xcalloc(p.nkeep + 1, sizeof *p.cells);
-	memcpy(rows, t->rows, t->nrows * sizeof *rows);
-	qsort(rows, t->nrows, sizeof *rows, cmp_rows);
+	if (t->nrows) {
+		memcpy(rows, t->rows, t->nrows * sizeof *rows);
+		qsort(rows, t->nrows, sizeof *rows, cmp_rows);
+	}
 	put_fields(&p, t->cols, t->ncols, 0, err);
 	while (rc == 0 && (i < t->nrows || j < nids)) {
 		while (k < g->nsp && !g->sp[k].len)
