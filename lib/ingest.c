@@ -100,6 +100,13 @@ struct ingest {
 	int c_status, c_created, c_updated, c_email, c_phone, c_sid;
 	char today[16];
 	struct buf line;
+	/* the row's source id when it is one of the table's own ids (crm's
+	 * own records moving between data directories): kept as the id
+	 * when no record has it yet */
+	char own[ID_MAX];
+	long own_row;                 /* the record that has it, or -1 */
+	int keep_id;
+	struct strmap *ids;           /* id -> target row + 1, made when asked */
 };
 
 /* ---- keys ---------------------------------------------------------------- */
@@ -336,6 +343,8 @@ static enum dest row_dest(const struct ingest *g,
 	return g->dest[i];
 }
 
+static void note_id(struct ingest *g, size_t r);
+
 /* ---- the spool of new leads ---------------------------------------------- */
 
 /* Every field a lead may get is a column before the first is spooled,
@@ -487,6 +496,7 @@ static long spool_read_back(struct ingest *g, size_t k, struct crm_err *err)
 	table_new_id(g->t, id);
 	table_set(g->t, (size_t)r, "id", id);
 	history_append(g->st, g->def->entity, id, "id", "", id);
+	note_id(g, (size_t)r);
 	e->row = r;
 	e->len = 0;
 	return r;
@@ -746,6 +756,7 @@ void ingest_free(struct ingest *g)
 	free(g->cells);
 	free(g->used);
 	buf_free(&g->line);
+	strmap_free(g->ids);
 	free(g);
 }
 
@@ -769,6 +780,48 @@ int ingest_commit(struct ingest *g, struct crm_err *err)
 
 /* ---- a row --------------------------------------------------------------- */
 
+/* A new target record is known by its id. */
+static void note_id(struct ingest *g, size_t r)
+{
+	if (g->ids)
+		*strmap_slot(g->ids, g->t->rows[r][0]) = (void *)(intptr_t)(r + 1);
+}
+
+/* Is the row's source id one of the table's own (C-..., O-...)?  Then
+ * g->own is it, g->own_row the record that has it, and g->keep_id says
+ * a new record takes it. */
+static void own_id(struct ingest *g, const struct import_row *row)
+{
+	const char *v = val(row, g->col_sid);
+
+	g->own[0] = '\0';
+	g->own_row = -1;
+	g->keep_id = 0;
+	if (!*v || strlen(v) >= ID_MAX)
+		return;
+	snprintf(g->own, ID_MAX, "%s", v);
+	id_normalize(g->own);
+	if (!id_valid(g->own, g->def->id_type)) {
+		g->own[0] = '\0';
+		return;
+	}
+	if (!g->ids)
+		g->ids = table_index_by(g->t, "id");
+	g->own_row = table_index_row(g->ids, g->own);
+	g->keep_id = g->own_row < 0;
+}
+
+/* A new target record: the row's own id, else a fresh one. */
+static size_t new_target(struct ingest *g, struct table *t)
+{
+	size_t r = g->keep_id && t == g->t ? record_new_as(g->st, t, g->own)
+					   : record_new(g->st, t);
+
+	if (t == g->t)
+		note_id(g, r);
+	return r;
+}
+
 /* The target record this row duplicates, by the --match keys; -1. */
 static long duplicate_of(struct ingest *g, const struct import_row *row,
 			 long cust)
@@ -776,6 +829,8 @@ static long duplicate_of(struct ingest *g, const struct import_row *row,
 	char k[KEY_MAX];
 	long r = -1;
 
+	if ((g->match & MATCH_ID) && g->own_row >= 0)
+		return g->own_row;
 	if (g->leads)
 		return lead_duplicate(g, row);
 	if ((g->match & MATCH_ID) && g->col_sid >= 0)
@@ -940,6 +995,7 @@ static int apply(struct ingest *g, struct table *t, size_t r,
 
 		if (row_dest(g, row, i) != d || !*row->vals[i] ||
 		    (d == D_CONTACT && !strcmp(f, "contact")) ||
+		    (g->keep_id && t == g->t && !strcmp(f, "source_id")) ||
 		    (g->opps && d == D_TARGET && (!strcmp(f, "stage") ||
 						  !strcmp(f, "pipeline"))) ||
 		    (logged && (!strcmp(f, "created") ||
@@ -962,7 +1018,7 @@ static int apply(struct ingest *g, struct table *t, size_t r,
 static long new_customer(struct ingest *g, const struct import_row *row,
 			 struct crm_err *err)
 {
-	size_t r = record_new(g->st, g->cust);
+	size_t r = new_target(g, g->cust);
 	long owner = col_of(g->im, "owner"), source = col_of(g->im, "source");
 
 	if (apply(g, g->cust, r, row, g->opps ? D_CUSTOMER : D_TARGET, 0, 0,
@@ -995,9 +1051,12 @@ static int land_contact(struct ingest *g, const struct import_row *row,
 	out[0] = '\0';
 	if (!*name)
 		return 0;
-	if (g->opps && id_valid(name, 'P') &&
-	    (r = table_find_id(g->contacts, name, err)) >= 0) {
-		snprintf(out, ID_MAX, "%s", g->contacts->rows[r][0]);
+	if (g->opps && id_valid(name, 'P')) {
+		struct crm_err none;
+
+		/* An id of a contact not here: the customer's main one. */
+		if ((r = table_find_id(g->contacts, name, &none)) >= 0)
+			snprintf(out, ID_MAX, "%s", g->contacts->rows[r][0]);
 		return 0;
 	}
 	if ((r = find_contact(g, row, cid)) >= 0) {
@@ -1030,7 +1089,7 @@ static int new_deal(struct ingest *g, const struct import_row *row,
 
 	if (!p)
 		return -1;
-	r = record_new(g->st, t);
+	r = new_target(g, t);
 	table_set(t, r, "customer", g->cust->rows[cust][0]);
 	if (apply(g, t, r, row, D_TARGET, 0, 0, err) < 0)
 		return -1;
@@ -1067,6 +1126,20 @@ static int update(struct ingest *g, const struct import_row *row, long dup,
 	return INGEST_UPDATED;
 }
 
+/* A lead that keeps its own id: into the table, not the spool. */
+static int table_lead(struct ingest *g, const struct import_row *row,
+		      struct crm_err *err)
+{
+	size_t r = new_target(g, g->t);
+
+	if (apply(g, g->t, r, row, D_TARGET, 0, 0, err) < 0)
+		return -1;
+	if (!*table_get(g->t, r, "status"))
+		table_set(g->t, r, "status", "new");
+	index_target(g, r);
+	return 0;
+}
+
 static int lead_row(struct ingest *g, const struct import_row *row,
 		    struct crm_err *why, struct crm_err *err)
 {
@@ -1079,6 +1152,8 @@ static int lead_row(struct ingest *g, const struct import_row *row,
 		return -1;
 	if (dup >= 0 && g->on_dup == DUP_UPDATE)
 		return update(g, row, dup, why);
+	if (g->keep_id)
+		return table_lead(g, row, err) < 0 ? -1 : INGEST_IMPORTED;
 	return spool_lead(g, row, err) < 0 ? -1 : INGEST_IMPORTED;
 }
 
@@ -1139,6 +1214,7 @@ int ingest_row(struct ingest *g, const struct import_row *row,
 		crm_errf(why, NULL, 0, "%s", row->reject);
 		return INGEST_REJECTED;
 	}
+	own_id(g, row);
 	if (!g->leads)
 		cust = find_customer(g, val(row, g->col_customer), why);
 	if (check_row(g, row, cust, why) < 0)
