@@ -301,6 +301,9 @@ const struct col_def *table_def_col(const struct table_def *d,
  * are.  malloc'd, or NULL with err. */
 char *value_normalize(const struct table_def *def, const char *col,
 		      const char *v, struct crm_err *err);
+/* The same for a column already looked up (d NULL: a custom field). */
+char *col_normalize(const struct col_def *d, const char *col, const char *v,
+		    struct crm_err *err);
 /* Is v a valid stored value for col (what crm check enforces)?  0 or -1
  * with err's message set (no file/line). */
 int value_check(const struct table_def *def, const char *col, const char *v,

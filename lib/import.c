@@ -2163,6 +2163,8 @@ static int is_placeholder(const char *t)
 		"none", "无", "暂无"
 	};
 
+	if (strlen(t) > 6)
+		return 0;
 	for (size_t i = 0; i < N(words); i++)
 		if (!strcasecmp(t, words[i]))
 			return 1;

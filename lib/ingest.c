@@ -86,6 +86,7 @@ struct ingest {
 	long col_name, col_stage, col_pipeline;
 	struct ingest_counts n;
 	char **norm;                  /* per import column: stored form */
+	const struct col_def **tdef;  /* per import column: in the target */
 	/* leads: the spool */
 	struct keymap kmap;
 	FILE *spool;
@@ -226,6 +227,13 @@ static long keymap_get(const struct keymap *m, char kind, const char *v)
 		return NO_REF;
 	sl = keymap_find(m, key_hash(kind, v));
 	return sl->h ? sl->ref : NO_REF;
+}
+
+static void keymap_prefetch(const struct keymap *m, char kind, const char *v)
+{
+	if (*v && m->cap)
+		__builtin_prefetch(&m->slots[(size_t)key_hash(kind, v) &
+					     (m->cap - 1)]);
 }
 
 /* A lead's keys: its e-mail, phone and source id. */
@@ -376,19 +384,20 @@ static int spool_begin(struct ingest *g, struct crm_err *err)
 
 static long lead_duplicate(struct ingest *g, const struct import_row *row)
 {
-	char k[KEY_MAX];
+	char ke[KEY_MAX], kp[KEY_MAX];
 	long r = NO_REF;
 
+	/* Both slots asked for at once: the table is big, each is a miss. */
+	norm('e', val(row, g->col_email), ke, sizeof ke);
+	norm('p', val(row, g->col_phone), kp, sizeof kp);
+	keymap_prefetch(&g->kmap, 'e', ke);
+	keymap_prefetch(&g->kmap, 'p', kp);
 	if ((g->match & MATCH_ID) && g->col_sid >= 0)
 		r = keymap_get(&g->kmap, 'i', val(row, g->col_sid));
-	if (r == NO_REF && (g->match & MATCH_EMAIL)) {
-		norm('e', val(row, g->col_email), k, sizeof k);
-		r = keymap_get(&g->kmap, 'e', k);
-	}
-	if (r == NO_REF && (g->match & MATCH_PHONE)) {
-		norm('p', val(row, g->col_phone), k, sizeof k);
-		r = keymap_get(&g->kmap, 'p', k);
-	}
+	if (r == NO_REF && (g->match & MATCH_EMAIL))
+		r = keymap_get(&g->kmap, 'e', ke);
+	if (r == NO_REF && (g->match & MATCH_PHONE))
+		r = keymap_get(&g->kmap, 'p', kp);
 	if (r < NO_REF && g->sp[SPOOL_INDEX(r)].row >= 0)
 		r = g->sp[SPOOL_INDEX(r)].row;
 	return r;
@@ -725,6 +734,9 @@ struct ingest *ingest_begin(struct store *s, struct import *im,
 	g->col_stage = col_of(im, "stage");
 	g->col_pipeline = col_of(im, "pipeline");
 	g->norm = xcalloc(g->ncols + 1, sizeof *g->norm);
+	g->tdef = xcalloc(g->ncols + 1, sizeof *g->tdef);
+	for (size_t i = 0; i < g->ncols; i++)
+		g->tdef[i] = table_def_col(g->def, import_field(im, i));
 	if (g->leads && spool_begin(g, err) < 0) {
 		ingest_free(g);
 		return NULL;
@@ -748,6 +760,7 @@ void ingest_free(struct ingest *g)
 	for (size_t i = 0; g->norm && i < g->ncols; i++)
 		free(g->norm[i]);
 	free(g->norm);
+	free(g->tdef);
 	free(g->kmap.slots);
 	if (g->spool)
 		fclose(g->spool);
@@ -917,13 +930,18 @@ static int check_values(struct ingest *g, const struct import_row *row,
 		const char *f = import_field(g->im, i);
 		char *v;
 
+		const struct col_def *cd;
+
 		free(g->norm[i]);
 		g->norm[i] = NULL;
-		/* Custom fields pass as they are. */
-		if (!def || !*row->vals[i] || !table_def_col(def, f) ||
+		if (!def || !*row->vals[i] ||
 		    (d == D_CONTACT && !strcmp(f, "contact")))
 			continue;
-		if (!(v = value_normalize(def, f, row->vals[i], why)))
+		/* Custom fields pass as they are. */
+		cd = d == D_TARGET ? g->tdef[i] : table_def_col(def, f);
+		if (!cd)
+			continue;
+		if (!(v = col_normalize(cd, f, row->vals[i], why)))
 			return -1;
 		g->norm[i] = v;
 	}
