@@ -480,6 +480,10 @@ extern const char activity_types[];
 int activity_type_ok(const char *type);
 /* Append the queued lines, one write() per log, fsync'd. */
 int store_flush_logs(struct store *s, struct crm_err *err);
+/* The same, and after the queued history lines, those more() queues,
+ * called until it returns 0: a million lines in chunks, synced once. */
+int store_flush_logs_more(struct store *s, int (*more)(void *ctx), void *ctx,
+			  struct crm_err *err);
 /* Set a table field (adding the column if new) and queue the change for
  * history.  Returns 1 when changed, 0 when the value was already v. */
 int table_set_logged(struct store *s, struct table *t, size_t row,
@@ -670,6 +674,10 @@ typedef int (*table_writer)(void *ctx, struct table *t,
 			    struct atomic_file *a, struct crm_err *err);
 int store_commit_via(struct store *s, struct table *const *tables,
 		     table_writer write, void *ctx, struct crm_err *err);
+/* Its first half: the tables written and renamed, the logs not yet
+ * flushed (store_flush_logs). */
+int store_write_tables(struct store *s, struct table *const *tables,
+		       table_writer write, void *ctx, struct crm_err *err);
 
 /* ---- listings (listing.c) ----------------------------------------------
  *

@@ -108,6 +108,8 @@ struct ingest {
 	long own_row;                 /* the record that has it, or -1 */
 	int keep_id;
 	struct strmap *ids;           /* id -> target row + 1, made when asked */
+	char (*newids)[16];           /* the spooled leads', sorted */
+	size_t nnewids, nlogged;
 };
 
 /* ---- keys ---------------------------------------------------------------- */
@@ -521,31 +523,37 @@ static int cmp_rows(const void *a, const void *b)
 	return strcmp((*(char ***)a)[0], (*(char ***)b)[0]);
 }
 
-/* Ids for the n spooled leads still there, sorted; their creation is
- * queued for history in that order. */
-static char (*spool_ids(struct ingest *g, size_t *n, struct crm_err *err))[16]
+/* Ids for the spooled leads still there, sorted, into g->newids (their
+ * creation goes to history once the table is in place). */
+static void spool_ids(struct ingest *g)
 {
-	char (*ids)[16];
 	char id[ID_MAX];
+	size_t n = 0;
 
-	*n = 0;
 	for (size_t k = 0; k < g->nsp; k++)
-		*n += g->sp[k].len > 0;
-	ids = xcalloc(*n + 1, sizeof *ids);
-	for (size_t k = 0; k < *n; k++) {
+		n += g->sp[k].len > 0;
+	g->newids = xcalloc(n + 1, sizeof *g->newids);
+	for (size_t k = 0; k < n; k++) {
 		table_new_id(g->t, id);
-		snprintf(ids[k], sizeof ids[k], "%.15s", id);
+		snprintf(g->newids[k], sizeof g->newids[k], "%.15s", id);
 	}
-	qsort(ids, *n, sizeof *ids, cmp_ids);
-	for (size_t k = 0; k < *n; k++) {
-		history_append(g->st, g->def->entity, ids[k], "id", "", ids[k]);
-		if (g->st->pending_history.len >= SPILL_AT &&
-		    store_spill_logs(g->st, err) < 0) {
-			free(ids);
-			return NULL;
-		}
+	qsort(g->newids, n, sizeof *g->newids, cmp_ids);
+	g->nnewids = n;
+}
+
+/* store_flush_logs_more's more(): the creation of the next spooled
+ * leads queued, a few MB of lines at a time. */
+static int log_new_leads(void *ctx)
+{
+	struct ingest *g = ctx;
+
+	while (g->nlogged < g->nnewids &&
+	       g->st->pending_history.len < SPILL_AT) {
+		const char *id = g->newids[g->nlogged++];
+
+		history_append(g->st, g->def->entity, id, "id", "", id);
 	}
-	return ids;
+	return g->st->pending_history.len > 0;
 }
 
 /* The columns written: a field the import added for its leads stays
@@ -628,12 +636,13 @@ static int write_merged(struct ingest *g, struct atomic_file *a,
 	char (*ids)[16];
 	int rc = 0, all;
 
-	if (!(ids = spool_ids(g, &nids, err)) || fflush(g->spool) == EOF ||
-	    fseeko(g->spool, 0, SEEK_SET) < 0) {
-		free(ids);
+	spool_ids(g);
+	ids = g->newids;
+	nids = g->nnewids;
+	if (fflush(g->spool) == EOF || fseeko(g->spool, 0, SEEK_SET) < 0) {
 		free(rows);
-		return ids ? crm_errf(err, NULL, 0, "cannot read a scratch "
-				      "file: %s", strerror(errno)) : -1;
+		return crm_errf(err, NULL, 0, "cannot read a scratch file: %s",
+				strerror(errno));
 	}
 	p.keep = kept_columns(g, &p.nkeep, &all);
 	p.cells = xcalloc(p.nkeep + 1, sizeof *p.cells);
@@ -654,7 +663,6 @@ static int write_merged(struct ingest *g, struct atomic_file *a,
 			k++;
 		}
 	}
-	free(ids);
 	free(rows);
 	free((void *)p.keep);
 	free(p.cells);
@@ -770,6 +778,7 @@ void ingest_free(struct ingest *g)
 	free(g->used);
 	buf_free(&g->line);
 	strmap_free(g->ids);
+	free(g->newids);
 	free(g);
 }
 
@@ -788,7 +797,10 @@ int ingest_commit(struct ingest *g, struct crm_err *err)
 	if (g->contacts && g->n.contacts_new)
 		tables[k++] = g->contacts;
 	tables[k++] = g->t;
-	return store_commit_via(g->st, tables, write_table, g, err);
+	if (store_write_tables(g->st, tables, write_table, g, err) < 0)
+		return -1;
+	return store_flush_logs_more(g->st, g->nnewids ? log_new_leads : NULL,
+				     g, err);
 }
 
 /* ---- a row --------------------------------------------------------------- */
@@ -1223,8 +1235,8 @@ static int deal_row(struct ingest *g, const struct import_row *row,
 							   : INGEST_IMPORTED;
 }
 
-int ingest_row(struct ingest *g, const struct import_row *row,
-	       struct crm_err *why, struct crm_err *err)
+static int land_row(struct ingest *g, const struct import_row *row,
+		    struct crm_err *why, struct crm_err *err)
 {
 	long cust = -1;
 
@@ -1242,4 +1254,16 @@ int ingest_row(struct ingest *g, const struct import_row *row,
 	if (g->customers)
 		return customer_row(g, row, cust, why, err);
 	return deal_row(g, row, cust, why, err);
+}
+
+int ingest_row(struct ingest *g, const struct import_row *row,
+	       struct crm_err *why, struct crm_err *err)
+{
+	int rc = land_row(g, row, why, err);
+
+	/* Updates of a million leads queue a million history lines. */
+	if (rc >= 0 && g->st->pending_history.len >= SPILL_AT &&
+	    store_spill_logs(g->st, err) < 0)
+		return -1;
+	return rc;
 }

@@ -346,52 +346,133 @@ int store_spill_logs(struct store *s, struct crm_err *err)
 	return 0;
 }
 
-/* The spilled lines appended to history.jsonl in chunks (whole lines
- * end the last one), before the lines still queued. */
-static int flush_spill(struct store *s, struct crm_err *err)
+/* A long append to a log: opened once, written in chunks, synced once;
+ * a failure cuts the log back to where it was. */
+struct log_writer {
+	int fd;
+	off_t start;
+	char *path;
+};
+
+static int log_fail(struct log_writer *w, const char *what,
+		    struct crm_err *err)
+{
+	int e = errno;
+
+	if (ftruncate(w->fd, w->start) < 0)
+		e = errno;
+	close(w->fd);
+	crm_errf(err, NULL, 0, "cannot %s %s: %s", what, w->path,
+		 strerror(e));
+	free(w->path);
+	return -1;
+}
+
+static int log_open(struct store *s, struct log_writer *w,
+		    struct crm_err *err)
+{
+	w->path = store_path(s, HISTORY_FILE);
+	w->fd = open(w->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+	if (w->fd < 0) {
+		crm_errf(err, NULL, 0, "cannot open %s: %s", w->path,
+			 strerror(errno));
+		free(w->path);
+		return -1;
+	}
+	w->start = lseek(w->fd, 0, SEEK_END);
+	return 0;
+}
+
+static int log_write(struct log_writer *w, const char *data, size_t len,
+		     struct crm_err *err)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(w->fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = ENOSPC;
+			return log_fail(w, "append to", err);
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int log_close(struct log_writer *w, struct crm_err *err)
+{
+	if (fsync(w->fd) < 0)
+		return log_fail(w, "append to", err);
+	if (close(w->fd) < 0) {
+		crm_errf(err, NULL, 0, "cannot append to %s: %s", w->path,
+			 strerror(errno));
+		free(w->path);
+		return -1;
+	}
+	free(w->path);
+	return 0;
+}
+
+/* The spilled lines into the log. */
+static int write_spill(struct store *s, struct log_writer *w,
+		       struct crm_err *err)
 {
 	FILE *fp = s->history_spill;
-	struct buf chunk = {0};
-	char *path;
+	char *block = xmalloc(1 << 20);
 	size_t n;
 	int rc = 0;
 
-	if (!fp)
-		return 0;
-	path = store_path(s, HISTORY_FILE);
 	if (fflush(fp) == EOF || fseek(fp, 0, SEEK_SET) < 0)
 		rc = crm_errf(err, NULL, 0, "cannot read a scratch file: %s",
 			      strerror(errno));
-	while (rc == 0) {
-		char block[1 << 16];
-
-		n = fread(block, 1, sizeof block, fp);
-		if (ferror(fp)) {
-			rc = crm_errf(err, NULL, 0, "cannot read a scratch "
-				      "file: %s", strerror(errno));
-			break;
-		}
-		buf_add(&chunk, block, n);
-		if (chunk.len >= (1 << 20) || (n == 0 && chunk.len)) {
-			rc = jsonl_append(path, chunk.s, chunk.len, err);
-			buf_reset(&chunk);
-		}
-		if (n == 0)
-			break;
-	}
-	free(path);
-	buf_free(&chunk);
+	while (rc == 0 && (n = fread(block, 1, 1 << 20, fp)) > 0)
+		rc = log_write(w, block, n, err);
+	if (rc == 0 && ferror(fp))
+		rc = crm_errf(err, NULL, 0, "cannot read a scratch file: %s",
+			      strerror(errno));
+	free(block);
 	fclose(fp);
 	s->history_spill = NULL;
 	return rc;
 }
 
-int store_flush_logs(struct store *s, struct crm_err *err)
+/* History: the spilled lines, the queued ones, then whatever more()
+ * queues until it says there is no more, with one fsync. */
+static int flush_history(struct store *s, int (*more)(void *ctx),
+			 void *ctx, struct crm_err *err)
 {
-	if (flush_spill(s, err) < 0 ||
-	    flush_one(s, &s->pending_history, HISTORY_FILE, err) < 0)
+	struct buf *b = &s->pending_history;
+	struct log_writer w;
+
+	if (!s->history_spill && !b->len && !more)
+		return 0;
+	if (log_open(s, &w, err) < 0)
+		return -1;
+	if (s->history_spill && write_spill(s, &w, err) < 0)
+		return -1;
+	do {
+		if (b->len && log_write(&w, b->s, b->len, err) < 0)
+			return -1;
+		buf_reset(b);
+	} while (more && more(ctx));
+	return log_close(&w, err);
+}
+
+int store_flush_logs_more(struct store *s, int (*more)(void *ctx), void *ctx,
+			  struct crm_err *err)
+{
+	if (flush_history(s, more, ctx, err) < 0)
 		return -1;
 	return flush_one(s, &s->pending_activities, ACTIVITIES_FILE, err);
+}
+
+int store_flush_logs(struct store *s, struct crm_err *err)
+{
+	return store_flush_logs_more(s, NULL, NULL, err);
 }
 
 int table_set_logged(struct store *s, struct table *t, size_t row,

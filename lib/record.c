@@ -97,6 +97,13 @@ int store_commit(struct store *s, struct table *const *tables,
 int store_commit_via(struct store *s, struct table *const *tables,
 		     table_writer write, void *ctx, struct crm_err *err)
 {
+	return store_write_tables(s, tables, write, ctx, err) < 0 ? -1
+		: store_flush_logs(s, err);
+}
+
+int store_write_tables(struct store *s, struct table *const *tables,
+		       table_writer write, void *ctx, struct crm_err *err)
+{
 	struct atomic_file *a;
 	size_t n = 0, i;
 	int rc = 0;
@@ -116,7 +123,7 @@ int store_commit_via(struct store *s, struct table *const *tables,
 	for (; rc < 0 && i < n && a[i].tmp; i++)
 		atomic_abort(&a[i]);
 	free(a);
-	return rc < 0 ? -1 : store_flush_logs(s, err);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Name the record in a message about one of its fields. */
