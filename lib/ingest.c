@@ -379,8 +379,6 @@ static int spool_begin(struct ingest *g, struct crm_err *err)
 	date_format(date_today(), g->today);
 	if (!(g->spool = store_tmpfile(g->st, err)))
 		return -1;
-	for (size_t r = 0; r < t->nrows; r++)
-		index_target(g, r);
 	return 0;
 }
 
@@ -696,6 +694,27 @@ static struct table *load(struct ingest *g, const char *name,
 	return store_table(g->st, name, err);
 }
 
+/* Where each column of the import goes, and which are which. */
+static void import_columns(struct ingest *g, struct import *im)
+{
+	g->ncols = import_ncols(im);
+	g->dest = xcalloc(g->ncols + 1, sizeof *g->dest);
+	g->norm = xcalloc(g->ncols + 1, sizeof *g->norm);
+	g->tdef = xcalloc(g->ncols + 1, sizeof *g->tdef);
+	for (size_t i = 0; i < g->ncols; i++) {
+		g->dest[i] = dest_of(g, import_field(im, i));
+		g->tdef[i] = table_def_col(g->def, import_field(im, i));
+	}
+	g->col_customer = col_of(im, g->customers ? "name" : "customer");
+	g->col_contact = col_of(im, "contact");
+	g->col_email = col_of(im, "email");
+	g->col_phone = col_of(im, "phone");
+	g->col_sid = col_of(im, "source_id");
+	g->col_name = col_of(im, "name");
+	g->col_stage = col_of(im, "stage");
+	g->col_pipeline = col_of(im, "pipeline");
+}
+
 struct ingest *ingest_begin(struct store *s, struct import *im,
 			    const struct ingest_opts *o, struct crm_err *err)
 {
@@ -729,22 +748,7 @@ struct ingest *ingest_begin(struct store *s, struct import *im,
 		index_customer(g, r);
 	for (size_t r = 0; g->contacts && r < g->contacts->nrows; r++)
 		index_contact(g, r);
-	g->ncols = import_ncols(im);
-	g->dest = xcalloc(g->ncols + 1, sizeof *g->dest);
-	for (size_t i = 0; i < g->ncols; i++)
-		g->dest[i] = dest_of(g, import_field(im, i));
-	g->col_customer = col_of(im, g->customers ? "name" : "customer");
-	g->col_contact = col_of(im, "contact");
-	g->col_email = col_of(im, "email");
-	g->col_phone = col_of(im, "phone");
-	g->col_sid = col_of(im, "source_id");
-	g->col_name = col_of(im, "name");
-	g->col_stage = col_of(im, "stage");
-	g->col_pipeline = col_of(im, "pipeline");
-	g->norm = xcalloc(g->ncols + 1, sizeof *g->norm);
-	g->tdef = xcalloc(g->ncols + 1, sizeof *g->tdef);
-	for (size_t i = 0; i < g->ncols; i++)
-		g->tdef[i] = table_def_col(g->def, import_field(im, i));
+	import_columns(g, im);
 	if (g->leads && spool_begin(g, err) < 0) {
 		ingest_free(g);
 		return NULL;
