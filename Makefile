@@ -18,6 +18,11 @@ LDLIBS += -lcsv $(JQ_LIBS)
 DEB_PKGS = gcc make libc6-dev libcsv-dev libjq-dev bats bats-support \
 	bats-assert mandoc
 
+# What make bench needs besides the build: mlr, jq and /usr/bin/time.
+BENCH_PKGS = miller jq time
+# Deals in the benchmark's data directory.
+N ?= 1000000
+
 # Where things go; the sanitizer build overrides these to keep apart.
 OBJ ?= build
 BIN ?= bin
@@ -87,6 +92,15 @@ demo: deps
 	@$(MAKE) -s all
 	@tests/demo.sh
 
+# Speed at N deals next to mlr, jq and cat (tests/bench/run).
+bench: all $(OBJ)/bench/gen
+	@$(MAKE) -s deps DEB_PKGS="$(BENCH_PKGS)"
+	tests/bench/run $(N)
+
+$(OBJ)/bench/gen: tests/bench/gen.c $(LIBA) lib/crm.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
@@ -109,4 +123,4 @@ uninstall:
 clean:
 	rm -rf build build-san bin lib/libcrm.a
 
-.PHONY: all unit deps check san demo install uninstall clean
+.PHONY: all unit deps check san demo bench install uninstall clean
