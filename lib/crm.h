@@ -427,6 +427,12 @@ int jsonl_scan_fp(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 typedef void (*jsonl_bad_fn)(void *ctx, const struct crm_err *err);
 int jsonl_check(const char *path, const char *name, jsonl_fn fn, void *ctx,
 		jsonl_bad_fn bad, struct crm_err *err);
+/* One line (no LF) through fn as line 1 of "-": with use_fast, a line
+ * in the canonical form we write is read by our own scanner, else (and
+ * always without use_fast) by libjq.  Both give the same record; the
+ * unit test compares them. */
+int jsonl_parse_line(const char *line, size_t len, int use_fast,
+		     jsonl_fn fn, void *ctx, struct crm_err *err);
 /* Append bytes (whole lines) to a log with one write(), then fsync.
  * Caller holds the lock. */
 int jsonl_append(const char *path, const char *data, size_t len,
