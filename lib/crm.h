@@ -298,6 +298,10 @@ char *value_normalize(const struct table_def *def, const char *col,
  * with err's message set (no file/line). */
 int value_check(const struct table_def *def, const char *col, const char *v,
 		struct crm_err *err);
+/* The same with the column's definition at hand (d may be NULL: a
+ * custom column, anything goes). */
+int value_check_col(const struct table_def *def, const struct col_def *d,
+		    const char *v, struct crm_err *err);
 
 /* ---- tables (table.c) ----------------------------------------------------
  *
@@ -471,6 +475,12 @@ struct filter;
  * "--where: <jq's message>". */
 struct filter *filter_compile(const char *expr, struct crm_err *err);
 void filter_free(struct filter *f);
+/* The same, always evaluated by libjq on whole records: what the unit
+ * test compares the C evaluation with. */
+struct filter *filter_compile_jq(const char *expr, struct crm_err *err);
+/* 1 when evaluated in C, 2 by libjq on the fields it names only, 0 by
+ * libjq on whole records. */
+int filter_is_simple(const struct filter *f);
 /* 1 when the expression's first output is truthy, 0 when not, -1 on a
  * runtime error (the filter is unusable afterwards). */
 int filter_match(struct filter *f, const struct table *t, char **row,

@@ -72,7 +72,7 @@ static int scan_lines(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 const char *logrec_get(const struct logrec *r, const char *key)
 {
 	for (size_t i = 0; i < r->n; i++)
-		if (!strcmp(r->keys[i], key))
+		if (r->keys[i][0] == key[0] && !strcmp(r->keys[i], key))
 			return r->vals[i];
 	return NULL;
 }
