@@ -101,6 +101,10 @@ struct csv_opts {
 	size_t max_field;    /* 0 means CSV_MAX_FIELD_DEFAULT */
 	int allow_ragged;    /* the importer pads/reports ragged rows itself */
 	int skip_blank;      /* skip records that are one empty field */
+	/* When set, [0] and [1] hold, during each call of the row function,
+	 * the byte offsets in the input where the record starts and where
+	 * the line it ends on ends (a span to copy back as it was). */
+	size_t *span;
 };
 
 /*
@@ -317,6 +321,13 @@ struct table {
 	size_t nrows, cap;
 	char ***rows;                 /* rows[r][c] */
 	long *lines;                  /* physical line of each row, 0 if new */
+	/* Rows as the file had them, to write back as they were: row r is
+	 * raw_len[r] bytes at raw_off[r] (0: changed or new), valid while
+	 * raw_ok (the file unchanged, same columns in the same order). */
+	size_t *raw_off;
+	uint32_t *raw_len;
+	int raw_ok;
+	long long raw_size, raw_mtime, raw_ino;
 };
 
 /* Read dir/def->file.  A missing file is an empty table.  Missing fixed
