@@ -535,6 +535,18 @@ struct stale {
 struct stale *stale_deals(const struct store *s, const struct pipelines *ps,
 			  const struct table *opps, long ahead, size_t *n,
 			  struct crm_err *err);
+/* The same a row at a time, for a table streamed: the day of each
+ * deal's last stage change from history (NULL and err when it can't be
+ * read), whether row r is stale (then *out says how), and the order. */
+struct strmap *stale_moves(const struct store *s, struct crm_err *err);
+int stale_row(const struct pipelines *ps, const struct table *t, size_t r,
+	      const struct strmap *moved, long ahead, struct stale *out);
+void stale_sort(struct stale *v, size_t n);
+/* A one-row view of a row being streamed by table_scan, for code
+ * written for loaded tables (table_get(v, 0, col)): *v is t with row
+ * (whose address rowp is) as its only row, on *line. */
+void table_row_view(struct table *v, const struct table *t, char ***rowp,
+		    long *line);
 
 /* ---- command-line plumbing shared by the programs (cli.c) ------------- */
 

@@ -361,6 +361,18 @@ int table_scan(const char *dir, const struct table_def *def,
 	return rc;
 }
 
+void table_row_view(struct table *v, const struct table *t, char ***rowp,
+		    long *line)
+{
+	*v = *t;
+	v->rows = rowp;
+	v->lines = line;
+	v->nrows = v->cap = 1;
+	v->raw_off = NULL;
+	v->raw_len = NULL;
+	v->raw_ok = 0;
+}
+
 /* ---- lookup -------------------------------------------------------------- */
 
 long table_find_id(const struct table *t, const char *prefix,
