@@ -328,6 +328,10 @@ struct table {
 	uint32_t *raw_len;
 	int raw_ok;
 	long long raw_size, raw_mtime, raw_ino;
+	/* A table of only the rows one key names (table_load_named): the
+	 * file's every record as a span, and which of them rows[] holds. */
+	size_t nall, *all_off, *held, file_ncols;
+	uint32_t *all_len;
 };
 
 /* Read dir/def->file.  A missing file is an empty table.  Missing fixed
@@ -373,6 +377,13 @@ void table_new_id(const struct table *t, char *out);
 void table_sort_by_id(struct table *t);
 /* Remove row r; rows after it move up one. */
 void table_del_row(struct table *t, size_t r);
+/* Only the rows that key could name (table_find_ref: an id prefix or
+ * an exact name), when the file is as crm writes it (sorted by id,
+ * fields quoted only where needed); saving it writes the whole file,
+ * the other rows copied.  Else the whole table, as table_load.  The
+ * rows of such a table can be changed, not added or removed. */
+struct table *table_load_named(const char *dir, const struct table_def *def,
+			       const char *key, struct crm_err *err);
 /* Write atomically to t->path (caller holds the store lock). */
 int table_save(struct table *t, struct crm_err *err);
 
@@ -654,6 +665,12 @@ typedef int (*record_fn)(struct table *t, size_t row, void *ctx,
 int records_change(struct store *s, const char *table, int nops,
 		   char **operands, record_fn fn, void *ctx,
 		   struct crm_err *err);
+/* The same; with one_row, when fn looks at no row but the one it is
+ * given, one named record is changed without the table in memory
+ * (table_load_named): a change costs about a copy of the file. */
+int records_change_in(struct store *s, const char *table, int nops,
+		      char **operands, record_fn fn, void *ctx, int one_row,
+		      struct crm_err *err);
 /* A follow-up: an activity, last_contact = today, and with next the
  * record's next_date and next_action. */
 struct followup {

@@ -87,6 +87,9 @@ void table_free(struct table *t)
 	free(t->lines);
 	free(t->raw_off);
 	free(t->raw_len);
+	free(t->all_off);
+	free(t->all_len);
+	free(t->held);
 	free(t->path);
 	free(t->name);
 	free(t);
@@ -177,6 +180,11 @@ struct loader {
 	char **scratch;      /* scan mode: the current row */
 	size_t span[2];      /* the record's bytes in the file */
 	int identity;        /* file columns are the table's, in order */
+	/* table_load_named: the key's normal form and the name it may be;
+	 * the last id seen; set when the file is not as crm writes it. */
+	const char *want, *name;
+	struct buf last;
+	int odd;
 };
 
 /* Build t's columns from the header: fixed ones stay in schema order,
@@ -205,21 +213,34 @@ static int loader_header(struct loader *ld, char **f, size_t n, long line,
 }
 
 /* Is the record's span exactly what csv_write_row writes for it?  Then
- * saving copies it.  Fields, commas and LF only: no quotes (they would
- * add bytes), no CR; no field that the writer would quote for its
- * leading U+FEFF. */
-static void note_raw(struct loader *ld, size_t r, char **f, size_t n)
+ * saving copies it.  The reader took these very fields from the span,
+ * which can only be longer than the writer's form (quotes not needed,
+ * CRLF): the same length is the same bytes. */
+static size_t canonical_len(const struct loader *ld, char **f, size_t n)
 {
 	size_t len = n;
 
 	if (!ld->identity || n != ld->nfile)
-		return;
+		return 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!strncmp(f[i], "\xEF\xBB\xBF", 3))
-			return;
-		len += strlen(f[i]);
+		size_t plain = strcspn(f[i], ",\"\r\n");
+
+		len += plain;
+		if (!f[i][plain] && strncmp(f[i], "\xEF\xBB\xBF", 3))
+			continue;
+		/* quoted by the writer: quotes around, inner ones doubled */
+		len += 2 + strlen(f[i] + plain);
+		for (const char *q = f[i]; (q = strchr(q, '"')); q++)
+			len++;
 	}
-	if (ld->span[1] - ld->span[0] == len && len < UINT32_MAX) {
+	return ld->span[1] - ld->span[0] == len && len < UINT32_MAX ? len : 0;
+}
+
+static void note_raw(struct loader *ld, size_t r, char **f, size_t n)
+{
+	size_t len = canonical_len(ld, f, n);
+
+	if (len) {
 		ld->t->raw_off[r] = ld->span[0];
 		ld->t->raw_len[r] = (uint32_t)len;
 	}
@@ -280,14 +301,47 @@ static int scan_row(void *ctx, char **f, size_t n, long line,
 	return rc;
 }
 
+/* table_load_named: every record's span, the rows the key may name. */
+static int named_row(void *ctx, char **f, size_t n, long line,
+		     struct crm_err *err)
+{
+	struct loader *ld = ctx;
+	struct table *t = ld->t;
+	size_t before = t->nrows, k = t->nall;
+	int name = table_col(t, "name");
+
+	if (!ld->map)
+		return loader_row(ctx, f, n, line, err);
+	if (!canonical_len(ld, f, n) || (ld->last.len &&
+					 strcmp(ld->last.s, f[0]) >= 0))
+		ld->odd = 1;
+	buf_reset(&ld->last);
+	buf_adds(&ld->last, f[0]);
+	if (k % 1024 == 0) {
+		t->all_off = xrealloc(t->all_off, (k + 1024) * sizeof(size_t));
+		t->all_len = xrealloc(t->all_len, (k + 1024) * sizeof(uint32_t));
+	}
+	t->all_off[k] = ld->span[0];
+	t->all_len[k] = (uint32_t)(ld->span[1] - ld->span[0]);
+	t->nall++;
+	if (strncmp(f[0], ld->want, strlen(ld->want)) && (name < 0 ||
+	    (size_t)name >= n || strcmp(f[name], ld->name)))
+		return 0;
+	if (loader_row(ctx, f, n, line, err) < 0)
+		return -1;
+	t->held = xrealloc(t->held, t->nrows * sizeof *t->held);
+	t->held[before] = k;
+	return 0;
+}
+
 static int load_into(struct loader *ld, FILE *fp, struct crm_err *err)
 {
 	struct csv_opts opts = {0};
 	int rc;
 
 	opts.span = ld->span;
-	rc = csv_read(fp, ld->t->name, &opts, ld->fn ? scan_row : loader_row,
-		      ld, err);
+	rc = csv_read(fp, ld->t->name, &opts, ld->fn ? scan_row :
+		      ld->want ? named_row : loader_row, ld, err);
 	free(ld->map);
 	free(ld->scratch);
 	return rc;
@@ -340,6 +394,35 @@ struct table *table_load(const char *dir, const struct table_def *def,
 	t->raw_ok = ld.identity && file_stamp(fileno(fp), &t->raw_size,
 					      &t->raw_mtime, &t->raw_ino) == 0;
 	fclose(fp);
+	return t;
+}
+
+struct table *table_load_named(const char *dir, const struct table_def *def,
+			       const char *key, struct crm_err *err)
+{
+	struct table *t = table_new(def, dir);
+	char *want = xstrdup(key);
+	struct loader ld = {.t = t, .want = want, .name = key};
+	int missing, rc;
+	FILE *fp = open_table(t, &missing, err);
+
+	id_normalize(want);
+	if (!fp || !*want) {
+		free(want);
+		table_free(t);
+		return !fp && !missing ? NULL : table_load(dir, def, err);
+	}
+	rc = load_into(&ld, fp, err);
+	t->raw_ok = rc == 0 && !ld.odd && file_stamp(fileno(fp),
+		&t->raw_size, &t->raw_mtime, &t->raw_ino) == 0;
+	t->file_ncols = t->ncols;
+	fclose(fp);
+	free(want);
+	buf_free(&ld.last);
+	if (rc < 0 || !t->raw_ok) {
+		table_free(t);
+		return rc < 0 ? NULL : table_load(dir, def, err);
+	}
 	return t;
 }
 
@@ -471,6 +554,7 @@ struct copier {
 	int fd;                 /* the file as read, or -1 */
 	size_t off, len;        /* the run of raw bytes not yet copied */
 	char *buf;
+	int failed;             /* reading it failed */
 };
 
 static int copy_run(struct copier *c, FILE *out)
@@ -479,13 +563,45 @@ static int copy_run(struct copier *c, FILE *out)
 		size_t n = c->len < (1 << 20) ? c->len : (1 << 20);
 		ssize_t got = pread(c->fd, c->buf, n, (off_t)c->off);
 
-		if (got <= 0)
+		if (got <= 0) {
+			c->failed = 1;
 			return -1;
+		}
 		fwrite(c->buf, 1, (size_t)got, out);
 		c->off += (size_t)got;
 		c->len -= (size_t)got;
 	}
 	return 0;
+}
+
+/* Add a span to the run, copying the run first when it does not go on
+ * from there. */
+static int copy_span(struct copier *c, size_t off, size_t len, FILE *out)
+{
+	int rc = 0;
+
+	if (!c->len || c->off + c->len != off) {
+		rc = copy_run(c, out);
+		c->off = off;
+		c->len = 0;
+	}
+	c->len += len;
+	return rc;
+}
+
+/* The last run copied, the file closed; rc, with err said. */
+static int copier_close(struct copier *c, FILE *out, const struct table *t,
+			int rc, struct crm_err *err)
+{
+	if (rc == 0 && c->fd >= 0)
+		rc = copy_run(c, out);
+	if (c->failed)
+		crm_errf(err, NULL, 0, "cannot read %s: %s", t->name,
+			 strerror(errno ? errno : EIO));
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->buf);
+	return rc;
 }
 
 static int copier_open(struct copier *c, const struct table *t)
@@ -516,27 +632,54 @@ static int write_rows(struct table *t, const struct sorted_row *v,
 		size_t r = v[i].r;
 
 		if (c.fd >= 0 && t->raw_len[r]) {
-			if (c.len && c.off + c.len == t->raw_off[r]) {
-				c.len += t->raw_len[r];
-				continue;
-			}
-			rc = copy_run(&c, out);
-			c.off = t->raw_off[r];
-			c.len = t->raw_len[r];
+			rc = copy_span(&c, t->raw_off[r], t->raw_len[r], out);
 			continue;
 		}
 		rc = c.fd >= 0 ? copy_run(&c, out) : 0;
 		csv_write_row(out, v[i].row, t->ncols, ',');
 	}
-	if (rc == 0 && c.fd >= 0)
-		rc = copy_run(&c, out);
-	if (rc < 0)
-		crm_errf(err, NULL, 0, "cannot read %s: %s", t->name,
-			 strerror(errno ? errno : EIO));
-	if (c.fd >= 0)
-		close(c.fd);
-	free(c.buf);
-	return rc;
+	return copier_close(&c, out, t, rc, err);
+}
+
+/* A table_load_named table: the file's records in its order, the rows
+ * held written for themselves (unless unchanged), the others copied --
+ * with an empty field more for each column added since. */
+static int write_partial(struct table *t, FILE *out, struct crm_err *err)
+{
+	struct copier c = {.buf = xmalloc(1 << 20)};
+	size_t h = 0, extra = t->ncols - t->file_ncols;
+	long long size, mtime, ino;
+	int rc = 0;
+
+	c.fd = open(t->path, O_RDONLY | O_CLOEXEC);
+	if (c.fd < 0 || file_stamp(c.fd, &size, &mtime, &ino) < 0 ||
+	    size != t->raw_size || mtime != t->raw_mtime || ino != t->raw_ino)
+		rc = crm_errf(err, NULL, 0, "%s changed while being written",
+			      t->name);
+	for (size_t k = 0; rc == 0 && k < t->nall; k++) {
+		int held = h < t->nrows && t->held[h] == k;
+
+		if ((held && (!t->raw_len[h] || extra)) || (!held && extra)) {
+			rc = copy_run(&c, out);
+			if (held) {
+				csv_write_row(out, t->rows[h++], t->ncols, ',');
+				continue;
+			}
+			c.off = t->all_off[k];
+			c.len = t->all_len[k] - 1;       /* all but its LF */
+			rc = rc ? rc : copy_run(&c, out);
+			for (size_t i = 0; i < extra; i++)
+				fputc(',', out);
+			fputc('\n', out);
+			continue;
+		}
+		h += held;
+		rc = copy_span(&c, t->all_off[k], t->all_len[k], out);
+	}
+	if (rc == 0 && h != t->nrows)
+		rc = crm_errf(err, NULL, 0, "%s: rows added to a table of "
+			      "some rows", t->name);
+	return copier_close(&c, out, t, rc, err);
 }
 
 int table_save(struct table *t, struct crm_err *err)
@@ -554,7 +697,8 @@ int table_save(struct table *t, struct crm_err *err)
 		return -1;
 	}
 	csv_write_row(a.fp, t->cols, t->ncols, ',');
-	if (write_rows(t, v, a.fp, err) < 0) {
+	if ((t->all_off || t->held ? write_partial(t, a.fp, err) :
+	     write_rows(t, v, a.fp, err)) < 0) {
 		free(v);
 		atomic_abort(&a);
 		return -1;
