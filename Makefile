@@ -18,6 +18,11 @@ LDLIBS += -lcsv $(JQ_LIBS)
 DEB_PKGS = gcc make libc6-dev libcsv-dev libjq-dev bats bats-support git \
 	bats-assert mandoc
 
+# What make bench needs besides the build: mlr, jq and /usr/bin/time.
+BENCH_PKGS = miller jq time
+# Deals in the benchmark's data directory.
+N ?= 1000000
+
 # Where things go; the sanitizer build overrides these to keep apart.
 OBJ ?= build
 BIN ?= bin
@@ -126,6 +131,14 @@ fuzz-regress: $(FUZZ_BINS)
 SUITES ?= $(wildcard tests/*.bats)
 check-valgrind: all unit
 	tests/valgrind/run build/unit $(SUITES)
+# Speed at N deals next to mlr, jq and cat (tests/bench/run).
+bench: all $(OBJ)/bench/gen
+	@$(MAKE) -s deps DEB_PKGS="$(BENCH_PKGS)"
+	tests/bench/run $(N)
+
+$(OBJ)/bench/gen: tests/bench/gen.c $(LIBA) lib/crm.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -151,3 +164,4 @@ clean:
 
 .PHONY: all unit deps check san demo install uninstall clean stress fuzz \
 	fuzz-lib fuzz-regress check-valgrind
+.PHONY: all unit deps check san demo bench install uninstall clean

@@ -188,8 +188,9 @@ static int move_stage(struct table *t, size_t r, const struct stage *to,
 static int change_deals(int nops, char **operands, record_fn fn, void *ctx,
 			struct crm_err *err)
 {
-	return records_change(&st, "opportunities", nops, operands, fn, ctx,
-			      err);
+	/* every fn here looks at its own row only */
+	return records_change_in(&st, "opportunities", nops, operands, fn,
+				 ctx, 1, err);
 }
 
 static int deal_assign(struct table *t, size_t r, char *const *sets,

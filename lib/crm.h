@@ -103,6 +103,10 @@ struct csv_opts {
 	size_t max_field;    /* 0 means CSV_MAX_FIELD_DEFAULT */
 	int allow_ragged;    /* the importer pads/reports ragged rows itself */
 	int skip_blank;      /* skip records that are one empty field */
+	/* When set, [0] and [1] hold, during each call of the row function,
+	 * the byte offsets in the input where the record starts and where
+	 * the line it ends on ends (a span to copy back as it was). */
+	size_t *span;
 };
 
 /*
@@ -310,6 +314,10 @@ char *col_normalize(const struct col_def *d, const char *col, const char *v,
  * with err's message set (no file/line). */
 int value_check(const struct table_def *def, const char *col, const char *v,
 		struct crm_err *err);
+/* The same with the column's definition at hand (d may be NULL: a
+ * custom column, anything goes). */
+int value_check_col(const struct table_def *def, const struct col_def *d,
+		    const char *v, struct crm_err *err);
 
 /* ---- tables (table.c) ----------------------------------------------------
  *
@@ -327,6 +335,17 @@ struct table {
 	long *lines;                  /* physical line of each row, 0 if new */
 	struct idset *ids;            /* made by table_new_id, kept by
 					 table_set; NULL until then */
+	/* Rows as the file had them, to write back as they were: row r is
+	 * raw_len[r] bytes at raw_off[r] (0: changed or new), valid while
+	 * raw_ok (the file unchanged, same columns in the same order). */
+	size_t *raw_off;
+	uint32_t *raw_len;
+	int raw_ok;
+	long long raw_size, raw_mtime, raw_ino;
+	/* A table of only the rows one key names (table_load_named): the
+	 * file's every record as a span, and which of them rows[] holds. */
+	size_t nall, *all_off, *held, file_ncols;
+	uint32_t *all_len;
 };
 
 /* Read dir/def->file.  A missing file is an empty table.  Missing fixed
@@ -373,6 +392,13 @@ void table_new_id(struct table *t, char *out);
 void table_sort_by_id(struct table *t);
 /* Remove row r; rows after it move up one. */
 void table_del_row(struct table *t, size_t r);
+/* Only the rows that key could name (table_find_ref: an id prefix or
+ * an exact name), when the file is as crm writes it (sorted by id,
+ * fields quoted only where needed); saving it writes the whole file,
+ * the other rows copied.  Else the whole table, as table_load.  The
+ * rows of such a table can be changed, not added or removed. */
+struct table *table_load_named(const char *dir, const struct table_def *def,
+			       const char *key, struct crm_err *err);
 /* Write atomically to t->path (caller holds the store lock). */
 int table_save(struct table *t, struct crm_err *err);
 
@@ -491,6 +517,12 @@ int jsonl_scan_fp(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 typedef void (*jsonl_bad_fn)(void *ctx, const struct crm_err *err);
 int jsonl_check(const char *path, const char *name, jsonl_fn fn, void *ctx,
 		jsonl_bad_fn bad, struct crm_err *err);
+/* One line (no LF) through fn as line 1 of "-": with use_fast, a line
+ * in the canonical form we write is read by our own scanner, else (and
+ * always without use_fast) by libjq.  Both give the same record; the
+ * unit test compares them. */
+int jsonl_parse_line(const char *line, size_t len, int use_fast,
+		     jsonl_fn fn, void *ctx, struct crm_err *err);
 /* Append bytes (whole lines) to a log with one write(), then fsync.
  * Caller holds the lock. */
 int jsonl_append(const char *path, const char *data, size_t len,
@@ -527,6 +559,12 @@ struct filter;
  * "--where: <jq's message>". */
 struct filter *filter_compile(const char *expr, struct crm_err *err);
 void filter_free(struct filter *f);
+/* The same, always evaluated by libjq on whole records: what the unit
+ * test compares the C evaluation with. */
+struct filter *filter_compile_jq(const char *expr, struct crm_err *err);
+/* 1 when evaluated in C, 2 by libjq on the fields it names only, 0 by
+ * libjq on whole records. */
+int filter_is_simple(const struct filter *f);
 /* 1 when the expression's first output is truthy, 0 when not, -1 on a
  * runtime error (the filter is unusable afterwards). */
 int filter_match(struct filter *f, const struct table *t, char **row,
@@ -570,6 +608,18 @@ struct stale {
 struct stale *stale_deals(const struct store *s, const struct pipelines *ps,
 			  const struct table *opps, long ahead, size_t *n,
 			  struct crm_err *err);
+/* The same a row at a time, for a table streamed: the day of each
+ * deal's last stage change from history (NULL and err when it can't be
+ * read), whether row r is stale (then *out says how), and the order. */
+struct strmap *stale_moves(const struct store *s, struct crm_err *err);
+int stale_row(const struct pipelines *ps, const struct table *t, size_t r,
+	      const struct strmap *moved, long ahead, struct stale *out);
+void stale_sort(struct stale *v, size_t n);
+/* A one-row view of a row being streamed by table_scan, for code
+ * written for loaded tables (table_get(v, 0, col)): *v is t with row
+ * (whose address rowp is) as its only row, on *line. */
+void table_row_view(struct table *v, const struct table *t, char ***rowp,
+		    long *line);
 
 /* ---- command-line plumbing shared by the programs (cli.c) ------------- */
 
@@ -678,6 +728,12 @@ typedef int (*record_fn)(struct table *t, size_t row, void *ctx,
 int records_change(struct store *s, const char *table, int nops,
 		   char **operands, record_fn fn, void *ctx,
 		   struct crm_err *err);
+/* The same; with one_row, when fn looks at no row but the one it is
+ * given, one named record is changed without the table in memory
+ * (table_load_named): a change costs about a copy of the file. */
+int records_change_in(struct store *s, const char *table, int nops,
+		      char **operands, record_fn fn, void *ctx, int one_row,
+		      struct crm_err *err);
 /* A follow-up: an activity, last_contact = today, and with next the
  * record's next_date and next_action. */
 struct followup {

@@ -126,26 +126,35 @@ static void deal_fact(struct pool *p, const struct pipelines *ps,
 		p->facts[c].protector = s->name;
 }
 
+struct deal_scan { struct pool *p; struct pipelines ps; };
+
+static int scan_deal(void *ctx, const struct table *t, char **row,
+		     long line, struct crm_err *err)
+{
+	struct deal_scan *ds = ctx;
+	struct table v;
+
+	table_row_view(&v, t, &row, &line);
+	deal_fact(ds->p, &ds->ps, &v, 0);
+	return 0;
+}
+
+/* The deals are streamed, not held: only their facts are kept. */
 static int deal_facts(struct pool *p, struct crm_err *err)
 {
-	struct pipelines ps;
-	struct table *o;
+	struct deal_scan ds = {p, {0}};
+	int rc;
 
-	if (pipelines_load(p->st->conf, &ps, err) < 0)
+	if (pipelines_load(p->st->conf, &ds.ps, err) < 0)
 		return -1;
-	if (!(o = store_table(p->st, "opportunities", err))) {
-		pipelines_free(&ps);
-		return -1;
-	}
-	for (size_t r = 0; r < o->nrows; r++)
-		deal_fact(p, &ps, o, r);
+	rc = table_scan(p->st->dir, table_def_find("opportunities"),
+			scan_deal, &ds, err);
 	/* stage names point into the pipelines: keep the text instead */
 	for (size_t r = 0; r < p->cust->nrows; r++)
 		if (p->facts[r].protector)
 			p->facts[r].protector = xstrdup(p->facts[r].protector);
-	table_free(o);
-	pipelines_free(&ps);
-	return 0;
+	pipelines_free(&ds.ps);
+	return rc;
 }
 
 struct pool *pool_open(struct store *s, const struct table *cust,

@@ -154,11 +154,25 @@ int records_change(struct store *s, const char *table, int nops,
 		   char **operands, record_fn fn, void *ctx,
 		   struct crm_err *err)
 {
+	return records_change_in(s, table, nops, operands, fn, ctx, 0, err);
+}
+
+int records_change_in(struct store *s, const char *table, int nops,
+		      char **operands, record_fn fn, void *ctx, int one_row,
+		      struct crm_err *err)
+{
 	struct table *t;
 	size_t *rows = NULL, n = 0;
 	int rc = -1;
 
-	if (store_lock(s, err) < 0 || !(t = store_table(s, table, err)))
+	if (store_lock(s, err) < 0)
+		return -1;
+	if (one_row && nops == 1 && strcmp(operands[0], "-"))
+		t = table_load_named(s->dir, table_def_find(table),
+				     operands[0], err);
+	else
+		t = store_table(s, table, err);
+	if (!t)
 		return -1;
 	for (int i = 0; i < nops; i++, free(rows), rows = NULL) {
 		if (!(rows = records_named(t, operands[i], &n, err)))
