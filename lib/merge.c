@@ -282,10 +282,12 @@ static void push_row(struct merge *m, char **row, char **alt)
 	struct table *t = m->out;
 	size_t r = table_add_row(t);
 
-	for (size_t c = 0; c < t->ncols; c++)
-		free(t->rows[r][c]);
-	free(t->rows[r]);
-	t->rows[r] = row;
+	/* the table owns its rows' memory (table.c lays a row out itself) */
+	for (size_t c = 0; c < t->ncols; c++) {
+		table_set(t, r, t->cols[c], row[c]);
+		free(row[c]);
+	}
+	free(row);
 	m->alt = xrealloc(m->alt, t->nrows * sizeof *m->alt);
 	m->alt[r] = alt;
 }
