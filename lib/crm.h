@@ -430,6 +430,8 @@ int excel_needs_quote(const char *s);
 const char *excel_unquote(const char *s);
 void excel_write_row(FILE *fp, char *const *fields, size_t n);
 void excel_write_bom(FILE *fp);
+/* A CSV listing row: excel_write_row with --excel, else csv_write_row. */
+void out_csv_row(FILE *fp, char *const *fields, size_t n);
 /* Every cell of t through excel_unquote (an import of an export). */
 struct table;
 void table_excel_unquote(struct table *t);

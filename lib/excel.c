@@ -70,3 +70,11 @@ void table_excel_unquote(struct table *t)
 				memmove(t->rows[r][c], v, strlen(v) + 1);
 		}
 }
+
+void out_csv_row(FILE *fp, char *const *fields, size_t n)
+{
+	if (out_excel)
+		excel_write_row(fp, fields, n);
+	else
+		csv_write_row(fp, fields, n, ',');
+}

@@ -316,6 +316,15 @@ hostile_import() {
 	[ "${#lines[@]}" = 2 ]
 }
 
+@test "reliability: crm-funnel --format csv --excel quotes a formula-like owner" {
+	crm-cust add Acme >/dev/null
+	crm-opp add Deal --customer Acme --amount 100 --owner '=evil()' >/dev/null
+	crm-funnel --format csv --excel --by owner >"$BATS_TEST_TMPDIR/f.csv"
+	[ "$(head -c 3 "$BATS_TEST_TMPDIR/f.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
+	grep -q "^'=evil(),stage," "$BATS_TEST_TMPDIR/f.csv"
+	run -1 grep -q "^=evil" "$BATS_TEST_TMPDIR/f.csv"
+}
+
 @test "reliability: --excel applies to listings only" {
 	run -2 --separate-stderr crm-cust add Acme --excel
 	[ "${stderr%%$'\n'*}" = "crm-cust: --excel does not apply to add" ]
