@@ -24,6 +24,8 @@
 #include "crm.h"
 
 #define JOURNAL ".commit"
+#define DAMAGED "a damaged journal of an unfinished change; if none was " \
+	"being made, remove it"
 
 static const char *const log_names[] = {"history.jsonl", "activities.jsonl"};
 
@@ -32,6 +34,24 @@ static const char *base_of(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	return slash ? slash + 1 : path;
+}
+
+/* A journal names only temp files, tables and logs of the directory: a
+ * damaged or planted one can touch nothing else. */
+static int journal_names_ok(char kind, const char *name, const char *to)
+{
+	if (kind == 'T') {
+		if (strncmp(name, ATOMIC_TMP_PREFIX, strlen(ATOMIC_TMP_PREFIX)))
+			return 0;
+		for (size_t i = 0; i < crm_ntables; i++)
+			if (!strcmp(to, crm_tables[i].file))
+				return 1;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof log_names / sizeof log_names[0]; i++)
+		if (kind == 'L' && !strcmp(name, log_names[i]))
+			return 1;
+	return 0;
 }
 
 /* LEN bytes appended to the log at path that was SIZE bytes long,
@@ -76,11 +96,15 @@ static int journal_apply(const char *dir, FILE *fp, struct crm_err *err)
 	while (rc == 0 && (n = getline(&line, &cap, fp)) > 2) {
 		line[n - 1] = '\0';
 		name = line + 2;
-		if (!(p = strchr(name, '\t')) || strchr(name, '/')) {
-			rc = crm_errf(err, JOURNAL, 0, "malformed journal");
+		if (!(p = strchr(name, '\t'))) {
+			rc = crm_errf(err, JOURNAL, 0, DAMAGED);
 			break;
 		}
 		*p++ = '\0';
+		if (!journal_names_ok(line[0], name, p)) {
+			rc = crm_errf(err, JOURNAL, 0, DAMAGED);
+			break;
+		}
 		if (line[0] == 'T') {
 			from = xasprintf("%s/%s", dir, name);
 			to = xasprintf("%s/%s", dir, p);
@@ -97,7 +121,7 @@ static int journal_apply(const char *dir, FILE *fp, struct crm_err *err)
 
 		if (fread(data, 1, len, fp) != len) {
 			free(data);
-			rc = crm_errf(err, JOURNAL, 0, "truncated journal");
+			rc = crm_errf(err, JOURNAL, 0, DAMAGED);
 			break;
 		}
 		to = xasprintf("%s/%s", dir, name);
