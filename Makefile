@@ -99,7 +99,7 @@ stress: all
 # libFuzzer harnesses (clang), built with ASan+UBSan in build-fuzz/;
 # make fuzz runs each for FUZZ_SECONDS, make fuzz-regress replays the
 # committed corpus once.
-FUZZ_TARGETS = csv jsonl conf date money import
+FUZZ_TARGETS = csv jsonl conf date money import journal
 FUZZ_SECONDS ?= 60
 # What fuzzing and valgrind need besides DEB_PKGS, installed by their
 # targets (make deps-extra), not by make check.

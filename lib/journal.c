@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "crm.h"
@@ -85,6 +86,25 @@ static int log_apply(const char *path, off_t size, const char *data,
 	return e ? -1 : 0;
 }
 
+/* "SIZE\tLEN" of an L entry: decimals, LEN within what fp has left. */
+static int log_sizes(FILE *fp, const char *s, long long *size,
+		     long long *len)
+{
+	struct stat st;
+	char *end;
+
+	errno = 0;
+	*size = strtoll(s, &end, 10);
+	if (end == s || *end != '\t' || *size < 0 || errno)
+		return -1;
+	s = end + 1;
+	*len = strtoll(s, &end, 10);
+	if (end == s || *end || *len < 0 || errno ||
+	    fstat(fileno(fp), &st) < 0 || *len > (long long)st.st_size)
+		return -1;
+	return 0;
+}
+
 /* Carry out the journal open on fp; dir is the data directory. */
 static int journal_apply(const char *dir, FILE *fp, struct crm_err *err)
 {
@@ -115,17 +135,23 @@ static int journal_apply(const char *dir, FILE *fp, struct crm_err *err)
 			free(to);
 			continue;
 		}
-		long long size = strtoll(p, &p, 10);
-		size_t len = (size_t)strtoull(p, NULL, 10);
-		char *data = xmalloc(len + 1);
+		long long size, len;
+		char *data;
 
-		if (fread(data, 1, len, fp) != len) {
+		/* Sizes are decimals no larger than the journal itself: a
+		 * huge one (found by fuzzing) must not wrap the allocation. */
+		if (log_sizes(fp, p, &size, &len) < 0) {
+			rc = crm_errf(err, JOURNAL, 0, DAMAGED);
+			break;
+		}
+		data = xmalloc((size_t)len + 1);
+		if (fread(data, 1, (size_t)len, fp) != (size_t)len) {
 			free(data);
 			rc = crm_errf(err, JOURNAL, 0, DAMAGED);
 			break;
 		}
 		to = xasprintf("%s/%s", dir, name);
-		if (log_apply(to, (off_t)size, data, len) < 0)
+		if (log_apply(to, (off_t)size, data, (size_t)len) < 0)
 			rc = crm_errf(err, NULL, 0, "cannot append to %s: %s",
 				      to, strerror(errno));
 		free(to);
