@@ -104,14 +104,18 @@ stress: all
 # libFuzzer harnesses (clang), built with ASan+UBSan in build-fuzz/;
 # make fuzz runs each for FUZZ_SECONDS, make fuzz-regress replays the
 # committed corpus once.
-FUZZ_TARGETS = csv jsonl conf date money import
+FUZZ_TARGETS = csv jsonl conf date money import journal
 FUZZ_SECONDS ?= 60
-FUZZ_PKGS = clang libclang-rt-14-dev
+# What fuzzing and valgrind need besides DEB_PKGS, installed by their
+# targets (make deps-extra), not by make check.
+EXTRA_PKGS = clang libclang-rt-14-dev valgrind python3
+deps-extra:
+	@$(MAKE) -s deps DEB_PKGS="$(EXTRA_PKGS)"
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined
 FUZZ_BINS = $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 
-fuzz-lib:
+fuzz-lib: deps-extra
 	$(MAKE) CC=clang OBJ=build-fuzz BIN=build-fuzz/bin \
 		LIBA=build-fuzz/libcrm.a CFLAGS="$(FUZZ_CFLAGS)" build-fuzz/libcrm.a
 
@@ -129,7 +133,7 @@ fuzz-regress: $(FUZZ_BINS)
 # Every suite with each program run under valgrind (memcheck, leaks
 # included): tests/valgrind/ wraps the programs; SUITES= to choose.
 SUITES ?= $(wildcard tests/*.bats)
-check-valgrind: all unit
+check-valgrind: deps-extra all unit
 	tests/valgrind/run build/unit $(SUITES)
 # Speed at N deals next to mlr, jq and cat (tests/bench/run).
 bench: all $(OBJ)/bench/gen
@@ -163,5 +167,4 @@ clean:
 	rm -rf build build-san build-fuzz bin lib/libcrm.a
 
 .PHONY: all unit deps check san demo install uninstall clean stress fuzz \
-	fuzz-lib fuzz-regress check-valgrind
-.PHONY: all unit deps check san demo bench install uninstall clean
+	fuzz-lib fuzz-regress check-valgrind deps-extra bench

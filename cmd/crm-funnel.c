@@ -25,6 +25,7 @@ static const char help_text[] =
 	"      --today=DATE         pin today's date (also $CRM_TODAY)\n"
 	"  -u, --user=NAME          who saves a forecast snapshot (also $CRM_USER)\n"
 	"      --lock-timeout=SECS  wait at most SECS seconds for the lock (default 10)\n"
+	"      --excel              CSV for spreadsheets: a BOM, and ' before = + - @\n"
 	"      --created=PERIOD     only deals created in PERIOD\n"
 	"      --closed=PERIOD      only deals won or lost in PERIOD\n"
 	"  -o, --owner=USER         only this owner's deals\n"
@@ -48,7 +49,7 @@ static const char help_text[] =
 	"Exit status: 0 ok, 1 nothing in scope, 2 usage error, 3 data or system error.\n";
 
 enum {
-	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_CREATED, OPT_CLOSED, OPT_SOURCE,
+	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_EXCEL, OPT_CREATED, OPT_CLOSED, OPT_SOURCE,
 	OPT_PIPELINE, OPT_MONTHS, OPT_SAVE, OPT_PERIOD
 };
 
@@ -68,6 +69,7 @@ static const struct option long_options[] = {
 	{"save", no_argument, NULL, OPT_SAVE},
 	{"period", required_argument, NULL, OPT_PERIOD},
 	{"format", required_argument, NULL, 'f'},
+	{"excel", no_argument, NULL, OPT_EXCEL},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0}
 };
@@ -919,7 +921,7 @@ static void emit(const char *group, const char *section, const char *pipeline,
 			char *row[] = {(char *)group, (char *)section,
 				       (char *)pipeline, (char *)key,
 				       (char *)fg[i].name, (char *)fg[i].v};
-			csv_write_row(stdout, row, 6, ',');
+			out_csv_row(stdout, row, 6);
 		}
 		return;
 	}
@@ -974,7 +976,9 @@ static void emit_all(void)
 	if (fmt == F_CSV) {
 		char *head[] = {"group", "section", "pipeline", "key", "metric",
 				"value"};
-		csv_write_row(stdout, head, 6, ',');
+		if (out_excel)
+			excel_write_bom(stdout);
+		out_csv_row(stdout, head, 6);
 	}
 	for (size_t f = 0; f < nfunnels; f++)
 		emit_funnel(&funnels[f]);

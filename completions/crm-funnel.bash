@@ -14,10 +14,10 @@ _crm_funnel_valued='-C --dir --today -u --user --lock-timeout --created
 _crm_funnel_common='--dir --today --user --lock-timeout --help'
 _crm_funnel_opts_scope='--created --closed --owner --source --pipeline
 	--where'
-_crm_funnel_opts_funnel="$_crm_funnel_opts_scope --by --format"
+_crm_funnel_opts_funnel="$_crm_funnel_opts_scope --by --format --excel"
 _crm_funnel_opts_forecast="$_crm_funnel_opts_scope --by --months --save
-	--format"
-_crm_funnel_opts_accuracy='--period --by --format'
+	--format --excel"
+_crm_funnel_opts_accuracy='--period --by --format --excel'
 
 _crm_funnel_has_value()
 {

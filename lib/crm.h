@@ -479,6 +479,8 @@ int excel_needs_quote(const char *s);
 const char *excel_unquote(const char *s);
 void excel_write_row(FILE *fp, char *const *fields, size_t n);
 void excel_write_bom(FILE *fp);
+/* A CSV listing row: excel_write_row with --excel, else csv_write_row. */
+void out_csv_row(FILE *fp, char *const *fields, size_t n);
 
 /* An output file named by an option (--rejects, --mbox) must not be a
  * file of the data directory, by name, symlink or hard link: a usage

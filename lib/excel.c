@@ -59,3 +59,11 @@ void excel_write_bom(FILE *fp)
 {
 	fputs("\xEF\xBB\xBF", fp);
 }
+
+void out_csv_row(FILE *fp, char *const *fields, size_t n)
+{
+	if (out_excel)
+		excel_write_row(fp, fields, n);
+	else
+		csv_write_row(fp, fields, n, ',');
+}

@@ -19,11 +19,14 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "crm.h"
 
 #define JOURNAL ".commit"
+#define DAMAGED "a damaged journal of an unfinished change; if none was " \
+	"being made, remove it"
 
 static const char *const log_names[] = {"history.jsonl", "activities.jsonl"};
 
@@ -32,6 +35,24 @@ static const char *base_of(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	return slash ? slash + 1 : path;
+}
+
+/* A journal names only temp files, tables and logs of the directory: a
+ * damaged or planted one can touch nothing else. */
+static int journal_names_ok(char kind, const char *name, const char *to)
+{
+	if (kind == 'T') {
+		if (strncmp(name, ATOMIC_TMP_PREFIX, strlen(ATOMIC_TMP_PREFIX)))
+			return 0;
+		for (size_t i = 0; i < crm_ntables; i++)
+			if (!strcmp(to, crm_tables[i].file))
+				return 1;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof log_names / sizeof log_names[0]; i++)
+		if (kind == 'L' && !strcmp(name, log_names[i]))
+			return 1;
+	return 0;
 }
 
 /* Copy len bytes of fp to fd, a block at a time (a big import's history
@@ -85,6 +106,25 @@ static int log_apply(const char *path, off_t size, FILE *fp, size_t len)
 	return e ? -1 : 0;
 }
 
+/* "SIZE\tLEN" of an L entry: decimals, LEN within what fp has left. */
+static int log_sizes(FILE *fp, const char *s, long long *size,
+		     long long *len)
+{
+	struct stat st;
+	char *end;
+
+	errno = 0;
+	*size = strtoll(s, &end, 10);
+	if (end == s || *end != '\t' || *size < 0 || errno)
+		return -1;
+	s = end + 1;
+	*len = strtoll(s, &end, 10);
+	if (end == s || *end || *len < 0 || errno ||
+	    fstat(fileno(fp), &st) < 0 || *len > (long long)st.st_size)
+		return -1;
+	return 0;
+}
+
 /* Carry out the journal open on fp; dir is the data directory. */
 static int journal_apply(const char *dir, FILE *fp, struct crm_err *err)
 {
@@ -96,11 +136,15 @@ static int journal_apply(const char *dir, FILE *fp, struct crm_err *err)
 	while (rc == 0 && (n = getline(&line, &cap, fp)) > 2) {
 		line[n - 1] = '\0';
 		name = line + 2;
-		if (!(p = strchr(name, '\t')) || strchr(name, '/')) {
-			rc = crm_errf(err, JOURNAL, 0, "malformed journal");
+		if (!(p = strchr(name, '\t'))) {
+			rc = crm_errf(err, JOURNAL, 0, DAMAGED);
 			break;
 		}
 		*p++ = '\0';
+		if (!journal_names_ok(line[0], name, p)) {
+			rc = crm_errf(err, JOURNAL, 0, DAMAGED);
+			break;
+		}
 		if (line[0] == 'T') {
 			from = xasprintf("%s/%s", dir, name);
 			to = xasprintf("%s/%s", dir, p);
@@ -111,14 +155,19 @@ static int journal_apply(const char *dir, FILE *fp, struct crm_err *err)
 			free(to);
 			continue;
 		}
-		long long size = strtoll(p, &p, 10);
-		size_t len = (size_t)strtoull(p, NULL, 10);
+		long long size, len;
 
+		/* Sizes are decimals no larger than the journal itself: a
+		 * huge one (found by fuzzing) must not wrap. */
+		if (log_sizes(fp, p, &size, &len) < 0) {
+			rc = crm_errf(err, JOURNAL, 0, DAMAGED);
+			break;
+		}
 		to = xasprintf("%s/%s", dir, name);
-		if (log_apply(to, (off_t)size, fp, len) < 0)
-			rc = crm_errf(err, NULL, 0, "cannot append to %s: %s",
-				      to, errno == EIO ? "truncated journal"
-				      : strerror(errno));
+		if (log_apply(to, (off_t)size, fp, (size_t)len) < 0)
+			rc = errno == EIO ? crm_errf(err, JOURNAL, 0, DAMAGED)
+			     : crm_errf(err, NULL, 0, "cannot append to %s: %s",
+					to, strerror(errno));
 		free(to);
 	}
 	free(line);

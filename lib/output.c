@@ -295,14 +295,6 @@ static void out_set_columns(struct out *o, char *const *cols, size_t ncols,
 	}
 }
 
-static void out_row_csv(struct out *o, char *const *fields)
-{
-	if (out_excel)
-		excel_write_row(o->fp, fields, o->ncols);
-	else
-		csv_write_row(o->fp, fields, o->ncols, ',');
-}
-
 struct out *out_begin(FILE *fp, enum out_format fmt, char *const *cols,
 		      size_t ncols, const struct table_def *def)
 {
@@ -327,7 +319,7 @@ struct out *out_begin(FILE *fp, enum out_format fmt, char *const *cols,
 		o->fmt = FMT_CSV;
 		if (out_excel)
 			excel_write_bom(fp);
-		out_row_csv(o, o->cols);
+		out_csv_row(fp, o->cols, ncols);
 	}
 	return o;
 }
@@ -349,7 +341,7 @@ void out_row(struct out *o, char *const *fields)
 			fprintf(o->fp, "%s\n", fields[o->id_col]);
 		break;
 	default:
-		out_row_csv(o, fields);
+		out_csv_row(o->fp, fields, o->ncols);
 	}
 	o->nrows++;
 }

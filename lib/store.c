@@ -320,7 +320,6 @@ int atomic_sync(struct atomic_file *a, struct crm_err *err)
 int atomic_commit(struct atomic_file *a, struct crm_err *err)
 {
 	int rc = -1;
-	char *path;
 
 	if (a->fp && atomic_sync(a, err) < 0)
 		return -1;
@@ -336,9 +335,8 @@ int atomic_commit(struct atomic_file *a, struct crm_err *err)
 		atomic_abort(a);
 		return -1;
 	}
-	path = a->path;
 	free(a->tmp);
-	free(path);
+	free(a->path);
 	a->tmp = a->path = NULL;
 	return 0;
 }

@@ -255,6 +255,24 @@ hostile_import() {
 	[ "$(dir_sum)" = "$before" ]
 }
 
+@test "reliability: a damaged or planted journal touches nothing and says so" {
+	crm-cust add Acme >/dev/null
+	cp "$CRM_DIR/crm.conf" "$CRM_DIR/.tmp-evil"
+	local j before
+	for j in 'T .tmp-evil\tcrm.conf\n' 'T customers.csv\tleads.csv\n' \
+		'L crm.conf\t0\t3\nxyz' 'L history.jsonl\t0\t99\nshort' 'garbage\n'; do
+		printf "$j" >"$CRM_DIR/.commit"
+		before=$(dir_sum)
+		run -3 --separate-stderr crm-cust add Newco
+		[ "$stderr" = "crm-cust: .commit: a damaged journal of an unfinished change; if none was being made, remove it" ] ||
+			fail "$j: $stderr"
+		[ "$(dir_sum)" = "$before" ]
+	done
+	rm "$CRM_DIR/.commit" "$CRM_DIR/.tmp-evil"
+	run -0 crm-cust add Newco
+	run -0 crm check
+}
+
 # ---- the lock ------------------------------------------------------------------
 
 @test "reliability: a writer that cannot get the lock within --lock-timeout exits 3 and says so" {
@@ -314,6 +332,15 @@ hostile_import() {
 	run -0 crm-opp import --on-dup create "$BATS_TEST_TMPDIR/noid.csv"
 	run -0 crm-opp list --format csv --where '.name == "=2*3"' --format ids
 	[ "${#lines[@]}" = 2 ]
+}
+
+@test "reliability: crm-funnel --format csv --excel quotes a formula-like owner" {
+	crm-cust add Acme >/dev/null
+	crm-opp add Deal --customer Acme --amount 100 --owner '=evil()' >/dev/null
+	crm-funnel --format csv --excel --by owner >"$BATS_TEST_TMPDIR/f.csv"
+	[ "$(head -c 3 "$BATS_TEST_TMPDIR/f.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
+	grep -q "^'=evil(),stage," "$BATS_TEST_TMPDIR/f.csv"
+	run -1 grep -q "^=evil" "$BATS_TEST_TMPDIR/f.csv"
 }
 
 @test "reliability: --excel applies to listings only" {

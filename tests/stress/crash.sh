@@ -17,7 +17,7 @@ fail() { echo "crash: FAIL after kill $i: $*" >&2; exit 1; }
 # One random change; prints the name it adds (if any) on fd 3.
 change() {
 	local n=$1
-	case $((RANDOM % 6)) in
+	case $((RANDOM % 7)) in
 	0) echo "cust-$n" >&3; exec crm-cust add "cust-$n" --owner alice ;;
 	1) echo "deal-$n" >&3; exec crm-opp add "deal-$n" --customer "$cust" --amount "$n" ;;
 	2) exec crm-opp stage "$opp" "${stages[RANDOM % 4]}" ;;
@@ -27,6 +27,10 @@ change() {
 	   l=$(crm-lead add "conv-$n" --company "Conv $n") || exit 3
 	   exec crm-lead convert "$l" --opp "conv-deal-$n" --amount 5 ;;
 	5) exec crm-cust log "$cust" "note $n" --next +3d ;;
+	6) echo "dup-$n" >&3	# a merge: customers, deals, logs at once
+	   a=$(crm-cust add "dup-$n") && b=$(crm-cust add "dup-$n" --city X) &&
+		crm-opp add "dup-deal-$n" --customer "$b" >/dev/null || exit 3
+	   exec crm-cust merge "$a" "$b" ;;
 	esac
 }
 
@@ -40,7 +44,10 @@ for ((i = 1; i <= KILLS; i++)); do
 	rc=$?
 	if [ "$rc" = 0 ] && [ -s "$work/name" ]; then
 		cat "$work/name" >>"$expect"
-		[ "$(cat "$work/name")" = "conv-$i" ] && echo "conv-deal-$i" >>"$expect"
+		case $(cat "$work/name") in
+		conv-*) echo "conv-deal-$i" >>"$expect" ;;
+		dup-*) echo "dup-deal-$i" >>"$expect" ;;
+		esac
 	fi
 	# every table parses, the directory is consistent
 	for t in "crm-cust list" "crm-opp list" "crm-lead list"; do

@@ -72,9 +72,9 @@ static void test_scan(void)
 		  "invalid UTF-8");
 	scan_case("{\"a\":\"x\"}\n{\"a\":\0}\n", 18, -1, NULL, 2, "NUL",
 		  "NUL byte");
-	scan_case("{\"a\":1}\n{\"a\":\"cut sh", 21, 0, "1:a=1;\n", 0, NULL,
+	scan_case("{\"a\":1}\n{\"a\":\"cut sh", 20, 0, "1:a=1;\n", 0, NULL,
 		  "torn last line (no newline) is not there yet");
-	scan_case("{\"a\":1}\n{\"a\":\n{\"a\":2}", 23, -1, NULL, 2, "",
+	scan_case("{\"a\":1}\n{\"a\":\n{\"a\":2}", 21, -1, NULL, 2, "",
 		  "a bad line before the last is an error");
 }
 
