@@ -141,6 +141,16 @@ static int options(const struct cli *c, const char *table,
 		return crm_usagef(err, "--pipeline: unknown pipeline '%s'",
 				  pname);
 	io->pipeline = go->pipeline;
+	/* A map to a stage the pipeline lacks would reject every row. */
+	for (size_t i = 0; i < io->nstage_maps; i++) {
+		const char *to = strrchr(io->stage_maps[i], '=') + 1;
+
+		if (!import_stage(go->pipeline, to, NULL, 0))
+			return crm_usagef(err, "--map-stage '%s': no stage "
+					  "'%s' in pipeline '%s'",
+					  io->stage_maps[i], to,
+					  go->pipeline->name);
+	}
 	return 0;
 }
 

@@ -108,6 +108,7 @@ struct ingest {
 	long own_row;                 /* the record that has it, or -1 */
 	int keep_id;
 	struct strmap *ids;           /* id -> target row + 1, made when asked */
+	struct strmap *cust_ids;      /* the same for customers of deals */
 	char (*newids)[16];           /* the spooled leads', sorted */
 	size_t nnewids, nlogged;
 };
@@ -785,6 +786,7 @@ void ingest_free(struct ingest *g)
 	free(g->used);
 	buf_free(&g->line);
 	strmap_free(g->ids);
+	strmap_free(g->cust_ids);
 	free(g->newids);
 	free(g);
 }
@@ -899,13 +901,20 @@ static long find_customer(struct ingest *g, const char *v,
 	if ((r = (long)(intptr_t)strmap_get(g->names, k) - 1) >= 0)
 		return r;
 	if ((v[0] == 'C' || v[0] == 'c') && v[1] == '-' && g->opps) {
-		char *id = xstrdup(v);
+		char id[ID_MAX];
 		int whole;
 
+		snprintf(id, sizeof id, "%s", v);
 		id_normalize(id);
-		whole = id_valid(id, 'C');
-		free(id);
-		r = table_find_id(g->cust, v, why);
+		whole = strlen(v) < ID_MAX && id_valid(id, 'C');
+		/* A whole id by index (a deal sheet of a million); a prefix
+		 * by a scan. */
+		if (whole && !g->cust_ids)
+			g->cust_ids = table_index_by(g->cust, "id");
+		r = whole ? table_index_row(g->cust_ids, id)
+			  : table_find_id(g->cust, v, why);
+		if (whole && r < 0)
+			crm_errf(why, NULL, 0, "unknown customer '%s'", v);
 		/* "C-Suite Partners" is a name that looks like an id. */
 		return r >= 0 ? r : whole ? -2 : -1;
 	}
@@ -1069,6 +1078,9 @@ static long new_customer(struct ingest *g, const struct import_row *row,
 	index_customer(g, r);
 	if (g->customers)
 		index_target(g, r);
+	if (g->cust_ids)
+		*strmap_slot(g->cust_ids, g->cust->rows[r][0]) =
+			(void *)(intptr_t)(r + 1);
 	g->n.customers_new++;
 	return (long)r;
 }

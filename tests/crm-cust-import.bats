@@ -229,6 +229,8 @@ stage:proposal>won'
 	[[ $stderr == "crm-opp: --match: 'email' is not one of name, id"* ]] || fail "$stderr"
 	run -2 --separate-stderr crm-opp import "$IMP/salesforce-opportunities.csv" --map-stage nothing
 	[[ $stderr == "crm-opp: --map-stage 'nothing': not SOURCE=STAGE"* ]] || fail "$stderr"
+	run -2 --separate-stderr crm-opp import "$IMP/salesforce-opportunities.csv" --map-stage 'Id. Decision Makers=nope'
+	[[ $stderr == "crm-opp: --map-stage 'Id. Decision Makers=nope': no stage 'nope' in pipeline 'new-business'"* ]] || fail "$stderr"
 	run -1 crm-opp list --format ids
 }
 
