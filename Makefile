@@ -11,11 +11,17 @@ override CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Ilib
 JQ_CFLAGS := $(shell pkg-config --cflags libjq 2>/dev/null)
 JQ_LIBS := $(shell pkg-config --libs libjq 2>/dev/null || echo -ljq)
-override CFLAGS += $(JQ_CFLAGS)
-LDLIBS += -lcsv $(JQ_LIBS)
+# libzip and expat read .xlsx, libxlsxwriter writes it.
+XLSX_PC = libzip expat xlsxwriter
+XLSX_CFLAGS := $(shell pkg-config --cflags $(XLSX_PC) 2>/dev/null)
+XLSX_LIBS := $(shell pkg-config --libs $(XLSX_PC) 2>/dev/null || \
+	echo -lzip -lexpat -lxlsxwriter)
+override CFLAGS += $(JQ_CFLAGS) $(XLSX_CFLAGS)
+LDLIBS += -lcsv $(JQ_LIBS) $(XLSX_LIBS) -lm
 
 # Debian packages the build and the tests need.
-DEB_PKGS = gcc make libc6-dev libcsv-dev libjq-dev bats bats-support \
+DEB_PKGS = gcc make libc6-dev libcsv-dev libjq-dev libzip-dev libexpat1-dev \
+	libxlsxwriter-dev zip bats bats-support \
 	bats-assert mandoc
 
 # Where things go; the sanitizer build overrides these to keep apart.

@@ -17,7 +17,7 @@ static const char synopsis[] =
 	"       crm-lead dedupe [--merge]\n"
 	"       crm-lead convert id [--customer customer] [--opp name] [--amount amount] [--close date]\n"
 	"       crm-lead drop id --reason reason\n"
-	"       crm-lead import file [--encoding encoding] [--delimiter char] [--map column=field] [--date-order order] [--match keys] [--on-dup action] [--rejects file] [--dry-run]\n";
+	"       crm-lead import file [--sheet sheet] [--encoding encoding] [--delimiter char] [--map column=field] [--date-order order] [--match keys] [--on-dup action] [--rejects file] [--dry-run]\n";
 
 static const char help_text[] =
 	"Leads: capture, import, clean, dedupe, score, rank, assign, convert or drop.\n"
@@ -57,6 +57,8 @@ static const char help_text[] =
 	"  -m, --amount=AMOUNT      the opportunity's amount (convert)\n"
 	"      --close=DATE         the opportunity's expected close date (convert)\n"
 	"  -r, --reason=REASON      why the lead is dropped (drop)\n"
+	"      --sheet=SHEET        the sheet of an .xlsx workbook, by name or number\n"
+	"                           (import; default the first)\n"
 	"      --encoding=ENCODING  the file's encoding (import; default: sniffed)\n"
 	"      --delimiter=CHAR     the file's delimiter (import; default: sniffed)\n"
 	"      --map=COLUMN=FIELD   map a source column to a field (import;\n"
@@ -78,7 +80,8 @@ enum {
 	OPT_SOURCE, OPT_TITLE, OPT_FORCE, OPT_STATUS, OPT_POOL, OPT_SORT,
 	OPT_EXPLAIN, OPT_TO, OPT_ROUND_ROBIN, OPT_RULES, OPT_MERGE,
 	OPT_CUSTOMER, OPT_OPP, OPT_CLOSE, OPT_ENCODING, OPT_DELIMITER, OPT_MAP,
-	OPT_DATE_ORDER, OPT_MATCH, OPT_ON_DUP, OPT_REJECTS, OPT_DRY_RUN
+	OPT_DATE_ORDER, OPT_MATCH, OPT_ON_DUP, OPT_REJECTS, OPT_DRY_RUN,
+	OPT_SHEET
 };
 
 static const struct option long_options[] = {
@@ -112,6 +115,7 @@ static const struct option long_options[] = {
 	{"amount", required_argument, NULL, 'm'},
 	{"close", required_argument, NULL, OPT_CLOSE},
 	{"reason", required_argument, NULL, 'r'},
+	{"sheet", required_argument, NULL, OPT_SHEET},
 	{"encoding", required_argument, NULL, OPT_ENCODING},
 	{"delimiter", required_argument, NULL, OPT_DELIMITER},
 	{"map", required_argument, NULL, OPT_MAP},
@@ -990,7 +994,7 @@ static void reject(struct importing *ip, const struct import_row *row,
 		   const char *why)
 {
 	ip->rejected++;
-	crm_warn("%s:%ld: %s", ip->file, row->line, why);
+	crm_warn("%s: %s", row->where, why);
 	if (ip->rejects) {
 		size_t nh, n;
 		char **cells;
@@ -1092,6 +1096,7 @@ static int import_options(struct import_opts *o, struct importing *ip,
 	memset(o, 0, sizeof *o);
 	o->def = table_def_find("leads");
 	o->encoding = opt("encoding");
+	o->sheet = opt("sheet");
 	o->maps = cli_opt_all(cli, "map", &o->nmaps);
 	if (order && strcmp(order, "ymd") && strcmp(order, "mdy") &&
 	    strcmp(order, "dmy"))
@@ -1140,7 +1145,7 @@ static int dry_row(void *ctx, const struct import_row *row,
 
 	if (ip->read++ >= 5)
 		return 0;
-	printf("%s:%ld:", ip->file, row->line);
+	printf("%s:", row->where);
 	if (row->reject)
 		printf(" reject: %s", row->reject);
 	for (size_t i = 0; !row->reject && i < import_ncols(ip->im); i++)
@@ -1154,9 +1159,12 @@ static int dry_run(struct importing *ip, struct crm_err *err)
 {
 	size_t skipped;
 
-	printf("# %s: %s, delimiter '%s'\n", ip->file, import_encoding(ip->im),
-	       import_delimiter(ip->im) == '\t' ? "tab" :
-	       (char[]){import_delimiter(ip->im), 0});
+	if (import_sheet(ip->im))
+		printf("# %s: sheet %s\n", ip->file, import_sheet(ip->im));
+	else
+		printf("# %s: %s, delimiter '%s'\n", ip->file,
+		       import_encoding(ip->im), import_delimiter(ip->im) ==
+		       '\t' ? "tab" : (char[]){import_delimiter(ip->im), 0});
 	for (size_t i = 0; i < import_ncols(ip->im); i++)
 		printf("%s -> %s\n", import_source(ip->im, i),
 		       import_field(ip->im, i));
@@ -1239,7 +1247,7 @@ static const struct cli_verb verbs[] = {
 	{"dedupe", cmd_dedupe, "merge format"},
 	{"convert", cmd_convert, "customer opp amount close"},
 	{"drop", cmd_drop, "reason"},
-	{"import", cmd_import, "encoding delimiter map date-order match "
+	{"import", cmd_import, "sheet encoding delimiter map date-order match "
 	 "on-dup rejects dry-run"},
 	{NULL, NULL, NULL}
 };

@@ -697,6 +697,7 @@ struct import_opts {
 	const struct pipeline *pipeline;
 	const char *const *stage_maps;   /* "Closed Won=won" */
 	size_t nstage_maps;
+	const char *sheet;           /* .xlsx: a sheet name or number */
 };
 struct import;
 /* Open path ("-" is stdin), sniff, read the header and map it.  NULL
@@ -713,8 +714,11 @@ const char *import_encoding(const struct import *im); /* "UTF-8", "GB18030" */
 /* The source's header as read (trimmed): the rejects file repeats it. */
 char *const *import_header(const struct import *im, size_t *n);
 char import_delimiter(const struct import *im);
+/* The sheet read when the file is an .xlsx workbook, else NULL. */
+const char *import_sheet(const struct import *im);
 struct import_row {
 	long line;            /* physical line where the record starts */
+	const char *where;    /* "file:12", "book.xlsx:Sheet1!C12": messages */
 	char **raw;           /* the source fields as read (UTF-8) */
 	size_t nraw;
 	char **vals;          /* per mapped column, stored form; "" = empty */
@@ -742,6 +746,43 @@ void import_norm_phone(const char *in, char *out, size_t n);
  * Review/商务谈判 -> the open stage so called).  NULL when unknown. */
 const char *import_stage(const struct pipeline *p, const char *raw,
 			 const char *const *maps, size_t nmaps);
+
+/* ---- Excel workbooks (xlsx.c reads with libzip + expat) -------------------
+ *
+ * One sheet of an .xlsx workbook read as rows of text, as csv_read reads
+ * a CSV file: shared and inline strings as they are, numbers as Excel's
+ * General shows them, TRUE/FALSE, dates (1900 or 1904 system, by the
+ * cell's number format) as YYYY-MM-DD, times as HH:MM:SS, both as
+ * YYYY-MM-DDTHH:MM:SS; a merged range's value fills its cells.  Parts too
+ * large, compressed like a zip bomb, a huge shared-strings table, a DTD
+ * and broken XML are errors naming the workbook and the part.
+ */
+struct xlsx;
+/* Is fp (seekable) a zip holding xl/workbook.xml?  Rewinds fp. */
+int xlsx_detect(FILE *fp);
+/* The workbook in fp (which the caller still closes); sheet is a name or
+ * a number (1 the first), NULL the first.  name is for messages. */
+struct xlsx *xlsx_open(FILE *fp, const char *name, const char *sheet,
+		       struct crm_err *err);
+const char *xlsx_sheet_name(const struct xlsx *x);
+/* Every row with a value through fn (line = the row's number), from
+ * column A to its last value, padded to at least width cells.  May be
+ * called again. */
+int xlsx_read(struct xlsx *x, size_t width, csv_row_fn fn, void *ctx,
+	      struct crm_err *err);
+void xlsx_close(struct xlsx *x);
+/* "Sheet1!C12" ('My Sheet'!C12) for row 12, column 2 (0-based). */
+void xlsx_where(const struct xlsx *x, long row, long col, char *out,
+		size_t n);
+/* "C12" -> row 12, column 2; -1 if not a cell reference. */
+int xlsx_ref_parse(const char *ref, long *row, long *col);
+/* Column 2 -> "C" (out >= 8 bytes). */
+void xlsx_col_name(long col, char *out);
+/* A date serial -> day and seconds into it; -1 for no real day (1900's
+ * phantom 29 February, 0, negative). */
+int xlsx_serial(double serial, int date1904, int32_t *day, long *secs);
+/* A number format code: 0 number, 1 date, 2 time, 3 date and time. */
+int xlsx_format_kind(const char *code);
 
 /* ---- payments (pay.c) ------------------------------------------------------
  *
