@@ -21,7 +21,7 @@ LDLIBS += -lcsv $(JQ_LIBS) $(XLSX_LIBS) -lm
 
 # Debian packages the build and the tests need.
 DEB_PKGS = gcc make libc6-dev libcsv-dev libjq-dev libzip-dev libexpat1-dev \
-	libxlsxwriter-dev zip bats bats-support \
+	libxlsxwriter-dev zip unzip bats bats-support \
 	bats-assert mandoc
 
 # Where things go; the sanitizer build overrides these to keep apart.

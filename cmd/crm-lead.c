@@ -8,7 +8,7 @@
 static const char synopsis[] =
 	"usage: crm-lead [-C dir] [--today date] [--user name] command [args]\n"
 	"       crm-lead add name [--company company] [--email email] [--phone phone] [--source source] [--owner user] [--title title] [--set field=value] [--force]\n"
-	"       crm-lead list [--where expr] [--status status] [--owner user | --pool] [--sort field] [--format format] [-]\n"
+	"       crm-lead list [--where expr] [--status status] [--owner user | --pool] [--sort field] [--format format] [--output file] [-]\n"
 	"       crm-lead show id\n"
 	"       crm-lead set id field=value ...\n"
 	"       crm-lead log id text [--type type] [--next date] [--action text]\n"
@@ -40,8 +40,10 @@ static const char help_text[] =
 	"      --status=STATUS      only leads with this status (list)\n"
 	"      --pool               only leads with no owner (list)\n"
 	"      --sort=FIELD         sort by FIELD; -FIELD sorts descending (list)\n"
-	"  -f, --format=FORMAT      table, csv, tsv, jsonl or ids (default: table on a\n"
-	"                           terminal, csv otherwise)\n"
+	"  -f, --format=FORMAT      table, csv, tsv, jsonl, ids or xlsx (default: table\n"
+	"                           on a terminal, csv otherwise)\n"
+	"      --output=FILE        write the listing to FILE, atomically (list;\n"
+	"                           xlsx needs it; default format by the name)\n"
 	"  -t, --type=TYPE          call, visit, email, meeting, note, revisit or\n"
 	"                           service (log; default note)\n"
 	"  -n, --next=DATE          date of the next follow-up (log)\n"
@@ -81,7 +83,7 @@ enum {
 	OPT_EXPLAIN, OPT_TO, OPT_ROUND_ROBIN, OPT_RULES, OPT_MERGE,
 	OPT_CUSTOMER, OPT_OPP, OPT_CLOSE, OPT_ENCODING, OPT_DELIMITER, OPT_MAP,
 	OPT_DATE_ORDER, OPT_MATCH, OPT_ON_DUP, OPT_REJECTS, OPT_DRY_RUN,
-	OPT_SHEET
+	OPT_SHEET, OPT_OUTPUT
 };
 
 static const struct option long_options[] = {
@@ -102,6 +104,7 @@ static const struct option long_options[] = {
 	{"pool", no_argument, NULL, OPT_POOL},
 	{"sort", required_argument, NULL, OPT_SORT},
 	{"format", required_argument, NULL, 'f'},
+	{"output", required_argument, NULL, OPT_OUTPUT},
 	{"type", required_argument, NULL, 't'},
 	{"next", required_argument, NULL, 'n'},
 	{"action", required_argument, NULL, 'a'},
@@ -262,6 +265,7 @@ static int cmd_list(int argc, char **argv, struct crm_err *err)
 	if (!(l = listing_new(opt("format"), opt("where"), opt("sort"),
 			      lead_view, 8, err)))
 		return -1;
+	listing_output(l, opt("output"));
 	return listing_run(l, st.dir, table_def_find("leads"), from_stdin,
 			   lead_selected, NULL, err);
 }
@@ -1238,7 +1242,7 @@ out:
 
 static const struct cli_verb verbs[] = {
 	{"add", cmd_add, "company email phone source owner title set force"},
-	{"list", cmd_list, "where status owner pool sort format"},
+	{"list", cmd_list, "where status owner pool sort format output"},
 	{"show", cmd_show, ""},
 	{"set", cmd_set, ""},
 	{"log", cmd_log, "type next action"},

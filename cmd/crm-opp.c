@@ -9,7 +9,7 @@
 static const char synopsis[] =
 	"usage: crm-opp [-C dir] [--today date] [--user name] command [args]\n"
 	"       crm-opp add name --customer customer [--amount amount] [--close date] [--owner user] [--stage stage] [--source source] [--pipeline pipeline] [--set field=value]\n"
-	"       crm-opp list [--where expr] [--stage stage] [--owner user] [--open | --won | --lost] [--sort field] [--format format] [-]\n"
+	"       crm-opp list [--where expr] [--stage stage] [--owner user] [--open | --won | --lost] [--sort field] [--format format] [--output file] [-]\n"
 	"       crm-opp show id\n"
 	"       crm-opp stage id stage [--note text]\n"
 	"       crm-opp set id field=value ...\n"
@@ -43,8 +43,10 @@ static const char help_text[] =
 	"      --won                only won deals (list)\n"
 	"      --lost               only lost deals (list)\n"
 	"      --sort=FIELD         sort by FIELD; -FIELD sorts descending (list)\n"
-	"  -f, --format=FORMAT      table, csv, tsv, jsonl or ids (default: table on a\n"
-	"                           terminal, csv otherwise)\n"
+	"  -f, --format=FORMAT      table, csv, tsv, jsonl, ids or xlsx (default: table\n"
+	"                           on a terminal, csv otherwise)\n"
+	"      --output=FILE        write the listing to FILE, atomically (list;\n"
+	"                           xlsx needs it; default format by the name)\n"
 	"      --note=TEXT          a note kept with the change (stage, lose)\n"
 	"  -t, --type=TYPE          call, visit, email, meeting, note, revisit or\n"
 	"                           service (log; default note)\n"
@@ -63,7 +65,7 @@ static const char help_text[] =
 enum {
 	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_CLOSE, OPT_STAGE, OPT_SOURCE,
 	OPT_PIPELINE, OPT_OPEN, OPT_WON, OPT_LOST, OPT_SORT, OPT_NOTE, OPT_TO,
-	OPT_CONTRACT
+	OPT_CONTRACT, OPT_OUTPUT
 };
 
 static const struct option long_options[] = {
@@ -85,6 +87,7 @@ static const struct option long_options[] = {
 	{"lost", no_argument, NULL, OPT_LOST},
 	{"sort", required_argument, NULL, OPT_SORT},
 	{"format", required_argument, NULL, 'f'},
+	{"output", required_argument, NULL, OPT_OUTPUT},
 	{"note", required_argument, NULL, OPT_NOTE},
 	{"type", required_argument, NULL, 't'},
 	{"next", required_argument, NULL, 'n'},
@@ -337,6 +340,7 @@ static int cmd_list(int argc, char **argv, struct crm_err *err)
 						opt("sort"), deal_view, 8,
 						err)))
 		return -1;
+	listing_output(l, opt("output"));
 	return listing_run(l, st.dir, table_def_find("opportunities"),
 			   from_stdin, deal_selected, NULL, err);
 }
@@ -1074,7 +1078,8 @@ out:
 static const struct cli_verb verbs[] = {
 	{"add", cmd_add, "customer amount close owner stage source pipeline "
 	 "set"},
-	{"list", cmd_list, "where stage owner open won lost sort format"},
+	{"list", cmd_list, "where stage owner open won lost sort format "
+	 "output"},
 	{"show", cmd_show, ""},
 	{"stage", cmd_stage, "note"},
 	{"set", cmd_set, ""},

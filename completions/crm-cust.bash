@@ -9,7 +9,7 @@ _crm_cust_valued='-C --dir --today -u --user --lock-timeout -k --kind
 	-s --set -w --where --tag --tier --sort -f --format -t --type
 	-n --next -a --action --since --to -r --reason --title --wechat
 	--amount --currency --start --end --opp --renewal --expiring --due
-	--split --every --date --plan --method --customer'
+	--split --every --date --plan --method --customer --output'
 
 # The commands, and the long options of each (as crm-cust.c checks them),
 # and those every command takes.
@@ -18,7 +18,8 @@ reclaim\nlock\nunlock\ndedupe\nmerge\ncontact\ncontract\npay'
 _crm_cust_common='--dir --today --user --lock-timeout --help'
 _crm_cust_opts_add='--kind --owner --source --industry --phone --email
 	--city --country --set'
-_crm_cust_opts_list='--where --owner --pool --tag --tier --sort --format'
+_crm_cust_opts_list='--where --owner --pool --tag --tier --sort --format
+	--output'
 _crm_cust_opts_show='--format'
 _crm_cust_opts_set=''
 _crm_cust_opts_log='--type --next --action'
@@ -32,10 +33,11 @@ _crm_cust_opts_unlock='--reason'
 _crm_cust_opts_dedupe='--format'
 _crm_cust_opts_merge=''
 _crm_cust_opts_contact_add='--title --email --phone --wechat --primary'
-_crm_cust_opts_contact_list='--where --format --sort'
+_crm_cust_opts_contact_list='--where --format --sort --output'
 _crm_cust_opts_contract_add='--amount --start --end --opp --renewal
 	--title --currency'
-_crm_cust_opts_contract_list='--expiring --where --sort --format'
+_crm_cust_opts_contract_list='--expiring --where --sort --format
+	--output'
 _crm_cust_opts_pay_plan='--due --amount --split --every'
 _crm_cust_opts_pay_record='--amount --date --plan --method'
 _crm_cust_opts_pay_list='--customer --overdue --format'
@@ -176,11 +178,15 @@ _crm_cust_value()
 		compopt -o filenames 2>/dev/null || :
 		COMPREPLY=($(compgen -d -- "$cur")) || :
 		;;
+	--output)
+		compopt -o filenames 2>/dev/null || :
+		COMPREPLY=($(compgen -f -- "$cur")) || :
+		;;
 	-f|--format)
 		if [[ $verb == show ]]; then
 			_crm_cust_reply $'text\njsonl'
 		else
-			_crm_cust_reply $'table\ncsv\ntsv\njsonl\nids'
+			_crm_cust_reply $'table\ncsv\ntsv\njsonl\nids\nxlsx'
 		fi ;;
 	-t|--type)
 		_crm_cust_reply $'call\nvisit\nemail\nmeeting\nnote\nrevisit\nservice' ;;

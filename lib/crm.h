@@ -483,7 +483,8 @@ struct table *input_read(FILE *fp, const char *name, struct crm_err *err);
 
 /* ---- output (output.c) --------------------------------------------------- */
 
-enum out_format { FMT_AUTO, FMT_TABLE, FMT_CSV, FMT_TSV, FMT_JSONL, FMT_IDS };
+enum out_format { FMT_AUTO, FMT_TABLE, FMT_CSV, FMT_TSV, FMT_JSONL, FMT_IDS,
+		  FMT_XLSX };
 /* "table" -> FMT_TABLE ...; -1 if unknown. */
 int out_format_parse(const char *s);
 struct out;
@@ -495,6 +496,15 @@ struct out *out_begin(FILE *fp, enum out_format fmt, char *const *cols,
 void out_row(struct out *o, char *const *fields);
 /* Flush (table: computes widths and prints); returns rows written. */
 size_t out_end(struct out *o);
+/* --output FILE: the same into FILE, written atomically when closed by
+ * out_close (which may fail); FMT_XLSX only this way.  sheet names the
+ * xlsx sheet (NULL: def's table name). */
+struct out *out_open(const char *path, enum out_format fmt,
+		     const char *sheet, char *const *cols, size_t ncols,
+		     const struct table_def *def, struct crm_err *err);
+int out_close(struct out *o, size_t *nrows, struct crm_err *err);
+/* Leave FILE as it was (after an error). */
+void out_abort(struct out *o);
 
 /* Open deals untouched — no follow-up (last_contact), no stage change in
  * history, not created — for longer than their stage's rot-days; most
@@ -651,6 +661,10 @@ typedef int (*listing_pred)(void *ctx, const struct table *t, char **row);
 struct listing *listing_new(const char *format, const char *where,
 			    const char *sort, const char *const *view,
 			    size_t nview, struct crm_err *err);
+/* --output FILE (NULL: standard output): the listing goes to FILE,
+ * written atomically; the format defaults by its name (.xlsx, else csv).
+ * --format xlsx needs it (listing_run fails with a usage error). */
+void listing_output(struct listing *l, const char *path);
 /* CRM_OK, CRM_NONE when nothing was selected, or -1 with err.  Frees l. */
 int listing_run(struct listing *l, const char *dir,
 		const struct table_def *def, int from_stdin,
@@ -783,6 +797,25 @@ void xlsx_col_name(long col, char *out);
 int xlsx_serial(double serial, int date1904, int32_t *day, long *secs);
 /* A number format code: 0 number, 1 date, 2 time, 3 date and time. */
 int xlsx_format_kind(const char *code);
+
+/* Writing (xlsxout.c, libxlsxwriter): sheets with a bold header row,
+ * frozen, with filters; money as numbers shown #,##0.00, dates as dates,
+ * long text wrapped.  The file appears at close, atomically. */
+struct xlsx_book;
+struct xlsx_book *xlsx_book_new(const char *path, struct crm_err *err);
+/* A new sheet (the name made one Excel takes); its columns typed by def
+ * (NULL: all text).  -1 when Excel refuses the name (a duplicate). */
+int xlsx_book_sheet(struct xlsx_book *b, const char *name,
+		    char *const *cols, size_t ncols,
+		    const struct table_def *def);
+/* One row of the current sheet, typed by its columns. */
+void xlsx_book_row(struct xlsx_book *b, char *const *fields);
+/* Or cell by cell, each typed as given, then xlsx_book_next. */
+void xlsx_book_cell(struct xlsx_book *b, size_t col, const char *v,
+		    enum col_type type);
+void xlsx_book_next(struct xlsx_book *b);
+int xlsx_book_close(struct xlsx_book *b, struct crm_err *err);
+void xlsx_book_abort(struct xlsx_book *b);
 
 /* ---- payments (pay.c) ------------------------------------------------------
  *
