@@ -59,7 +59,8 @@ $(OBJ)/unit/%: tests/unit/%.c tests/unit/unit.h $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(LIBA) $(LDLIBS)
 
-unit: $(UNIT_BINS)
+# xlsxcat: a helper of tests/xlsx.bats (not a unit test: no test_ prefix).
+unit: $(UNIT_BINS) $(OBJ)/unit/xlsxcat
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
