@@ -120,3 +120,169 @@ $BATS_TEST_TMPDIR/b.xlsx:Other!A2: name=Other One email=one@other.com"
 	assert_output ""
 	assert_regex "$stderr" "^crm-lead: $BATS_TEST_TMPDIR/other.zip"
 }
+
+# ---- writing ----------------------------------------------------------------
+
+# The reader as a program (tests/unit/xlsxcat.c), from the build under test.
+xlsxcat() {
+	local unit="$REPO_DIR/build/unit"
+	[[ $CRM_BIN == */build-san/bin ]] && unit="$(dirname "$CRM_BIN")/unit"
+	"$unit/xlsxcat" "$@"
+}
+
+# Three leads with what spreadsheets mangle: a leading zero, CJK, a
+# formula-looking name, an amount, a long multi-line note.
+add_leads() {
+	crm-lead add "张伟" --company "华为技术有限公司" --phone 013800138000 \
+		--set amount=12000.5 --set next_date=2026-03-09 >/dev/null
+	crm-lead add "=1+1" --email eq@example.com --set amount=-3 >/dev/null
+	crm-lead add "Wei Li" --email li@x.com \
+		--set "notes=first line
+second line, long enough to be wrapped in a cell: $(printf 'x%.0s' $(seq 60))" >/dev/null
+}
+
+@test "crm-lead list --format xlsx: without --output is a usage error" {
+	run -2 --separate-stderr crm-lead list --format xlsx
+	assert_output ""
+	assert_equal "${stderr_lines[0]}" "crm-lead: --format xlsx: give the file with --output"
+	assert_equal "${stderr_lines[-1]}" "Try 'crm-lead --help'."
+}
+
+@test "crm-lead list --format xlsx: read back cell by cell" {
+	add_leads
+	run crm-lead list --sort name --format xlsx --output "$BATS_TEST_TMPDIR/leads.xlsx"
+	assert_success
+	assert_output ""
+	ids=($(crm-lead list --sort name --format ids))
+	run xlsxcat "$BATS_TEST_TMPDIR/leads.xlsx"
+	assert_success
+	assert_output "1,id,name,company,title,email,phone,source,status,score,owner,amount,next_date,next_action,last_contact,customer,opportunity,reason,created,updated,notes
+2,${ids[0]},=1+1,,,eq@example.com,,,new,,,-3,,,,,,,2026-03-02,2026-03-02
+3,${ids[1]},Wei Li,,,li@x.com,,,new,,,,,,,,,,2026-03-02,2026-03-02,\"first line
+second line, long enough to be wrapped in a cell: $(printf 'x%.0s' $(seq 60))\"
+4,${ids[2]},张伟,华为技术有限公司,,,013800138000,,new,,,12000.5,2026-03-09,,,,,,2026-03-02,2026-03-02"
+}
+
+@test "crm-lead list --format xlsx: frozen header, filters, money, dates and wrapping" {
+	add_leads
+	crm-lead list --sort name --format xlsx --output "$BATS_TEST_TMPDIR/leads.xlsx"
+	run unzip -p "$BATS_TEST_TMPDIR/leads.xlsx" xl/workbook.xml
+	assert_output --partial '<sheet name="leads" sheetId="1" r:id="rId1"/>'
+	run unzip -p "$BATS_TEST_TMPDIR/leads.xlsx" xl/worksheets/sheet1.xml
+	assert_output --partial '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+	assert_output --partial '<autoFilter ref="A1:T4"/>'
+	# amount -3 and 12000.5 are numbers in the money style, next_date a
+	# date serial in the date style, created one too.
+	assert_output --partial '<c r="K2" s="2"><v>-3</v></c>'
+	assert_output --partial '<c r="K4" s="2"><v>12000.5</v></c><c r="L4" s="3"><v>46090</v></c><c r="R4" s="3"><v>46083</v></c>'
+	assert_output --partial '<c r="T3" s="4" t="s">'
+	run unzip -p "$BATS_TEST_TMPDIR/leads.xlsx" xl/styles.xml
+	assert_output --partial '<numFmt numFmtId="164" formatCode="#,##0.00"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd"/>'
+	assert_output --partial '<alignment vertical="top" wrapText="1"/>'
+}
+
+@test "crm-lead import: a workbook written by --format xlsx comes back the same" {
+	add_leads
+	crm-lead list --format xlsx --output "$BATS_TEST_TMPDIR/leads.xlsx"
+	export CRM_DIR="$BATS_TEST_TMPDIR/other"
+	crm init "$CRM_DIR" 2>/dev/null
+	run --separate-stderr crm-lead import "$BATS_TEST_TMPDIR/leads.xlsx"
+	assert_success
+	assert_equal "$stderr" "crm-lead: $BATS_TEST_TMPDIR/leads.xlsx: read 3, imported 3, updated 0, duplicates 0, rejected 0, skipped 0"
+	run crm-lead list --sort name --format tsv
+	assert_line --index 1 --regexp $'^L-[0-9A-Z]+\t=1\\+1\t\t\teq@example.com\t\t\tnew\t\t\t-3\t'
+	assert_line --index 3 --regexp $'^L-[0-9A-Z]+\t张伟\t华为技术有限公司\t\t\t013800138000\t\tnew\t\t\t12000.50\t2026-03-09\t'
+	run crm-lead list --where '.name == "Wei Li"' --format jsonl
+	assert_output --partial '"notes":"first line\nsecond line, long enough'
+}
+
+@test "crm-lead list --output: any format into a file, atomically" {
+	add_leads
+	crm-lead list --format csv > "$BATS_TEST_TMPDIR/want.csv"
+	mkdir "$BATS_TEST_TMPDIR/out"
+	run crm-lead list --output "$BATS_TEST_TMPDIR/out/leads.csv"
+	assert_success
+	assert_output ""
+	cmp "$BATS_TEST_TMPDIR/want.csv" "$BATS_TEST_TMPDIR/out/leads.csv"
+	run ls -A "$BATS_TEST_TMPDIR/out"
+	assert_output "leads.csv"
+	# By its name, .xlsx is a workbook.
+	crm-lead list --output "$BATS_TEST_TMPDIR/out/leads.xlsx"
+	run xlsxcat "$BATS_TEST_TMPDIR/out/leads.xlsx"
+	assert_line --index 0 --partial "1,id,name,company,"
+}
+
+@test "crm-lead list --output: a directory that is not there exits 3 and leaves nothing" {
+	add_leads
+	run -3 --separate-stderr crm-lead list --format xlsx --output "$BATS_TEST_TMPDIR/nope/leads.xlsx"
+	assert_output ""
+	assert_regex "$stderr" "^crm-lead: cannot create $BATS_TEST_TMPDIR/nope/"
+}
+
+@test "crm-opp list and crm-cust list --format xlsx: a sheet named after the table" {
+	examples_copy
+	crm-opp list --format xlsx --output "$BATS_TEST_TMPDIR/opps.xlsx"
+	crm-cust list --format xlsx --output "$BATS_TEST_TMPDIR/cust.xlsx"
+	run xlsxcat "$BATS_TEST_TMPDIR/opps.xlsx" opportunities
+	assert_success
+	assert_equal "${#lines[@]}" "$(crm-opp list --format csv | wc -l)"
+	run xlsxcat "$BATS_TEST_TMPDIR/cust.xlsx" customers
+	assert_success
+	assert_equal "${#lines[@]}" "$(crm-cust list --format csv | wc -l)"
+}
+
+# The funnel's csv, the group column ($1) chosen by want ("" or "owner"),
+# as xlsxcat reads the workbook: numbered rows, numbers as Excel's General
+# shows them, no trailing empty cell.
+funnel_as_sheet() {
+	crm-funnel -C "$FIXTURES/funnel" --by owner --format csv | awk -F, -v want="$1" '
+		NR == 1 { print "1," (want == "" ? "section,pipeline,key,metric,value" : "owner," substr($0, 7)); n = 1; next }
+		(want == "") != ($1 == "") { next }
+		{
+			if ($6 ~ /^-?[0-9]+(\.[0-9]+)?$/) $6 = sprintf("%.15g", $6)
+			line = (want == "" ? "" : $1 ",") $2 "," $3 "," $4 "," $5 "," $6
+			sub(/,$/, "", line)
+			print ++n "," line
+		}'
+}
+
+@test "crm-funnel --format xlsx: figures on one sheet, the owners on another" {
+	run crm-funnel -C "$FIXTURES/funnel" --by owner --format xlsx --output "$BATS_TEST_TMPDIR/f.xlsx"
+	assert_success
+	assert_output ""
+	run xlsxcat "$BATS_TEST_TMPDIR/f.xlsx" funnel
+	assert_success
+	assert_output "$(funnel_as_sheet "")"
+	run xlsxcat "$BATS_TEST_TMPDIR/f.xlsx" "by owner"
+	assert_success
+	assert_output "$(funnel_as_sheet owner)"
+	assert_line --index 1 "2,alice,stage,new-business,lead,reached,6"
+	run unzip -p "$BATS_TEST_TMPDIR/f.xlsx" xl/workbook.xml
+	assert_output --partial '<sheet name="funnel" sheetId="1" r:id="rId1"/><sheet name="by owner" sheetId="2" r:id="rId2"/>'
+}
+
+@test "crm-funnel forecast --format xlsx: one sheet, amounts as numbers" {
+	run crm-funnel -C "$FIXTURES/funnel" forecast --by owner --output "$BATS_TEST_TMPDIR/fc.xlsx"
+	assert_success
+	run xlsxcat "$BATS_TEST_TMPDIR/fc.xlsx" forecast
+	assert_output "1,owner,period,deals,amount,weighted,commit,best_case,pipeline
+2,,2026-03,2,1800.18,300.03,0,0,1800.18
+3,,2026-04,1,2500.25,875.09,0,2500.25,0
+4,,later,1,5000.5,3750.38,5000.5,0,0
+5,,no date,1,800.08,80.01,0,0,800.08
+6,,overdue,1,3500.35,2625.26,3500.35,0,0
+7,alice,2026-04,1,2500.25,875.09,0,2500.25,0
+8,alice,later,1,5000.5,3750.38,5000.5,0,0
+9,alice,no date,1,800.08,80.01,0,0,800.08
+10,bob,2026-03,2,1800.18,300.03,0,0,1800.18
+11,bob,overdue,1,3500.35,2625.26,3500.35,0,0"
+}
+
+@test "crm-funnel --format xlsx: without --output, and --output with csv, are usage errors" {
+	run -2 --separate-stderr crm-funnel -C "$FIXTURES/funnel" --format xlsx
+	assert_output ""
+	assert_equal "${stderr_lines[0]}" "crm-funnel: --format xlsx: give the file with --output"
+	run -2 --separate-stderr crm-funnel -C "$FIXTURES/funnel" --format csv --output "$BATS_TEST_TMPDIR/f.csv"
+	assert_equal "${stderr_lines[0]}" "crm-funnel: --output: only with --format xlsx"
+	[ ! -e "$BATS_TEST_TMPDIR/f.csv" ]
+}
