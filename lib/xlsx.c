@@ -18,8 +18,8 @@
  * Bounded: a part larger than XLSX_MAX_PART uncompressed, or compressed
  * more than XLSX_MAX_RATIO to one beyond XLSX_RATIO_FROM bytes (a zip
  * bomb), more than XLSX_MAX_STRINGS shared strings or XLSX_MAX_TEXT bytes
- * of them, and a DTD (entity expansion) are refused before they cost
- * memory or time.
+ * of them, merged ranges covering more than XLSX_MAX_MERGED cells, and a
+ * DTD (entity expansion) are refused before they cost memory or time.
  */
 #include <errno.h>
 #include <expat.h>
@@ -38,6 +38,7 @@
 #define XLSX_MAX_STRINGS 2000000
 #define XLSX_MAX_TEXT (64L * 1024 * 1024)
 #define XLSX_MAX_MERGES 10000
+#define XLSX_MAX_MERGED 10000000L
 #define XLSX_MAX_COLS 16384
 #define XLSX_MAX_ROWS 1048576L
 #define XLSX_CELL_MAX (32 * 1024)
@@ -612,6 +613,8 @@ struct sheet_scan {
 	size_t ncells, cap;
 	char **fields;
 	size_t nfields_cap;
+	size_t next;          /* merges: the first not begun */
+	size_t *active, nactive;
 };
 
 static void XMLCALL merge_start(void *ud, const XML_Char *el,
@@ -726,35 +729,63 @@ static int cell_blank(const struct sheet_scan *ss, size_t c)
 }
 
 /* Merged ranges over this row: remember their top-left value, fill. */
+/* Nonblank cells of the row in columns [from, to]. */
+static size_t count_filled(const struct sheet_scan *ss, long from, long to)
+{
+	size_t n = 0;
+
+	for (long c = from; c <= to && (size_t)c < ss->ncells; c++)
+		n += !cell_blank(ss, (size_t)c);
+	return n;
+}
+
+static void fill_merge(struct sheet_scan *ss, struct merge *m, size_t filled)
+{
+	int outside;
+
+	if (ss->row == m->r1) {
+		free(m->value);
+		m->value = xstrdup(cell_blank(ss, (size_t)m->c1) ? "" :
+				   ss->cells[m->c1].s);
+	}
+	if (!m->value || !*m->value)
+		return;
+	outside = filled > count_filled(ss, m->c1, m->c2);
+	for (long c = m->c1; c <= m->c2; c++) {
+		if ((c > m->c1 && !outside) || (c == m->c1 && ss->row == m->r1))
+			continue;
+		if (cell_blank(ss, (size_t)c)) {
+			buf_reset(cell_at(ss, c));
+			buf_adds(&ss->cells[c], m->value);
+		}
+	}
+}
+
+/* The merged ranges over this row (sorted by first row; those begun and
+ * not ended are kept in ss->active): remember their top-left value, fill.
+ * Bounded by the ranges' total area, checked at xlsx_open. */
 static void apply_merges(struct sheet_scan *ss)
 {
 	struct xlsx *x = ss->x;
+	size_t filled, i;
 
-	for (size_t i = 0; i < x->nmerges; i++) {
-		struct merge *m = &x->merges[i];
-		int outside = 0;
+	while (ss->next < x->nmerges && x->merges[ss->next].r1 <= ss->row) {
+		if (x->merges[ss->next].r2 >= ss->row)
+			ss->active[ss->nactive++] = ss->next;
+		ss->next++;
+	}
+	if (!ss->nactive)
+		return;
+	filled = count_filled(ss, 0, (long)ss->ncells - 1);
+	for (i = 0; i < ss->nactive;) {
+		struct merge *m = &x->merges[ss->active[i]];
 
-		if (ss->row < m->r1 || ss->row > m->r2)
+		if (m->r2 < ss->row) {
+			ss->active[i] = ss->active[--ss->nactive];
 			continue;
-		if (ss->row == m->r1) {
-			free(m->value);
-			m->value = xstrdup(cell_blank(ss, (size_t)m->c1) ? "" :
-					   ss->cells[m->c1].s);
 		}
-		if (!m->value || !*m->value)
-			continue;
-		for (size_t c = 0; c < ss->ncells && !outside; c++)
-			outside = ((long)c < m->c1 || (long)c > m->c2) &&
-				  !cell_blank(ss, c);
-		for (long c = m->c1; c <= m->c2; c++) {
-			if ((c > m->c1 && !outside) ||
-			    (c == m->c1 && ss->row == m->r1))
-				continue;
-			if (cell_blank(ss, (size_t)c)) {
-				buf_reset(cell_at(ss, c));
-				buf_adds(&ss->cells[c], m->value);
-			}
-		}
+		fill_merge(ss, m, filled);
+		i++;
 	}
 }
 
@@ -873,6 +904,7 @@ int xlsx_read(struct xlsx *x, size_t width, csv_row_fn fn, void *ctx,
 	ss.fn = fn;
 	ss.ctx = ctx;
 	ss.width = width;
+	ss.active = xcalloc(x->nmerges + 1, sizeof *ss.active);
 	for (size_t i = 0; i < x->nmerges; i++) {
 		free(x->merges[i].value);
 		x->merges[i].value = NULL;
@@ -883,11 +915,38 @@ int xlsx_read(struct xlsx *x, size_t width, csv_row_fn fn, void *ctx,
 		buf_free(&ss.cells[i]);
 	free(ss.cells);
 	free(ss.fields);
+	free(ss.active);
 	buf_free(&ss.v);
 	return rc;
 }
 
 /* ---- opening ------------------------------------------------------------- */
+
+static int cmp_merge(const void *a, const void *b)
+{
+	const struct merge *p = a, *q = b;
+
+	return p->r1 < q->r1 ? -1 : p->r1 > q->r1;
+}
+
+/* Sorted by first row; refused when filling them would cost more than
+ * XLSX_MAX_MERGED cells (valid ranges never overlap, hostile ones may). */
+static int check_merges(struct xlsx *x, struct crm_err *err)
+{
+	double area = 0;
+
+	for (size_t i = 0; i < x->nmerges; i++) {
+		const struct merge *m = &x->merges[i];
+
+		area += (double)(m->r2 - m->r1 + 1) * (double)(m->c2 - m->c1 + 1);
+	}
+	if (area > XLSX_MAX_MERGED)
+		return crm_errf(err, x->name, 0, "%s: merged cells cover more "
+				"than %ld cells", x->part, XLSX_MAX_MERGED);
+	if (x->nmerges)
+		qsort(x->merges, x->nmerges, sizeof *x->merges, cmp_merge);
+	return 0;
+}
 
 static int read_parts(struct xlsx *x, const char *want, struct crm_err *err)
 {
@@ -917,6 +976,8 @@ static int read_parts(struct xlsx *x, const char *want, struct crm_err *err)
 	/* The merged ranges follow the cells: a first pass finds them (and
 	 * any broken XML, before a single row is imported). */
 	rc = part_parse(x, x->part, merge_start, NULL, NULL, NULL, err);
+	if (rc == 0)
+		rc = check_merges(x, err);
 out:
 	book_free(&b);
 	buf_free(&ts.cur);

@@ -114,6 +114,13 @@ $BATS_TEST_TMPDIR/b.xlsx:Other!A2: name=Other One email=one@other.com"
 	assert_equal "$stderr" "crm-lead: $BATS_TEST_TMPDIR/sst.xlsx: xl/sharedStrings.xml:2: the shared-strings table is over the limit of 2000000 strings"
 }
 
+@test "crm-lead import: xlsx merged ranges too large to fill" {
+	sed -i 's|<mergeCell ref="C2:D2"/>|<mergeCell ref="A1:XFD1048576"/>|' "$BOOK/xl/worksheets/sheet1.xml"
+	zip_book "$BATS_TEST_TMPDIR/merge.xlsx"
+	run -3 --separate-stderr crm-lead import "$BATS_TEST_TMPDIR/merge.xlsx"
+	assert_equal "$stderr" "crm-lead: $BATS_TEST_TMPDIR/merge.xlsx: xl/worksheets/sheet1.xml: merged cells cover more than 10000000 cells"
+}
+
 @test "crm-lead import: a zip that is not a workbook is read as text" {
 	(cd "$BOOK" && zip -qrX "$BATS_TEST_TMPDIR/other.zip" _rels)
 	run -3 --separate-stderr crm-lead import "$BATS_TEST_TMPDIR/other.zip"
