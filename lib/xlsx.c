@@ -444,7 +444,7 @@ static void unescape_x(struct buf *b, size_t from)
 	char hex[5];
 
 	while (r < b->len) {
-		if (b->s[r] == '_' && r + 6 < b->len + 0 && b->s[r + 1] == 'x' &&
+		if (b->s[r] == '_' && r + 6 < b->len && b->s[r + 1] == 'x' &&
 		    b->s[r + 6] == '_' &&
 		    strspn(memcpy(hex, b->s + r + 2, 4), "0123456789abcdefABCDEF")
 		    >= 4) {
@@ -696,7 +696,7 @@ static void number_text(struct sheet_scan *ss, const char *v, struct buf *out)
 }
 
 /* The cell just ended, as text, into its column. */
-static void cell_done(struct sheet_scan *ss)
+static void cell_done(struct parse *ps, struct sheet_scan *ss)
 {
 	struct buf *out = cell_at(ss, ss->col);
 	const char *v = ss->v.s ? ss->v.s : "";
@@ -707,8 +707,12 @@ static void cell_done(struct sheet_scan *ss)
 	buf_reset(out);
 	if (!strcmp(t, "s")) {
 		k = strtoul(v, &end, 10);
-		if (end != v && !*end && k < ss->x->nstrings)
-			buf_adds(out, ss->x->strings.s + ss->x->soff[k]);
+		if (end == v || *end || k >= ss->x->nstrings) {
+			parse_fail(ps, "shared string '%s' is not in the table",
+				   v);
+			return;
+		}
+		buf_adds(out, ss->x->strings.s + ss->x->soff[k]);
 	} else if (!strcmp(t, "b")) {
 		if (*v)
 			buf_adds(out, strcmp(v, "0") ? "TRUE" : "FALSE");
@@ -876,7 +880,7 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *el)
 		ss->in_rph = 0;
 	} else if (!strcmp(n, "c") && ss->in_cell) {
 		ss->in_cell = 0;
-		cell_done(ss);
+		cell_done(ps, ss);
 	} else if (!strcmp(n, "row")) {
 		row_done(ps, ss);
 	}

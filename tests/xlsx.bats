@@ -92,6 +92,14 @@ $BATS_TEST_TMPDIR/b.xlsx:Other!A2: name=Other One email=one@other.com"
 	run -1 crm-lead list
 }
 
+@test "crm-lead import: xlsx cell pointing past the shared strings" {
+	sed -i 's|<c r="I3" t="s"><v>13</v>|<c r="I3" t="s"><v>99</v>|' "$BOOK/xl/worksheets/sheet1.xml"
+	zip_book "$BATS_TEST_TMPDIR/sst.xlsx"
+	run -3 --separate-stderr crm-lead import "$BATS_TEST_TMPDIR/sst.xlsx"
+	assert_equal "$stderr" "crm-lead: $BATS_TEST_TMPDIR/sst.xlsx: xl/worksheets/sheet1.xml:5: shared string '99' is not in the table"
+	run -1 crm-lead list
+}
+
 @test "crm-lead import: xlsx with a DTD is refused" {
 	sed -i 's|standalone="yes"?>|&<!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">]>|' "$BOOK/xl/sharedStrings.xml"
 	zip_book "$BATS_TEST_TMPDIR/dtd.xlsx"
