@@ -39,12 +39,13 @@ crm-lead: $BATS_TEST_TMPDIR/leads.xlsx: read 3, imported 2, updated 0, duplicate
 	assert_line --index 1 "姓名 -> name"
 }
 
-@test "crm-lead import: --sheet by name and by number" {
+@test "crm-lead import: --sheet by name and by number; an empty column" {
 	zip_book "$BATS_TEST_TMPDIR/b.xlsx"
 	run crm-lead import --dry-run --sheet Other "$BATS_TEST_TMPDIR/b.xlsx"
 	assert_success
 	assert_output "# $BATS_TEST_TMPDIR/b.xlsx: sheet Other
 Name -> name
+ -> column 2
 Email -> email
 $BATS_TEST_TMPDIR/b.xlsx:Other!A2: name=Other One email=one@other.com"
 	run crm-lead import --dry-run --sheet 2 "$BATS_TEST_TMPDIR/b.xlsx"
@@ -80,7 +81,7 @@ $BATS_TEST_TMPDIR/b.xlsx:Other!A2: name=Other One email=one@other.com"
 	zip_book "$BATS_TEST_TMPDIR/b.xlsx"
 	run crm-lead import --dry-run --sheet Other - < "$BATS_TEST_TMPDIR/b.xlsx"
 	assert_success
-	assert_line --index 3 "-:Other!A2: name=Other One email=one@other.com"
+	assert_line --index 4 "-:Other!A2: name=Other One email=one@other.com"
 }
 
 @test "crm-lead import: xlsx with broken XML" {
@@ -134,6 +135,17 @@ $BATS_TEST_TMPDIR/b.xlsx:Other!A2: name=Other One email=one@other.com"
 	run -3 --separate-stderr crm-lead import "$BATS_TEST_TMPDIR/other.zip"
 	assert_output ""
 	assert_regex "$stderr" "^crm-lead: $BATS_TEST_TMPDIR/other.zip"
+}
+
+@test "crm-lead import: a workbook LibreOffice made from a CSV file reads as the CSV does" {
+	command -v soffice >/dev/null || skip "LibreOffice is not installed"
+	printf 'Name,Company,Email\n张伟,华为,zw@example.com\nWei Li,ACME,li@x.com\n' > "$BATS_TEST_TMPDIR/a.csv"
+	HOME="$BATS_TEST_TMPDIR" soffice --headless --convert-to xlsx \
+		--outdir "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR/a.csv" >/dev/null 2>&1
+	crm-lead import --dry-run "$BATS_TEST_TMPDIR/a.csv" | sed 1d | sed 's/^[^ ]*: //' > "$BATS_TEST_TMPDIR/want"
+	crm-lead import --dry-run "$BATS_TEST_TMPDIR/a.xlsx" | sed 1d | sed 's/^[^ ]*: //' > "$BATS_TEST_TMPDIR/got"
+	run diff "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	assert_success
 }
 
 # ---- writing ----------------------------------------------------------------
