@@ -65,7 +65,7 @@ struct xlsx {
 	size_t nmerges;
 };
 
-/* ---- cell references and date serials ------------------------------------- */
+/* ---- cell references and date serials --------------------------------- */
 
 int xlsx_ref_parse(const char *ref, long *row, long *col)
 {
@@ -440,17 +440,16 @@ struct text_scan {
 static void unescape_x(struct buf *b, size_t from)
 {
 	size_t r = from, w = from;
-	unsigned v;
-	char hex[5];
+	char hex[5] = {0};
+	unsigned long v;
 
 	while (r < b->len) {
 		if (b->s[r] == '_' && r + 6 < b->len && b->s[r + 1] == 'x' &&
-		    b->s[r + 6] == '_' &&
-		    strspn(memcpy(hex, b->s + r + 2, 4), "0123456789abcdefABCDEF")
-		    >= 4) {
-			hex[4] = '\0';
-			v = (unsigned)strtoul(hex, NULL, 16);
-			if (v < 0x80) {
+		    b->s[r + 6] == '_') {
+			memcpy(hex, b->s + r + 2, 4);
+			v = strspn(hex, "0123456789abcdefABCDEF") == 4 ?
+			    strtoul(hex, NULL, 16) : 0x80;
+			if (v > 0 && v < 0x80) {
 				b->s[w++] = (char)v;
 				r += 7;
 				continue;
@@ -459,6 +458,8 @@ static void unescape_x(struct buf *b, size_t from)
 		b->s[w++] = b->s[r++];
 	}
 	b->len = w;
+	if (b->s)
+		b->s[w] = '\0';
 }
 
 static void XMLCALL sst_start(void *ud, const XML_Char *el,
@@ -596,7 +597,7 @@ static void style_kinds(struct xlsx *x, const struct style_scan *ss)
 	}
 }
 
-/* ---- the sheet ------------------------------------------------------------ */
+/* ---- the sheet --------------------------------------------------------- */
 
 struct sheet_scan {
 	struct xlsx *x;
@@ -680,7 +681,8 @@ static void number_text(struct sheet_scan *ss, const char *v, struct buf *out)
 		buf_adds(out, v);
 		return;
 	}
-	if (kind != NK_NUMBER && xlsx_serial(d, x->date1904, &day, &secs) == 0 &&
+	if (kind != NK_NUMBER &&
+	    xlsx_serial(d, x->date1904, &day, &secs) == 0 &&
 	    (kind == NK_TIME || d >= 1)) {
 		date_format(day, iso);
 		if (kind != NK_TIME)
@@ -840,7 +842,8 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *el,
 		}
 		ss->row = row;
 	} else if (!strcmp(n, "c")) {
-		if (r && (xlsx_ref_parse(r, &row, &col) < 0 || row != ss->row)) {
+		if (r && (xlsx_ref_parse(r, &row, &col) < 0 ||
+			  row != ss->row)) {
 			parse_fail(ps, "cell '%s' is not in its row", r);
 			return;
 		}
@@ -942,7 +945,8 @@ static int check_merges(struct xlsx *x, struct crm_err *err)
 	for (size_t i = 0; i < x->nmerges; i++) {
 		const struct merge *m = &x->merges[i];
 
-		area += (double)(m->r2 - m->r1 + 1) * (double)(m->c2 - m->c1 + 1);
+		area += (double)(m->r2 - m->r1 + 1) *
+			(double)(m->c2 - m->c1 + 1);
 	}
 	if (area > XLSX_MAX_MERGED)
 		return crm_errf(err, x->name, 0, "%s: merged cells cover more "
