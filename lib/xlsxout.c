@@ -5,9 +5,11 @@
  * numbers as numbers, dates and timestamps as real Excel dates, text as
  * text (never a formula, so "=1+1" and "0138..." stay what they are),
  * long or multi-line text wrapped.  Columns are as wide as their widest
- * cell (CJK counts double), within limits.  libxlsxwriter writes the
- * file when the workbook is closed: into a temporary file beside the
- * target, which is then synced and renamed over it (atomic_begin).
+ * cell (CJK counts double), within limits.  Rows stream to
+ * libxlsxwriter's temporary files (constant_memory: strings inline), so
+ * memory stays flat whatever the listing's size; the workbook is written
+ * when closed, into a temporary file beside the target, then synced and
+ * renamed over it (atomic_begin).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,12 +46,15 @@ static lxw_format *new_format(lxw_workbook *wb, const char *num)
 struct xlsx_book *xlsx_book_new(const char *path, struct crm_err *err)
 {
 	struct xlsx_book *b = xcalloc(1, sizeof *b);
+	lxw_workbook_options opt = {0};
 
 	if (atomic_begin(&b->af, path, err) < 0) {
 		free(b);
 		return NULL;
 	}
-	if (!(b->wb = workbook_new(b->af.tmp))) {
+	/* Rows go to a temporary file as they come, not into memory. */
+	opt.constant_memory = LXW_TRUE;
+	if (!(b->wb = workbook_new_opt(b->af.tmp, &opt))) {
 		crm_errf(err, NULL, 0, "cannot create %s", path);
 		atomic_abort(&b->af);
 		free(b);

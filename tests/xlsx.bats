@@ -202,7 +202,7 @@ second line, long enough to be wrapped in a cell: $(printf 'x%.0s' $(seq 60))\"
 	# date serial in the date style, created one too.
 	assert_output --partial '<c r="K2" s="2"><v>-3</v></c>'
 	assert_output --partial '<c r="K4" s="2"><v>12000.5</v></c><c r="L4" s="3"><v>46090</v></c><c r="R4" s="3"><v>46083</v></c>'
-	assert_output --partial '<c r="T3" s="4" t="s">'
+	assert_output --partial '<c r="T3" s="4" t="inlineStr">'
 	run unzip -p "$BATS_TEST_TMPDIR/leads.xlsx" xl/styles.xml
 	assert_output --partial '<numFmt numFmtId="164" formatCode="#,##0.00"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd"/>'
 	assert_output --partial '<alignment vertical="top" wrapText="1"/>'
