@@ -19,7 +19,9 @@
  * more than XLSX_MAX_RATIO to one beyond XLSX_RATIO_FROM bytes (a zip
  * bomb), more than XLSX_MAX_STRINGS shared strings or XLSX_MAX_TEXT bytes
  * of them, merged ranges covering more than XLSX_MAX_MERGED cells, and a
- * DTD (entity expansion) are refused before they cost memory or time.
+ * DTD (entity expansion) are refused before they cost memory or time;
+ * rows whose cells (from A to the last value) add up to more than
+ * XLSX_MAX_FIELDS stop the read.
  */
 #include <errno.h>
 #include <expat.h>
@@ -39,6 +41,7 @@
 #define XLSX_MAX_TEXT (64L * 1024 * 1024)
 #define XLSX_MAX_MERGES 10000
 #define XLSX_MAX_MERGED 10000000L
+#define XLSX_MAX_FIELDS 100000000.0   /* fields handed out, padding too */
 #define XLSX_MAX_COLS 16384
 #define XLSX_MAX_ROWS 1048576L
 #define XLSX_CELL_MAX (32 * 1024)
@@ -614,6 +617,7 @@ struct sheet_scan {
 	size_t ncells, cap;
 	char **fields;
 	size_t nfields_cap;
+	double fields_out;    /* fields handed out so far */
 	size_t next;          /* merges: the first not begun */
 	size_t *active, nactive;
 };
@@ -808,6 +812,11 @@ static int row_done(struct parse *ps, struct sheet_scan *ss)
 		return 0;
 	if (n < ss->width)
 		n = ss->width;
+	if ((ss->fields_out += (double)n) > XLSX_MAX_FIELDS) {
+		parse_fail(ps, "%s", "the sheet is over the limit of 100000000 "
+			   "cells");
+		return -1;
+	}
 	if (n > ss->nfields_cap) {
 		ss->nfields_cap = n;
 		ss->fields = xrealloc(ss->fields, (n + 1) * sizeof *ss->fields);

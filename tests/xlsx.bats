@@ -130,6 +130,17 @@ $BATS_TEST_TMPDIR/b.xlsx:Other!A2: name=Other One email=one@other.com"
 	assert_equal "$stderr" "crm-lead: $BATS_TEST_TMPDIR/merge.xlsx: xl/worksheets/sheet1.xml: merged cells cover more than 10000000 cells"
 }
 
+@test "crm-lead import: xlsx rows padded out to column XFD stop at the cell limit" {
+	awk 'BEGIN {
+		print "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+		print "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Name</t></is></c></row>"
+		for (i = 2; i <= 6200; i++) printf "<row r=\"%d\"><c r=\"XFD%d\"><v>1</v></c></row>\n", i, i
+		print "</sheetData></worksheet>" }' > "$BOOK/xl/worksheets/sheet2.xml"
+	zip_book "$BATS_TEST_TMPDIR/wide.xlsx"
+	run -3 --separate-stderr crm-lead import --sheet 2 --dry-run "$BATS_TEST_TMPDIR/wide.xlsx"
+	assert_equal "${stderr_lines[-1]}" "crm-lead: $BATS_TEST_TMPDIR/wide.xlsx: xl/worksheets/sheet2.xml:6106: the sheet is over the limit of 100000000 cells"
+}
+
 @test "crm-lead import: a zip that is not a workbook is read as text" {
 	(cd "$BOOK" && zip -qrX "$BATS_TEST_TMPDIR/other.zip" _rels)
 	run -3 --separate-stderr crm-lead import "$BATS_TEST_TMPDIR/other.zip"
