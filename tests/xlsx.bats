@@ -31,6 +31,15 @@ crm-lead: $BATS_TEST_TMPDIR/leads.xlsx: read 3, imported 2, updated 0, duplicate
 {"id":"'"$(crm-lead list --where '.name == "张伟"' --format ids)"'","name":"张伟","company":"华为 技术","title":"","email":"zw@example.com","phone":"013800138000","source":"","status":"new","score":null,"owner":"","amount":12000.50,"next_date":"","next_action":"","last_contact":"","customer":"","opportunity":"","reason":"","created":"2026-03-01","updated":"2026-03-02","手机":"010-88886666","VIP":"TRUE","notes":"line one\r\nline two"}'
 }
 
+@test "crm-lead import: xlsx rejects go to --rejects as CSV, the merged header filled" {
+	zip_book "$BATS_TEST_TMPDIR/leads.xlsx"
+	run crm-lead import --rejects "$BATS_TEST_TMPDIR/rejects.csv" "$BATS_TEST_TMPDIR/leads.xlsx"
+	assert_success
+	run cat "$BATS_TEST_TMPDIR/rejects.csv"
+	assert_output "姓名,公司,手机,手机,Email,创建日期,VIP,Amount,Notes,reason
+Bad Date,,13700137000,,,soon,,,,date 'soon' is not a date (use YYYY-MM-DD)"
+}
+
 @test "crm-lead import: xlsx detected by content, not by name" {
 	zip_book "$BATS_TEST_TMPDIR/export.dat"
 	run crm-lead import --dry-run "$BATS_TEST_TMPDIR/export.dat"
