@@ -392,6 +392,20 @@ static void XMLCALL rels_start(void *ud, const XML_Char *el,
 		b->styles = rel_target(t);
 	}
 
+static int no_sheet(struct xlsx *x, const struct book_scan *b,
+		    const char *want, struct crm_err *err)
+{
+	struct buf names = {0};
+	int rc;
+
+	for (size_t i = 0; i < b->n && names.len < 200; i++)
+		buf_printf(&names, "%s%s", i ? ", " : "", b->names[i]);
+	rc = crm_errf(err, x->name, 0, "no sheet '%s' (sheets: %s%s)", want,
+		      names.s, names.len >= 200 ? ", ..." : "");
+	buf_free(&names);
+	return rc;
+}
+
 /* The sheet: by name, else by number (1 is the first), else the first. */
 static int pick_sheet(struct xlsx *x, struct book_scan *b, const char *want,
 		      struct crm_err *err) {
@@ -410,8 +424,7 @@ static int pick_sheet(struct xlsx *x, struct book_scan *b, const char *want,
 		if (i == b->n && !*end && k >= 1 && (size_t)k <= b->n)
 			i = (size_t)k - 1;
 		if (i == b->n)
-			return crm_errf(err, x->name, 0, "no sheet '%s' (the "
-					"workbook has %zu)", want, b->n);
+			return no_sheet(x, b, want, err);
 	}
 	x->sheet = xstrdup(b->names[i]);
 	b->want_rid = b->rids[i];

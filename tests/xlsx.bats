@@ -66,7 +66,7 @@ $BATS_TEST_TMPDIR/b.xlsx:Other!A2: name=Other One email=one@other.com"
 	zip_book "$BATS_TEST_TMPDIR/b.xlsx"
 	run -3 --separate-stderr crm-lead import --sheet Nope "$BATS_TEST_TMPDIR/b.xlsx"
 	assert_output ""
-	assert_equal "$stderr" "crm-lead: $BATS_TEST_TMPDIR/b.xlsx: no sheet 'Nope' (the workbook has 2)"
+	assert_equal "$stderr" "crm-lead: $BATS_TEST_TMPDIR/b.xlsx: no sheet 'Nope' (sheets: 客户 Leads, Other)"
 }
 
 @test "crm-lead import: --sheet on a CSV file is a usage error" {
