@@ -8,7 +8,8 @@
  *
  * Cells come out as text the importer reads as it reads CSV fields:
  * strings as they are (a phone number typed as text keeps its leading
- * zero), numbers as Excel's General shows them (15 significant digits),
+ * zero), numbers as Excel's General shows them (15 significant digits;
+ * padded with the zeros of a 000000 format, a postcode kept as a number),
  * booleans as TRUE/FALSE, dates as YYYY-MM-DD (with a time part when
  * the format shows one), errors as their code (#N/A).  A merged cell's
  * value fills the cells it covers: down its first column always, across
@@ -63,6 +64,7 @@ struct xlsx {
 	struct buf strings; /* shared strings, NUL after each */
 	size_t *soff, nstrings;
 	unsigned char *xf;  /* per cell style: enum numkind */
+	unsigned char *pad; /* per cell style: digits of a 000000 format */
 	size_t nxf;
 	struct merge *merges;
 	size_t nmerges;
@@ -236,12 +238,14 @@ static void parse_fail(struct parse *ps, const char *fmt, const char *arg)
 
 static void XMLCALL no_doctype(void *ud, const XML_Char *name,
 			       const XML_Char *sysid, const XML_Char *pubid,
-			       int has_internal) {
-		parse_fail(ud, "%s", "a DTD is not allowed in a workbook");
-	}
+			       int has_internal)
+{
+	parse_fail(ud, "%s", "a DTD is not allowed in a workbook");
+}
 
 static int part_open(struct xlsx *x, const char *part, zip_file_t **zf,
-		     struct crm_err *err) {
+		     struct crm_err *err)
+{
 	zip_stat_t st;
 
 	zip_stat_init(&st);
@@ -263,7 +267,7 @@ static int part_open(struct xlsx *x, const char *part, zip_file_t **zf,
 		return crm_errf(err, x->name, 0, "%s: %s", part,
 				zip_strerror(x->zip));
 	return 0;
-	}
+}
 
 static int part_feed(struct parse *ps, zip_file_t *zf)
 {
@@ -304,7 +308,8 @@ static int part_feed(struct parse *ps, zip_file_t *zf)
 static int part_parse(struct xlsx *x, const char *part,
 		      XML_StartElementHandler start,
 		      XML_EndElementHandler end, XML_CharacterDataHandler text,
-		      void *ctx, struct crm_err *err) {
+		      void *ctx, struct crm_err *err)
+{
 	struct parse ps = {0};
 	zip_file_t *zf;
 	int rc;
@@ -342,7 +347,8 @@ struct book_scan {
 };
 
 static void XMLCALL book_start(void *ud, const XML_Char *el,
-			       const XML_Char **atts) {
+			       const XML_Char **atts)
+{
 	struct parse *ps = ud;
 	struct book_scan *b = ps->ctx;
 	const char *v, *name = attr(atts, "name"), *rid = attr(atts, "id");
@@ -377,7 +383,8 @@ static int type_is(const char *type, const char *kind)
 }
 
 static void XMLCALL rels_start(void *ud, const XML_Char *el,
-			       const XML_Char **atts) {
+			       const XML_Char **atts)
+{
 	struct book_scan *b = ((struct parse *)ud)->ctx;
 	const char *id = attr(atts, "Id"), *t = attr(atts, "Target");
 	const char *type = attr(atts, "Type");
@@ -390,7 +397,7 @@ static void XMLCALL rels_start(void *ud, const XML_Char *el,
 		b->strings = rel_target(t);
 	if (type && type_is(type, "styles") && !b->styles)
 		b->styles = rel_target(t);
-	}
+}
 
 static int no_sheet(struct xlsx *x, const struct book_scan *b,
 		    const char *want, struct crm_err *err)
@@ -408,7 +415,8 @@ static int no_sheet(struct xlsx *x, const struct book_scan *b,
 
 /* The sheet: by name, else by number (1 is the first), else the first. */
 static int pick_sheet(struct xlsx *x, struct book_scan *b, const char *want,
-		      struct crm_err *err) {
+		      struct crm_err *err)
+{
 	size_t i;
 	char *end;
 	long k;
@@ -479,7 +487,8 @@ static void unescape_x(struct buf *b, size_t from)
 }
 
 static void XMLCALL sst_start(void *ud, const XML_Char *el,
-			      const XML_Char **atts) {
+			      const XML_Char **atts)
+{
 	struct parse *ps = ud;
 	struct text_scan *ts = ps->ctx;
 	const char *n = local(el), *v;
@@ -557,15 +566,25 @@ static void XMLCALL sst_text(void *ud, const XML_Char *s, int len)
 
 struct style_scan {
 	long *fmt_ids;        /* custom formats: id */
-	unsigned char *fmt_kinds;
+	unsigned char *fmt_kinds, *fmt_pads;
 	size_t nfmts;
 	long *xf_fmt;         /* cellXfs: numFmtId of each */
 	size_t nxf;
 	int in_xfs;
 };
 
+/* "000000": a number shown with leading zeros to that many digits (a
+ * postcode, a phone number kept as a number); 0 for any other format. */
+static int zero_width(const char *code)
+{
+	size_t n = strspn(code, "0");
+
+	return n >= 2 && n <= 30 && !code[n] ? (int)n : 0;
+}
+
 static void XMLCALL styles_start(void *ud, const XML_Char *el,
-				 const XML_Char **atts) {
+				 const XML_Char **atts)
+{
 	struct parse *ps = ud;
 	struct style_scan *ss = ps->ctx;
 	const char *n = local(el), *id = attr(atts, "numFmtId");
@@ -575,6 +594,8 @@ static void XMLCALL styles_start(void *ud, const XML_Char *el,
 		ss->fmt_ids = xrealloc(ss->fmt_ids, (ss->nfmts + 1) *
 				       sizeof *ss->fmt_ids);
 		ss->fmt_kinds = xrealloc(ss->fmt_kinds, ss->nfmts + 1);
+		ss->fmt_pads = xrealloc(ss->fmt_pads, ss->nfmts + 1);
+		ss->fmt_pads[ss->nfmts] = (unsigned char)zero_width(code);
 		ss->fmt_ids[ss->nfmts] = strtol(id, NULL, 10);
 		ss->fmt_kinds[ss->nfmts++] =
 			(unsigned char)xlsx_format_kind(code);
@@ -603,13 +624,16 @@ static void style_kinds(struct xlsx *x, const struct style_scan *ss)
 {
 	x->nxf = ss->nxf;
 	x->xf = xcalloc(ss->nxf + 1, 1);
+	x->pad = xcalloc(ss->nxf + 1, 1);
 	for (size_t i = 0; i < ss->nxf; i++) {
 		long id = ss->xf_fmt[i];
 
 		x->xf[i] = (unsigned char)builtin_kind(id);
 		for (size_t k = 0; k < ss->nfmts; k++)
-			if (ss->fmt_ids[k] == id)
+			if (ss->fmt_ids[k] == id) {
 				x->xf[i] = ss->fmt_kinds[k];
+				x->pad[i] = ss->fmt_pads[k];
+			}
 	}
 }
 
@@ -636,7 +660,8 @@ struct sheet_scan {
 };
 
 static void XMLCALL merge_start(void *ud, const XML_Char *el,
-				const XML_Char **atts) {
+				const XML_Char **atts)
+{
 	struct parse *ps = ud;
 	struct xlsx *x = ps->x;
 	const char *ref = attr(atts, "ref"), *colon;
@@ -687,8 +712,9 @@ static struct buf *cell_at(struct sheet_scan *ss, long col)
 static void number_text(struct sheet_scan *ss, const char *v, struct buf *out)
 {
 	struct xlsx *x = ss->x;
-	int kind = ss->style >= 0 && (size_t)ss->style < x->nxf ?
-		   x->xf[ss->style] : NK_NUMBER;
+	int known = ss->style >= 0 && (size_t)ss->style < x->nxf;
+	int kind = known ? x->xf[ss->style] : NK_NUMBER;
+	int pad = known ? x->pad[ss->style] : 0;
 	char *end, iso[16];
 	double d = strtod(v, &end);
 	int32_t day;
@@ -711,7 +737,10 @@ static void number_text(struct sheet_scan *ss, const char *v, struct buf *out)
 				   secs / 60 % 60, secs % 60);
 		return;
 	}
-	buf_printf(out, "%.15g", d);
+	if (pad && d >= 0 && d < 1e15 && d == floor(d))
+		buf_printf(out, "%0*.0f", pad, d);
+	else
+		buf_printf(out, "%.15g", d);
 }
 
 /* The cell just ended, as text, into its column. */
@@ -845,7 +874,8 @@ static int row_done(struct parse *ps, struct sheet_scan *ss)
 }
 
 static void XMLCALL sheet_start(void *ud, const XML_Char *el,
-				const XML_Char **atts) {
+				const XML_Char **atts)
+{
 	struct parse *ps = ud;
 	struct sheet_scan *ss = ps->ctx;
 	const char *n = local(el), *r = attr(atts, "r"), *v;
@@ -1013,6 +1043,7 @@ out:
 	buf_free(&ts.cur);
 	free(ss.fmt_ids);
 	free(ss.fmt_kinds);
+	free(ss.fmt_pads);
 	free(ss.xf_fmt);
 	return rc;
 }
@@ -1090,6 +1121,7 @@ void xlsx_close(struct xlsx *x)
 	buf_free(&x->strings);
 	free(x->soff);
 	free(x->xf);
+	free(x->pad);
 	free(x->part);
 	free(x->sheet);
 	free(x->name);

@@ -48,7 +48,7 @@ Bad Date,,13700137000,,,soon,,,,date 'soon' is not a date (use YYYY-MM-DD)"
 	assert_line --index 1 "姓名 -> name"
 }
 
-@test "crm-lead import: --sheet by name and by number; an empty column" {
+@test "crm-lead import: --sheet by name and by number; an empty column; a 000000 format" {
 	zip_book "$BATS_TEST_TMPDIR/b.xlsx"
 	run crm-lead import --dry-run --sheet Other "$BATS_TEST_TMPDIR/b.xlsx"
 	assert_success
@@ -56,7 +56,8 @@ Bad Date,,13700137000,,,soon,,,,date 'soon' is not a date (use YYYY-MM-DD)"
 Name -> name
  -> column 2
 Email -> email
-$BATS_TEST_TMPDIR/b.xlsx:Other!A2: name=Other One email=one@other.com"
+Zip -> Zip
+$BATS_TEST_TMPDIR/b.xlsx:Other!A2: name=Other One email=one@other.com Zip=012345"
 	run crm-lead import --dry-run --sheet 2 "$BATS_TEST_TMPDIR/b.xlsx"
 	assert_success
 	assert_line --index 0 "# $BATS_TEST_TMPDIR/b.xlsx: sheet Other"
@@ -90,7 +91,7 @@ $BATS_TEST_TMPDIR/b.xlsx:Other!A2: name=Other One email=one@other.com"
 	zip_book "$BATS_TEST_TMPDIR/b.xlsx"
 	run crm-lead import --dry-run --sheet Other - < "$BATS_TEST_TMPDIR/b.xlsx"
 	assert_success
-	assert_line --index 4 "-:Other!A2: name=Other One email=one@other.com"
+	assert_line --index 5 "-:Other!A2: name=Other One email=one@other.com Zip=012345"
 }
 
 @test "crm-lead import: xlsx with broken XML" {
