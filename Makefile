@@ -21,7 +21,7 @@ LDLIBS += -lcsv $(JQ_LIBS) $(XLSX_LIBS) -lm
 
 # Debian packages the build and the tests need.
 DEB_PKGS = gcc make libc6-dev libcsv-dev libjq-dev libzip-dev libexpat1-dev \
-	libxlsxwriter-dev zip unzip bats bats-support \
+	libxlsxwriter-dev zip unzip bats bats-support git \
 	bats-assert mandoc
 
 # Where things go; the sanitizer build overrides these to keep apart.
@@ -94,6 +94,46 @@ demo: deps
 	@$(MAKE) -s all
 	@tests/demo.sh
 
+# ---- reliability: stress, fuzzing, valgrind (README, Reliability) ------
+
+# Long runs, not in make check: SIGKILLed writers and 8 writers at once.
+STRESS_KILLS ?= 300
+STRESS_ROUNDS ?= 40
+stress: all
+	tests/stress/crash.sh $(STRESS_KILLS)
+	tests/stress/concurrent.sh $(STRESS_ROUNDS)
+
+# libFuzzer harnesses (clang), built with ASan+UBSan in build-fuzz/;
+# make fuzz runs each for FUZZ_SECONDS, make fuzz-regress replays the
+# committed corpus once.
+FUZZ_TARGETS = csv jsonl conf date money import
+FUZZ_SECONDS ?= 60
+FUZZ_PKGS = clang libclang-rt-14-dev
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined
+FUZZ_BINS = $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
+
+fuzz-lib:
+	$(MAKE) CC=clang OBJ=build-fuzz BIN=build-fuzz/bin \
+		LIBA=build-fuzz/libcrm.a CFLAGS="$(FUZZ_CFLAGS)" build-fuzz/libcrm.a
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h fuzz-lib
+	clang $(CFLAGS) -Wno-unused-function -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $@ $< \
+		build-fuzz/libcrm.a $(LDLIBS)
+
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-regress: $(FUZZ_BINS)
+	tests/fuzz/run 0 $(FUZZ_TARGETS)
+
+# Every suite with each program run under valgrind (memcheck, leaks
+# included): tests/valgrind/ wraps the programs; SUITES= to choose.
+SUITES ?= $(wildcard tests/*.bats)
+check-valgrind: all unit
+	tests/valgrind/run build/unit $(SUITES)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
@@ -114,6 +154,7 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man5/crm-files.5 $(DESTDIR)$(MANDIR)/man7/crm.7
 
 clean:
-	rm -rf build build-san bin lib/libcrm.a
+	rm -rf build build-san build-fuzz bin lib/libcrm.a
 
-.PHONY: all unit deps check san demo install uninstall clean
+.PHONY: all unit deps check san demo install uninstall clean stress fuzz \
+	fuzz-lib fuzz-regress check-valgrind

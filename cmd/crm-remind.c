@@ -23,6 +23,7 @@ static const char help_text[] =
 	"      --today=DATE         pin today's date (also $CRM_TODAY)\n"
 	"  -u, --user=NAME          who sends, for reminders.jsonl (also $CRM_USER)\n"
 	"      --lock-timeout=SECS  wait at most SECS seconds for the lock (default 10)\n"
+	"      --excel              CSV for spreadsheets: a BOM, and ' before = + - @\n"
 	"  -k, --kind=KINDS         only these kinds, comma-separated: followup, stale,\n"
 	"                           new-lead, close-date, revisit, renewal, payment,\n"
 	"                           pool\n"
@@ -42,7 +43,7 @@ static const char help_text[] =
 	"(a failed send, an owner without an e-mail address).\n";
 
 enum {
-	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_DAYS, OPT_MBOX, OPT_SEND,
+	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_EXCEL, OPT_DAYS, OPT_MBOX, OPT_SEND,
 	OPT_DIGEST, OPT_ONCE
 };
 
@@ -56,6 +57,7 @@ static const struct option long_options[] = {
 	{"days", required_argument, NULL, OPT_DAYS},
 	{"where", required_argument, NULL, 'w'},
 	{"format", required_argument, NULL, 'f'},
+	{"excel", no_argument, NULL, OPT_EXCEL},
 	{"mbox", required_argument, NULL, OPT_MBOX},
 	{"send", no_argument, NULL, OPT_SEND},
 	{"digest", no_argument, NULL, OPT_DIGEST},
@@ -1001,7 +1003,9 @@ static int run_mail(struct crm_err *err)
 				NULL, "from"), "[remind] from is not an e-mail "
 				"address");
 	}
-	if ((opt("once") && (store_lock(&st, err) < 0 || drop_seen(err) < 0)) ||
+	if ((opt("mbox") &&
+	     store_check_output(&st, opt("mbox"), "--mbox", err) < 0) ||
+	    (opt("once") && (store_lock(&st, err) < 0 || drop_seen(err) < 0)) ||
 	    (opt("mbox") && atomic_begin(&d.file, opt("mbox"), err) < 0))
 		goto out;
 	d.mbox = opt("send") ? NULL : opt("mbox") ? d.file.fp : stdout;

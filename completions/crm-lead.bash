@@ -16,12 +16,12 @@ _crm_lead_valued='-C --dir --today -u --user --lock-timeout --company
 _crm_lead_common='--dir --today --user --lock-timeout --help'
 _crm_lead_opts_add='--company --email --phone --source --owner --title
 	--set --force'
-_crm_lead_opts_list='--where --status --owner --pool --sort --format
+_crm_lead_opts_list='--where --status --owner --pool --sort --format --excel
 	--output'
 _crm_lead_opts_log='--type --next --action'
 _crm_lead_opts_score='--explain'
 _crm_lead_opts_assign='--to --round-robin --rules'
-_crm_lead_opts_dedupe='--merge --format'
+_crm_lead_opts_dedupe='--merge --format --excel'
 _crm_lead_opts_convert='--customer --opp --amount --close'
 _crm_lead_opts_drop='--reason'
 _crm_lead_opts_import='--sheet --encoding --delimiter --map --date-order --match

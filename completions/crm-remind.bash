@@ -10,7 +10,7 @@ _crm_remind_valued='-C --dir --today -u --user --lock-timeout -k --kind
 
 # Every long option (crm-remind has no commands and no operands).
 _crm_remind_opts='--dir --today --user --lock-timeout --kind --owner
-	--days --where --format --mbox --send --digest --once --help'
+	--days --where --format --excel --mbox --send --digest --once --help'
 
 _crm_remind_kinds=$'followup\nstale\nnew-lead\nclose-date\nrevisit\nrenewal\npayment\npool'
 

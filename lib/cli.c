@@ -30,6 +30,7 @@ int cli_open(struct store *s, const struct cli_common *c,
 	}
 	if (store_open(s, c->dir, err) < 0)
 		return -1;
+	out_excel = c->excel != NULL;
 	s->lock_timeout = timeout;
 	store_set_user(s, c->user);
 	return 0;
@@ -162,6 +163,7 @@ void cli_common_from(const struct cli *c, struct cli_common *common)
 	common->today = cli_opt(c, "today");
 	common->user = cli_opt(c, "user");
 	common->lock_timeout = cli_opt(c, "lock-timeout");
+	common->excel = cli_opt(c, "excel");
 }
 
 /* ---- verbs ---------------------------------------------------------------- */
@@ -203,7 +205,9 @@ int cli_run_verb(const struct cli *c, const struct cli_verb *verbs,
 		return crm_usagef(err, "unknown command '%s'", argv[0]);
 	for (size_t i = 0; i < c->nopts; i++)
 		if (c->nvals[i] && !word_in(v->options, c->opts[i].name) &&
-		    !word_in(common_options, c->opts[i].name))
+		    !word_in(common_options, c->opts[i].name) &&
+		    !(!strcmp(c->opts[i].name, "excel") &&
+		      word_in(v->options, "format")))
 			return crm_usagef(err, "--%s does not apply to %s",
 					  c->opts[i].name, v->name);
 	return v->run(argc - 1, argv + 1, err);

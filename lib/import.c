@@ -368,6 +368,9 @@ struct import {
 	struct xlsx *xlsx;  /* an .xlsx workbook: its sheet, not fp */
 	long bad_col;       /* the row's first bad value's source column */
 	struct buf where;   /* the row's location for messages */
+	long *lines;        /* a record's source line, when not the CSV's */
+	size_t ignore;      /* the source column left out, or UNKNOWN */
+	char **row;         /* a record without it */
 };
 
 /* ---- text -------------------------------------------------------------- */
@@ -533,6 +536,10 @@ static void clean(const char *s, struct buf *out)
 		s += 2;
 		len -= 3;
 		s = trim_n(s, &len);
+	}
+	if (*s == '\'' && excel_unquote(s) != s) {	/* an --excel export */
+		s++;
+		len--;
 	}
 	buf_reset(out);
 	buf_add(out, s, len);
@@ -850,6 +857,107 @@ static int choose_encoding(struct import *im, FILE *fp, struct crm_err *err)
 	return im->fp ? 0 : -1;
 }
 
+/* ---- JSON Lines: crm's own records (list --format jsonl) -------------- */
+
+/* Does the text start (after a BOM and blanks) with '{'? */
+static int is_jsonl(FILE *fp)
+{
+	char head[4096];
+	size_t n = fread(head, 1, sizeof head, fp), i = 0;
+
+	rewind(fp);
+	if (n >= 3 && !memcmp(head, "\xef\xbb\xbf", 3))
+		i = 3;
+	while (i < n && strchr(" \t\r\n", head[i]))
+		i++;
+	return i < n && head[i] == '{';
+}
+
+struct jsonl_csv {
+	struct import *im;
+	struct strmap *seen;
+	char **keys;
+	size_t nkeys;
+	FILE *out;
+	size_t nlines;
+};
+
+/* First pass: the union of the keys, in order of first appearance. */
+static int jsonl_keys(void *ctx, const struct logrec *r, long line,
+		      struct crm_err *err)
+{
+	struct jsonl_csv *j = ctx;
+
+	for (size_t i = 0; i < r->n; i++) {
+		void **slot = strmap_slot(j->seen, r->keys[i]);
+
+		if (*slot)
+			continue;
+		*slot = (void *)1;
+		j->keys = xrealloc(j->keys, (j->nkeys + 1) * sizeof *j->keys);
+		j->keys[j->nkeys++] = xstrdup(r->keys[i]);
+	}
+	return 0;
+}
+
+/* Second pass: each object a CSV record, its line remembered. */
+static int jsonl_row(void *ctx, const struct logrec *r, long line,
+		     struct crm_err *err)
+{
+	struct jsonl_csv *j = ctx;
+	char **cells = xcalloc(j->nkeys + 1, sizeof *cells);
+
+	for (size_t k = 0; k < j->nkeys; k++) {
+		const char *v = logrec_get(r, j->keys[k]);
+
+		cells[k] = (char *)(v ? v : "");
+	}
+	csv_write_row(j->out, cells, j->nkeys, ',');
+	free(cells);
+	j->im->lines = xrealloc(j->im->lines, (j->nlines + 1) *
+				sizeof *j->im->lines);
+	j->im->lines[j->nlines++] = line;
+	return 0;
+}
+
+/* JSON Lines records as CSV text in a temporary file, streamed twice:
+ * memory holds the keys and a line number a record. */
+static FILE *jsonl_to_csv(struct import *im, FILE *fp, struct crm_err *err)
+{
+	struct jsonl_csv j = {im, strmap_new(), NULL, 0, tmpfile(), 0};
+	int rc = -1;
+
+	if (!j.out)
+		crm_errf(err, NULL, 0, "cannot make a temporary file: %s",
+			 strerror(errno));
+	else if (jsonl_scan_fp(fp, im->name, jsonl_keys, &j, err) == 0) {
+		csv_write_row(j.out, j.keys, j.nkeys, ',');
+		rewind(fp);
+		rc = jsonl_scan_fp(fp, im->name, jsonl_row, &j, err);
+	}
+	if (rc == 0 && fflush(j.out) != 0)
+		rc = crm_errf(err, NULL, 0, "cannot write a temporary file: "
+			      "%s", strerror(errno));
+	for (size_t k = 0; k < j.nkeys; k++)
+		free(j.keys[k]);
+	free(j.keys);
+	strmap_free(j.seen);
+	fclose(fp);
+	if (rc < 0 && j.out)
+		fclose(j.out);
+	if (rc < 0)
+		return NULL;
+	rewind(j.out);
+	return j.out;
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+/*
+ * A file (or "-") opened as a stream of rows: UTF-8 CSV text in im->fp,
+ * whatever the source was (a sniffed or named encoding, JSON Lines);
+ * or an .xlsx workbook, whose sheet xlsx.c reads as rows (read_rows).
+ */
 static int open_text(struct import *im, const char *enc, const char *sheet,
 		     struct crm_err *err)
 {
@@ -872,6 +980,10 @@ static int open_text(struct import *im, const char *enc, const char *sheet,
 		fclose(fp);
 		return crm_usagef(err, "--sheet: %s is not an .xlsx workbook",
 				  im->name);
+	}
+	if ((!enc || is_utf8_name(enc)) && is_jsonl(fp)) {
+		im->encoding = "UTF-8";
+		return (im->fp = jsonl_to_csv(im, fp, err)) ? 0 : -1;
 	}
 	if (!enc)
 		return choose_encoding(im, fp, err);
@@ -1078,7 +1190,30 @@ static int read_header(struct import *im, struct crm_err *err)
 		return -1;
 	if (!im->header)
 		return crm_errf(err, im->name, 0, "no header row");
+	im->ignore = UNKNOWN;
+	for (size_t j = 0; j < im->nheader; j++)
+		if (!strcmp(im->header[j], IMPORT_REJECT_COLUMN)) {
+			im->ignore = j;
+			free(im->header[j]);
+			memmove(im->header + j, im->header + j + 1,
+				(im->nheader - j) * sizeof *im->header);
+			im->nheader--;
+			break;
+		}
 	return 0;
+}
+
+/* A record without the column left out (a rejects file's reason). */
+static char **without_ignored(struct import *im, char **f, size_t *n)
+{
+	if (im->ignore == UNKNOWN || *n <= im->ignore)
+		return f;
+	im->row = xrealloc(im->row, *n * sizeof *im->row);
+	memcpy(im->row, f, im->ignore * sizeof *f);
+	memcpy(im->row + im->ignore, f + im->ignore + 1,
+	       (*n - im->ignore - 1) * sizeof *f);
+	(*n)--;
+	return im->row;
 }
 
 /* ---- the mapping ------------------------------------------------------- */
@@ -2106,13 +2241,15 @@ static int on_row(void *ctx, char **f, size_t n, long line,
 		r->skipped += r->rec < r->im->header_rec;
 		return 0;
 	}
+	f = without_ignored(r->im, f, &n);
 	if (skip_row(r, f, n)) {
 		r->skipped++;
 		return 0;
 	}
 	build_row(r->im, f, n, &row);
-	row.line = line;
-	row.where = row_where(r->im, line);
+	row.line = r->im->lines ? r->im->lines[r->rec - r->im->header_rec - 1]
+				: line;
+	row.where = row_where(r->im, row.line);
 	return r->fn(r->ctx, &row, err);
 }
 
@@ -2178,6 +2315,8 @@ void import_close(struct import *im)
 	buf_free(&im->tmp2);
 	free(im->offs);
 	free(im->vals);
+	free(im->row);
+	free(im->lines);
 	free(im->name);
 	free(im);
 }

@@ -188,12 +188,22 @@ static int scan_lines(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 	while (rc == 0 && (len = getline(&line, &cap, fp)) >= 0) {
 		struct logrec r = {0};
 
+		int torn = line[len - 1] != '\n';
+
 		lineno++;
-		if (len && line[len - 1] == '\n')
+		if (!torn)
 			len--;
 		if (is_blank(line, (size_t)len))
 			continue;
 		rc = parse_line(line, (size_t)len, name, lineno, &r, err);
+		/* A last line without its newline that does not parse is an
+		 * append cut short (power loss): not there yet.  The next
+		 * writer cuts it off. */
+		if (rc < 0 && torn) {
+			logrec_clear(&r);
+			rc = 0;
+			break;
+		}
 		if (rc == 0)
 			rc = fn(ctx, &r, lineno, err);
 		else if (bad) {
@@ -211,6 +221,42 @@ static int scan_lines(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 
 /* ---- writing -------------------------------------------------------------- */
 
+off_t jsonl_whole_size(int fd)
+{
+	char tail[4096];
+	off_t end = lseek(fd, 0, SEEK_END), pos = end;
+
+	if (end <= 0)
+		return end;
+	if (pread(fd, tail, 1, end - 1) != 1)
+		return -1;
+	if (tail[0] == '\n')
+		return end;
+	while (pos > 0) {
+		size_t k = pos >= (off_t)sizeof tail ? sizeof tail
+						     : (size_t)pos;
+
+		if (pread(fd, tail, k, pos - (off_t)k) != (ssize_t)k)
+			return -1;
+		pos -= (off_t)k;
+		for (size_t i = k; i-- > 0;)
+			if (tail[i] == '\n')
+				return pos + (off_t)i + 1;
+	}
+	return 0;
+}
+
+/* A log whose last line has no newline lost the end of an append: cut
+ * back to the last whole line, so the new lines start on their own. */
+static int cut_torn_tail(int fd)
+{
+	off_t whole = jsonl_whole_size(fd);
+
+	if (whole < 0)
+		return -1;
+	return whole == lseek(fd, 0, SEEK_END) ? 0 : ftruncate(fd, whole);
+}
+
 int jsonl_append(const char *path, const char *data, size_t len,
 		 struct crm_err *err)
 {
@@ -219,10 +265,17 @@ int jsonl_append(const char *path, const char *data, size_t len,
 
 	if (!len)
 		return 0;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return crm_errf(err, NULL, 0, "cannot open %s: %s", path,
 				strerror(errno));
+	if (cut_torn_tail(fd) < 0) {
+		int e = errno;
+
+		close(fd);
+		return crm_errf(err, NULL, 0, "cannot repair %s: %s", path,
+				strerror(e));
+	}
 	n = write(fd, data, len);
 	if (n != (ssize_t)len || fsync(fd) < 0) {
 		int e = n < 0 ? errno : n != (ssize_t)len ? ENOSPC : errno;
@@ -243,7 +296,7 @@ int jsonl_append(const char *path, const char *data, size_t len,
 	return 0;
 }
 
-static void add_pair(struct buf *b, const char *k, const char *v)
+void json_add_pair(struct buf *b, const char *k, const char *v)
 {
 	if (b->s[b->len - 1] != '{')
 		buf_addc(b, ',');
@@ -259,10 +312,10 @@ static void begin_line(struct store *s, struct buf *b, const char *entity,
 
 	date_now_iso(at);
 	buf_addc(b, '{');
-	add_pair(b, "at", at);
-	add_pair(b, "by", s->user);
-	add_pair(b, "entity", entity);
-	add_pair(b, "id", id);
+	json_add_pair(b, "at", at);
+	json_add_pair(b, "by", s->user);
+	json_add_pair(b, "entity", entity);
+	json_add_pair(b, "id", id);
 }
 
 void history_append(struct store *s, const char *entity, const char *id,
@@ -271,9 +324,9 @@ void history_append(struct store *s, const char *entity, const char *id,
 	struct buf *b = &s->pending_history;
 
 	begin_line(s, b, entity, id);
-	add_pair(b, "field", field);
-	add_pair(b, "from", from);
-	add_pair(b, "to", to);
+	json_add_pair(b, "field", field);
+	json_add_pair(b, "from", from);
+	json_add_pair(b, "to", to);
 	buf_adds(b, "}\n");
 }
 
@@ -301,34 +354,27 @@ void activity_append(struct store *s, const char *entity, const char *id,
 	struct buf *b = &s->pending_activities;
 
 	begin_line(s, b, entity, id);
-	add_pair(b, "type", type);
-	add_pair(b, "text", text);
+	json_add_pair(b, "type", type);
+	json_add_pair(b, "text", text);
 	for (size_t i = 0; i < nx; i++)
 		if (xvals[i] && *xvals[i])
-			add_pair(b, xkeys[i], xvals[i]);
+			json_add_pair(b, xkeys[i], xvals[i]);
 	buf_adds(b, "}\n");
 }
 
-static int flush_one(struct store *s, struct buf *b, const char *file,
-		     struct crm_err *err)
+int store_spill_logs(struct store *s, struct crm_err *err)
 {
-	char *path;
-	int rc;
+	struct buf *b = &s->pending_history;
 
 	if (!b->len)
 		return 0;
-	path = store_path(s, file);
-	rc = jsonl_append(path, b->s, b->len, err);
-	free(path);
-	buf_reset(b);
-	return rc;
-}
-
-int store_flush_logs(struct store *s, struct crm_err *err)
-{
-	if (flush_one(s, &s->pending_history, HISTORY_FILE, err) < 0)
+	if (!s->history_spill && !(s->history_spill = store_tmpfile(s, err)))
 		return -1;
-	return flush_one(s, &s->pending_activities, ACTIVITIES_FILE, err);
+	if (fwrite(b->s, 1, b->len, s->history_spill) != b->len)
+		return crm_errf(err, NULL, 0, "cannot write a scratch file: "
+				"%s", strerror(errno));
+	buf_reset(b);
+	return 0;
 }
 
 int table_set_logged(struct store *s, struct table *t, size_t row,

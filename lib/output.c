@@ -299,6 +299,14 @@ static void out_set_columns(struct out *o, char *const *cols, size_t ncols,
 	}
 }
 
+static void out_row_csv(struct out *o, char *const *fields)
+{
+	if (out_excel)
+		excel_write_row(o->fp, fields, o->ncols);
+	else
+		csv_write_row(o->fp, fields, o->ncols, ',');
+}
+
 struct out *out_begin(FILE *fp, enum out_format fmt, char *const *cols,
 		      size_t ncols, const struct table_def *def)
 {
@@ -321,7 +329,9 @@ struct out *out_begin(FILE *fp, enum out_format fmt, char *const *cols,
 		break;
 	default:
 		o->fmt = FMT_CSV;
-		csv_write_row(fp, o->cols, ncols, ',');
+		if (out_excel)
+			excel_write_bom(fp);
+		out_row_csv(o, o->cols);
 	}
 	return o;
 }
@@ -346,7 +356,7 @@ void out_row(struct out *o, char *const *fields)
 		xlsx_book_row(o->book, fields);
 		break;
 	default:
-		csv_write_row(o->fp, fields, o->ncols, ',');
+		out_row_csv(o, fields);
 	}
 	o->nrows++;
 }

@@ -119,8 +119,10 @@ int pipelines_load(const struct conf *c, struct pipelines *ps,
 	ps->stages = xcalloc(n, sizeof *ps->stages);
 	ps->nstages = n;
 	for (size_t i = 0; i < n; i++)
-		if (stage_load(c, names[i], &ps->stages[i], err) < 0)
+		if (stage_load(c, names[i], &ps->stages[i], err) < 0) {
+			pipelines_free(ps);	/* found by fuzzing: a leak */
 			return -1;
+		}
 	names = conf_subsections(c, "pipeline", &n);
 	if (!n) {
 		default_pipeline(ps);
@@ -129,8 +131,10 @@ int pipelines_load(const struct conf *c, struct pipelines *ps,
 	ps->p = xcalloc(n, sizeof *ps->p);
 	ps->n = n;
 	for (size_t i = 0; i < n; i++)
-		if (pipeline_load(c, ps, names[i], &ps->p[i], err) < 0)
+		if (pipeline_load(c, ps, names[i], &ps->p[i], err) < 0) {
+			pipelines_free(ps);
 			return -1;
+		}
 	return 0;
 }
 

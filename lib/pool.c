@@ -200,6 +200,16 @@ static int32_t later(int32_t a, int32_t b)
 	return a == DATE_NONE ? b : b == DATE_NONE || a > b ? a : b;
 }
 
+/* The refusal of a claim inside reclaim-block-days. */
+static int pool_blocked(const char *id, const char *user, long ago,
+			long block, struct crm_err *err)
+{
+	return crm_errf(err, NULL, 0, "%s went back to the pool from %s %ld "
+			"day%s ago; %s may claim it again in %ld day%s", id,
+			user, ago, plural(ago), user, block - ago,
+			plural(block - ago));
+}
+
 /* A tier may have its own clock: [tier "A"] pool-contact-days. */
 static long tier_days(const struct pool *p, size_t row, const char *key,
 		      long def)
@@ -272,12 +282,8 @@ int pool_may_claim(const struct pool *p, size_t row, const char *user,
 				"pool", id, table_get(t, row, "owner"));
 	if (f->reclaimed_from && !strcmp(f->reclaimed_from, user) &&
 	    date_today() - f->reclaimed < p->block_days)
-		return crm_errf(err, NULL, 0, "%s went back to the pool from "
-				"%s %ld days ago; %s may claim it again in "
-				"%ld days", id, user,
-				(long)(date_today() - f->reclaimed), user,
-				p->block_days - (long)(date_today() -
-						       f->reclaimed));
+		return pool_blocked(id, user, date_today() - f->reclaimed,
+				    p->block_days, err);
 	for (size_t r = 0; p->claim_limit > 0 && r < t->nrows; r++)
 		held += !strcmp(table_get(t, r, "owner"), user);
 	if (p->claim_limit > 0 && held >= (size_t)p->claim_limit)

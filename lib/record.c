@@ -86,13 +86,40 @@ int record_assign(struct store *s, struct table *t, size_t row,
 	return 0;
 }
 
+/* Every table is written and synced before the first is renamed: a full
+ * disk or a bad write leaves every table as it was. */
 int store_commit(struct store *s, struct table *const *tables,
 		 struct crm_err *err)
 {
-	for (size_t i = 0; tables[i]; i++)
-		if (table_save(tables[i], err) < 0)
+	return store_commit_via(s, tables, NULL, NULL, err);
+}
+
+/* Every table's temp file is written before any is renamed, and the
+ * renames and log appends go through one journal: a full disk or a kill
+ * leaves every table as it was, or the whole change made. */
+int store_commit_via(struct store *s, struct table *const *tables,
+		     table_writer write, void *ctx, struct crm_err *err)
+{
+	struct atomic_file *a;
+	size_t n = 0;
+	int rc;
+
+	while (tables[n])
+		n++;
+	a = xcalloc(n + 1, sizeof *a);
+	for (size_t i = 0; i < n; i++) {
+		rc = write ? write(ctx, tables[i], &a[i], err)
+			   : table_write_temp(tables[i], &a[i], err);
+		if (rc < 0) {
+			for (size_t k = 0; k < i; k++)
+				atomic_abort(&a[k]);
+			free(a);
 			return -1;
-	return store_flush_logs(s, err);
+		}
+	}
+	rc = journal_commit(s, a, n, err);
+	free(a);
+	return rc;
 }
 
 /* Name the record in a message about one of its fields. */

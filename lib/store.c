@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -15,6 +16,7 @@
 
 #define LOCK_NAME ".lock"
 #define CONF_NAME "crm.conf"
+#define JOURNAL_NAME ".commit"
 
 static int is_data_dir(const char *dir)
 {
@@ -53,6 +55,9 @@ int store_open(struct store *s, const char *opt_dir, struct crm_err *err)
 
 	memset(s, 0, sizeof *s);
 	s->lockfd = -1;
+	/* A file over RLIMIT_FSIZE is a failed write (EFBIG) like a full
+	 * disk, not a killed program that leaves its temp file behind. */
+	signal(SIGXFSZ, SIG_IGN);
 	s->lock_timeout = 10;
 	if (opt_dir && *opt_dir)
 		s->dir = xstrdup(opt_dir);
@@ -71,7 +76,7 @@ int store_open(struct store *s, const char *opt_dir, struct crm_err *err)
 	if (!s->conf)
 		return -1;
 	store_set_user(s, NULL);
-	return 0;
+	return store_recover(s, err);
 }
 
 void store_set_user(struct store *s, const char *opt_user)
@@ -91,6 +96,9 @@ void store_set_user(struct store *s, const char *opt_user)
 void store_close(struct store *s)
 {
 	store_unlock(s);
+	if (s->history_spill)
+		fclose(s->history_spill);
+	s->history_spill = NULL;
 	buf_free(&s->pending_history);
 	buf_free(&s->pending_activities);
 	conf_free(s->conf);
@@ -102,6 +110,24 @@ void store_close(struct store *s)
 char *store_path(const struct store *s, const char *name)
 {
 	return xasprintf("%s/%s", s->dir, name);
+}
+
+FILE *store_tmpfile(const struct store *s, struct crm_err *err)
+{
+	char *path = xasprintf("%s/%sscratch.XXXXXX", s->dir,
+			       ATOMIC_TMP_PREFIX);
+	int fd = mkstemp(path);
+	FILE *fp = NULL;
+
+	if (fd < 0 || !(fp = fdopen(fd, "w+")))
+		crm_errf(err, NULL, 0, "cannot create %s: %s", path,
+			 strerror(errno));
+	if (fd >= 0)
+		unlink(path);
+	if (fd >= 0 && !fp)
+		close(fd);
+	free(path);
+	return fp;
 }
 
 /* A crashed writer leaves ".tmp-*" files; nobody else writes them while
@@ -163,7 +189,25 @@ int store_lock(struct store *s, struct crm_err *err)
 			step *= 2;
 	}
 	free(path);
+	if (journal_recover(s->dir, err) < 0) {
+		store_unlock(s);
+		return -1;
+	}
 	remove_stale_temps(s->dir);
+	return 0;
+}
+
+int store_recover(struct store *s, struct crm_err *err)
+{
+	char *j = store_path(s, JOURNAL_NAME);
+	int pending = access(j, F_OK) == 0, held = s->lockfd >= 0;
+
+	free(j);
+	if (!pending || held)
+		return 0;
+	if (store_lock(s, err) < 0)	/* which rolls forward */
+		return -1;
+	store_unlock(s);
 	return 0;
 }
 
@@ -201,6 +245,13 @@ static char *dir_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 int atomic_begin(struct atomic_file *a, const char *path,
 		 struct crm_err *err)
 {
@@ -228,12 +279,10 @@ int atomic_begin(struct atomic_file *a, const char *path,
 	return 0;
 }
 
-static int fsync_dir(const char *path)
+int store_sync_dir(const char *dir)
 {
-	char *dir = dir_of(path);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
 
-	free(dir);
 	if (fd < 0)
 		return -1;
 	if (fsync(fd) < 0 && errno != EINVAL)
@@ -242,34 +291,55 @@ static int fsync_dir(const char *path)
 	return rc;
 }
 
+static int fsync_dir(const char *path)
+{
+	char *dir = dir_of(path);
+	int rc = store_sync_dir(dir);
+
+	free(dir);
+	return rc;
+}
+
+int atomic_sync(struct atomic_file *a, struct crm_err *err)
+{
+	int e = 0;
+
+	if (fflush(a->fp) == EOF || ferror(a->fp) ||
+	    fsync(fileno(a->fp)) < 0)
+		e = errno ? errno : EIO;
+	if (fclose(a->fp) == EOF && !e)
+		e = errno;
+	a->fp = NULL;
+	if (!e)
+		return 0;
+	crm_errf(err, NULL, 0, "cannot write %s: %s", a->path, strerror(e));
+	atomic_abort(a);
+	return -1;
+}
+
 int atomic_commit(struct atomic_file *a, struct crm_err *err)
 {
 	int rc = -1;
+	char *path;
 
-	if (fflush(a->fp) == EOF || ferror(a->fp) || fsync(fileno(a->fp)) < 0)
-		crm_errf(err, NULL, 0, "cannot write %s: %s", a->path,
+	if (a->fp && atomic_sync(a, err) < 0)
+		return -1;
+	if (rename(a->tmp, a->path) < 0)
+		crm_errf(err, NULL, 0, "cannot replace %s: %s", a->path,
 			 strerror(errno));
-	else if (fclose(a->fp) == EOF) {
-		a->fp = NULL;
-		crm_errf(err, NULL, 0, "cannot write %s: %s", a->path,
-			 strerror(errno));
-	} else {
-		a->fp = NULL;
-		if (rename(a->tmp, a->path) < 0)
-			crm_errf(err, NULL, 0, "cannot replace %s: %s",
-				 a->path, strerror(errno));
-		else if (fsync_dir(a->path) < 0)
-			crm_errf(err, NULL, 0, "cannot sync directory of "
-				 "%s: %s", a->path, strerror(errno));
-		else
-			rc = 0;
-	}
+	else if (fsync_dir(a->path) < 0)
+		crm_errf(err, NULL, 0, "cannot sync directory of %s: %s",
+			 a->path, strerror(errno));
+	else
+		rc = 0;
 	if (rc < 0) {
 		atomic_abort(a);
 		return -1;
 	}
+	path = a->path;
 	free(a->tmp);
-	free(a->path);
+	free(path);
+	a->tmp = a->path = NULL;
 	return 0;
 }
 
@@ -283,4 +353,59 @@ void atomic_abort(struct atomic_file *a)
 	free(a->tmp);
 	free(a->path);
 	a->tmp = a->path = NULL;
+}
+
+/* ---- output files named on the command line ------------------------------ */
+
+static int same_file(const struct stat *a, const char *path)
+{
+	struct stat b;
+
+	return stat(path, &b) == 0 && a->st_dev == b.st_dev &&
+	       a->st_ino == b.st_ino;
+}
+
+/* The files crm keeps in a data directory besides the tables. */
+static const char *const other_files[] = {CONF_NAME, "history.jsonl",
+	"activities.jsonl", "forecasts.jsonl", "reminders.jsonl"};
+#define NOTHER (sizeof other_files / sizeof other_files[0])
+
+/* Is name one of the files crm keeps in a data directory? */
+static int is_data_name(const char *name)
+{
+	if (name[0] == '.')	/* the lock, the journal, temp files */
+		return 1;
+	for (size_t i = 0; i < NOTHER; i++)
+		if (!strcmp(name, other_files[i]))
+			return 1;
+	for (size_t i = 0; i < crm_ntables; i++)
+		if (!strcmp(name, crm_tables[i].file))
+			return 1;
+	return 0;
+}
+
+int store_check_output(const struct store *s, const char *path,
+		       const char *opt, struct crm_err *err)
+{
+	char *dir = dir_of(path), *p;
+	const char *base = basename_of(path);
+	struct stat st, dst;
+	int bad = 0;
+
+	/* The file itself (through any symlink or hard link) ... */
+	if (stat(path, &st) == 0)
+		for (size_t i = 0; i < crm_ntables + NOTHER && !bad; i++) {
+			p = store_path(s, i < crm_ntables ? crm_tables[i].file
+					  : other_files[i - crm_ntables]);
+			bad = same_file(&st, p);
+			free(p);
+		}
+	/* ... or a data file's name in the data directory. */
+	if (!bad && stat(s->dir, &dst) == 0 && same_file(&dst, dir))
+		bad = is_data_name(base);
+	free(dir);
+	if (bad)
+		return crm_usagef(err, "%s: '%s' is a file of the data "
+				  "directory", opt, path);
+	return 0;
 }

@@ -45,6 +45,7 @@ void table_free(struct table *t)
 	free(t->cols);
 	free(t->rows);
 	free(t->lines);
+	idset_free(t->ids);
 	free(t->path);
 	free(t->name);
 	free(t);
@@ -110,6 +111,8 @@ int table_set(struct table *t, size_t row, const char *col, const char *v)
 		return -1;
 	free(t->rows[row][c]);
 	t->rows[row][c] = xstrdup(v ? v : "");
+	if (c == 0 && t->ids)
+		idset_add(t->ids, t->rows[row][c]);
 	return 0;
 }
 
@@ -212,10 +215,9 @@ static FILE *open_table(struct table *t, int *missing, struct crm_err *err)
 	return fp;
 }
 
-struct table *table_load(const char *dir, const struct table_def *def,
-			 struct crm_err *err)
+/* Read t->path into t; NULL (t freed) on error. */
+static struct table *load_table(struct table *t, struct crm_err *err)
 {
-	struct table *t = table_new(def, dir);
 	struct loader ld = {t, 0, NULL, NULL, NULL, NULL};
 	int missing;
 	FILE *fp = open_table(t, &missing, err);
@@ -230,6 +232,25 @@ struct table *table_load(const char *dir, const struct table_def *def,
 	}
 	fclose(fp);
 	return t;
+}
+
+struct table *table_load(const char *dir, const struct table_def *def,
+			 struct crm_err *err)
+{
+	return load_table(table_new(def, dir), err);
+}
+
+struct table *table_load_file(const char *path, const char *name,
+			      const struct table_def *def,
+			      struct crm_err *err)
+{
+	struct table *t = table_new(def, NULL);
+
+	free(t->path);
+	free(t->name);
+	t->path = xstrdup(path);
+	t->name = xstrdup(name);
+	return load_table(t, err);
 }
 
 int table_scan(const char *dir, const struct table_def *def,
@@ -304,11 +325,17 @@ long table_find_value(const struct table *t, const char *col, const char *v)
 	return found;
 }
 
-void table_new_id(const struct table *t, char *out)
+void table_new_id(struct table *t, char *out)
 {
+	if (!t->ids) {
+		t->ids = idset_new();
+		for (size_t r = 0; r < t->nrows; r++)
+			idset_add(t->ids, t->rows[r][0]);
+	}
 	do
 		id_new(t->def ? t->def->id_type : 'X', out);
-	while (table_find_value(t, "id", out) != -1);
+	while (idset_has(t->ids, out));
+	idset_add(t->ids, out);
 }
 
 /* ---- writing --------------------------------------------------------------- */
@@ -329,27 +356,35 @@ void table_sort_by_id(struct table *t)
 }
 
 /* Written in id order so diffs stay small; the table in memory keeps its
- * order, so row indexes a caller holds stay valid after a save. */
-int table_save(struct table *t, struct crm_err *err)
+ * order, so row indexes a caller holds stay valid after a save.  The temp
+ * file is written and synced; a->tmp awaits atomic_commit(). */
+int table_write_temp(struct table *t, struct atomic_file *a,
+		     struct crm_err *err)
 {
-	struct atomic_file a;
 	char ***sorted = xcalloc(t->nrows + 1, sizeof *sorted);
-	int rc;
 
 	if (t->nrows) {
 		memcpy(sorted, t->rows, t->nrows * sizeof *sorted);
 		qsort(sorted, t->nrows, sizeof *sorted, cmp_row_id);
 	}
-	if (atomic_begin(&a, t->path, err) < 0) {
+	if (atomic_begin(a, t->path, err) < 0) {
 		free(sorted);
 		return -1;
 	}
-	csv_write_row(a.fp, t->cols, t->ncols, ',');
+	csv_write_row(a->fp, t->cols, t->ncols, ',');
 	for (size_t r = 0; r < t->nrows; r++)
-		csv_write_row(a.fp, sorted[r], t->ncols, ',');
+		csv_write_row(a->fp, sorted[r], t->ncols, ',');
 	free(sorted);
-	rc = atomic_commit(&a, err);
-	return rc;
+	return atomic_sync(a, err);
+}
+
+int table_save(struct table *t, struct crm_err *err)
+{
+	struct atomic_file a;
+
+	if (table_write_temp(t, &a, err) < 0)
+		return -1;
+	return atomic_commit(&a, err);
 }
 
 long table_find_ref(const struct table *t, const char *key,

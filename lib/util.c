@@ -215,3 +215,8 @@ char *indent_lines(const char *s, size_t n)
 	}
 	return b.s;
 }
+
+const char *plural(long n)
+{
+	return n == 1 || n == -1 ? "" : "s";
+}

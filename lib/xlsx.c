@@ -50,7 +50,7 @@
 
 enum numkind { NK_NUMBER, NK_DATE, NK_TIME, NK_DATETIME };
 
-struct merge {
+struct merge_range {
 	long r1, c1, r2, c2;
 	char *value;        /* the top-left cell's, once its row is read */
 };
@@ -66,7 +66,7 @@ struct xlsx {
 	unsigned char *xf;  /* per cell style: enum numkind */
 	unsigned char *pad; /* per cell style: digits of a 000000 format */
 	size_t nxf;
-	struct merge *merges;
+	struct merge_range *merges;
 	size_t nmerges;
 };
 
@@ -665,7 +665,7 @@ static void XMLCALL merge_start(void *ud, const XML_Char *el,
 	struct parse *ps = ud;
 	struct xlsx *x = ps->x;
 	const char *ref = attr(atts, "ref"), *colon;
-	struct merge m = {0};
+	struct merge_range m = {0};
 	char a[16];
 
 	if (strcmp(local(el), "mergeCell") || !ref)
@@ -791,7 +791,8 @@ static size_t count_filled(const struct sheet_scan *ss, long from, long to)
 	return n;
 }
 
-static void fill_merge(struct sheet_scan *ss, struct merge *m, size_t filled)
+static void fill_merge(struct sheet_scan *ss, struct merge_range *m,
+		       size_t filled)
 {
 	int outside;
 
@@ -830,7 +831,7 @@ static void apply_merges(struct sheet_scan *ss)
 		return;
 	filled = count_filled(ss, 0, (long)ss->ncells - 1);
 	for (i = 0; i < ss->nactive;) {
-		struct merge *m = &x->merges[ss->active[i]];
+		struct merge_range *m = &x->merges[ss->active[i]];
 
 		if (m->r2 < ss->row) {
 			ss->active[i] = ss->active[--ss->nactive];
@@ -983,7 +984,7 @@ int xlsx_read(struct xlsx *x, size_t width, csv_row_fn fn, void *ctx,
 
 static int cmp_merge(const void *a, const void *b)
 {
-	const struct merge *p = a, *q = b;
+	const struct merge_range *p = a, *q = b;
 
 	return p->r1 < q->r1 ? -1 : p->r1 > q->r1;
 }
@@ -995,7 +996,7 @@ static int check_merges(struct xlsx *x, struct crm_err *err)
 	double area = 0;
 
 	for (size_t i = 0; i < x->nmerges; i++) {
-		const struct merge *m = &x->merges[i];
+		const struct merge_range *m = &x->merges[i];
 
 		area += (double)(m->r2 - m->r1 + 1) *
 			(double)(m->c2 - m->c1 + 1);

@@ -36,7 +36,7 @@ crm-lead: $BATS_TEST_TMPDIR/leads.xlsx: read 3, imported 2, updated 0, duplicate
 	run crm-lead import --rejects "$BATS_TEST_TMPDIR/rejects.csv" "$BATS_TEST_TMPDIR/leads.xlsx"
 	assert_success
 	run cat "$BATS_TEST_TMPDIR/rejects.csv"
-	assert_output "姓名,公司,手机,手机,Email,创建日期,VIP,Amount,Notes,reason
+	assert_output "姓名,公司,手机,手机,Email,创建日期,VIP,Amount,Notes,_reject_reason
 Bad Date,,13700137000,,,soon,,,,date 'soon' is not a date (use YYYY-MM-DD)"
 }
 
@@ -333,4 +333,28 @@ funnel_as_sheet() {
 	run -2 --separate-stderr crm-funnel -C "$FIXTURES/funnel" --format csv --output "$BATS_TEST_TMPDIR/f.csv"
 	assert_equal "${stderr_lines[0]}" "crm-funnel: --output: only with --format xlsx"
 	[ ! -e "$BATS_TEST_TMPDIR/f.csv" ]
+}
+
+@test "crm-cust import: the workbook crm-cust list --format xlsx wrote brings the same customers back" {
+	examples_copy
+	crm-cust list --format xlsx --output "$BATS_TEST_TMPDIR/cust.xlsx"
+	want=$(crm-cust list --format tsv | cut -f2,9,10 | sort)
+	export CRM_DIR="$BATS_TEST_TMPDIR/other"
+	crm init "$CRM_DIR" 2>/dev/null
+	run --separate-stderr crm-cust import --sheet customers "$BATS_TEST_TMPDIR/cust.xlsx"
+	assert_success
+	assert_equal "${stderr_lines[0]}" "crm-cust: $BATS_TEST_TMPDIR/cust.xlsx: read 41, imported 41, updated 0, duplicates 0, rejected 0, skipped 0"
+	run crm-cust list --format tsv
+	assert_equal "$(cut -f2,9,10 <<<"$output" | sort)" "$want"
+}
+
+@test "crm-opp import: a workbook's rows are named by sheet and cell" {
+	examples_copy
+	crm-opp list --sort name --format xlsx --output "$BATS_TEST_TMPDIR/deals.xlsx"
+	export CRM_DIR="$BATS_TEST_TMPDIR/other"
+	crm init "$CRM_DIR" 2>/dev/null
+	run crm-opp import --dry-run "$BATS_TEST_TMPDIR/deals.xlsx"
+	assert_success
+	assert_line --index 0 "# $BATS_TEST_TMPDIR/deals.xlsx: sheet opportunities"
+	assert_line --regexp "^$BATS_TEST_TMPDIR/deals.xlsx:opportunities!A2: "
 }

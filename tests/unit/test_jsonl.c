@@ -68,10 +68,14 @@ static void test_scan(void)
 		  "truncated line names its line");
 	scan_case("{\"a\":1}\n[1,2]\n", 14, -1, NULL, 2, "not a JSON object",
 		  "array is not an object");
-	scan_case("{\"a\":\"\xff\"}\n", 9, -1, NULL, 1, "invalid UTF-8",
+	scan_case("{\"a\":\"\xff\"}\n", 10, -1, NULL, 1, "invalid UTF-8",
 		  "invalid UTF-8");
 	scan_case("{\"a\":\"x\"}\n{\"a\":\0}\n", 18, -1, NULL, 2, "NUL",
 		  "NUL byte");
+	scan_case("{\"a\":1}\n{\"a\":\"cut sh", 21, 0, "1:a=1;\n", 0, NULL,
+		  "torn last line (no newline) is not there yet");
+	scan_case("{\"a\":1}\n{\"a\":\n{\"a\":2}", 23, -1, NULL, 2, "",
+		  "a bad line before the last is an error");
 }
 
 static void test_missing_file(void)
@@ -106,9 +110,11 @@ static void test_append(void)
 	date_set_today("2026-03-02", &err);
 	history_append(&st, "customer", "C-1", "name", "", "上海\"晨光\", Ltd");
 	ok(access(path, F_OK) != 0, "nothing written before the flush");
-	is_int(store_flush_logs(&st, &err), 0, "flush");
+	is_int(store_commit(&st, (struct table *const[]){NULL}, &err), 0,
+	       "commit of logs alone");
 	history_append(&st, "customer", "C-1", "tier", "B", "A");
-	is_int(store_flush_logs(&st, &err), 0, "second flush appends");
+	is_int(store_commit(&st, (struct table *const[]){NULL}, &err), 0,
+	       "second commit appends");
 	is_int(jsonl_scan(path, "history.jsonl", collect, &s, &err), 0,
 	       "read back");
 	is_str(s.b.s, "1:at=2026-03-02T00:00:00Z;by=alice;entity=customer;"
