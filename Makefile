@@ -106,7 +106,7 @@ stress: all
 # libFuzzer harnesses (clang), built with ASan+UBSan in build-fuzz/;
 # make fuzz runs each for FUZZ_SECONDS, make fuzz-regress replays the
 # committed corpus once.
-FUZZ_TARGETS = csv jsonl conf date money import
+FUZZ_TARGETS = csv jsonl conf date money import xlsx
 FUZZ_SECONDS ?= 60
 FUZZ_PKGS = clang libclang-rt-14-dev
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer \
