@@ -15,6 +15,8 @@
  * value fills the cells it covers: down its first column always, across
  * only when the row has something outside the range (a title merged
  * over a row of its own stays one cell, so it is skipped as a title).
+ * Of a two-row header (group names merged across, the others down), the
+ * lower row is the header.
  *
  * Bounded: a part larger than XLSX_MAX_PART uncompressed, or compressed
  * more than XLSX_MAX_RATIO to one beyond XLSX_RATIO_FROM bytes (a zip
@@ -842,12 +844,35 @@ static void apply_merges(struct sheet_scan *ss)
 	}
 }
 
+/*
+ * The upper row of a two-row header: a group name merged across columns
+ * ("联系人" over 姓名 and 电话) beside names merged down into the row
+ * below ("公司" over two rows).  The row below, filled from the merges,
+ * names every column; this one is left out.
+ */
+static int is_group_row(const struct sheet_scan *ss)
+{
+	int across = 0, down = 0;
+
+	for (size_t i = 0; i < ss->nactive; i++) {
+		const struct merge_range *m = &ss->x->merges[ss->active[i]];
+
+		if (m->r1 != ss->row)
+			continue;
+		across |= m->r2 == m->r1 && m->c2 > m->c1;
+		down |= m->r2 > m->r1;
+	}
+	return across && down;
+}
+
 static int row_done(struct parse *ps, struct sheet_scan *ss)
 {
 	size_t n = ss->ncells, i;
 	int rc;
 
 	apply_merges(ss);
+	if (is_group_row(ss))
+		return 0;
 	n = ss->ncells;
 	while (n && cell_blank(ss, n - 1))
 		n--;

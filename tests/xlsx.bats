@@ -63,11 +63,23 @@ $BATS_TEST_TMPDIR/b.xlsx:Other!A2: name=Other One email=one@other.com Zip=012345
 	assert_line --index 0 "# $BATS_TEST_TMPDIR/b.xlsx: sheet Other"
 }
 
+@test "crm-lead import: xlsx two-row header, group names merged across and the others down" {
+	zip_book "$BATS_TEST_TMPDIR/b.xlsx"
+	run crm-lead import --dry-run --sheet Two "$BATS_TEST_TMPDIR/b.xlsx"
+	assert_success
+	assert_output "# $BATS_TEST_TMPDIR/b.xlsx: sheet Two
+公司 -> company
+姓名 -> name
+电话 -> phone
+金额 -> amount
+$BATS_TEST_TMPDIR/b.xlsx:Two!A3: company=华为 name=张伟 phone=013800138000 amount=1000"
+}
+
 @test "crm-lead import: --sheet that is not there" {
 	zip_book "$BATS_TEST_TMPDIR/b.xlsx"
 	run -3 --separate-stderr crm-lead import --sheet Nope "$BATS_TEST_TMPDIR/b.xlsx"
 	assert_output ""
-	assert_equal "$stderr" "crm-lead: $BATS_TEST_TMPDIR/b.xlsx: no sheet 'Nope' (sheets: 客户 Leads, Other)"
+	assert_equal "$stderr" "crm-lead: $BATS_TEST_TMPDIR/b.xlsx: no sheet 'Nope' (sheets: 客户 Leads, Other, Two)"
 }
 
 @test "crm-lead import: --sheet on a CSV file is a usage error" {
