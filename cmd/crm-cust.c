@@ -360,7 +360,7 @@ static int cmd_list(int argc, char **argv, struct crm_err *err)
 						opt("sort"), customer_view, 8,
 						err)))
 		return -1;
-	listing_output(l, opt("output"));
+	listing_output(l, &st, opt("output"));
 	return listing_run(l, st.dir, table_def_find("customers"), from_stdin,
 			   customer_selected, NULL, err);
 }
@@ -1548,7 +1548,7 @@ static int contact_list(int argc, char **argv, struct crm_err *err)
 	if ((from_stdin = stdin_operand(argc, argv, err)) >= 0 &&
 	    (l = listing_new(opt("format"), opt("where"), opt("sort"),
 			     contact_view, 7, err))) {
-		listing_output(l, opt("output"));
+		listing_output(l, &st, opt("output"));
 		rc = listing_run(l, st.dir, table_def_find("contacts"),
 				 from_stdin, contact_selected, customer, err);
 	}
@@ -1681,7 +1681,7 @@ static int contract_list(int argc, char **argv, struct crm_err *err)
 	if ((from_stdin = stdin_operand(argc, argv, err)) >= 0 &&
 	    (l = listing_new(opt("format"), opt("where"), opt("sort"),
 			     contract_view, 8, err))) {
-		listing_output(l, opt("output"));
+		listing_output(l, &st, opt("output"));
 		rc = listing_run(l, st.dir, table_def_find("contracts"),
 				 from_stdin, contract_selected, &f, err);
 	}

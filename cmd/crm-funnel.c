@@ -1719,6 +1719,8 @@ static int parse_format(struct crm_err *err)
 	if (f && !strcmp(f, "xlsx") && !o)
 		return crm_usagef(err, "--format xlsx: give the file with "
 				  "--output");
+	if (o && store_check_output(&st, o, "--output", err) < 0)
+		return -1;
 	if (!f)
 		fmt = isatty(1) ? F_TABLE : F_CSV;
 	else if (!strcmp(f, "table"))

@@ -250,7 +250,7 @@ static int cmd_list(int argc, char **argv, struct crm_err *err)
 	if (!(l = listing_new(opt("format"), opt("where"), opt("sort"),
 			      lead_view, 8, err)))
 		return -1;
-	listing_output(l, opt("output"));
+	listing_output(l, &st, opt("output"));
 	return listing_run(l, st.dir, table_def_find("leads"), from_stdin,
 			   lead_selected, NULL, err);
 }

@@ -354,7 +354,7 @@ static int cmd_list(int argc, char **argv, struct crm_err *err)
 						opt("sort"), deal_view, 8,
 						err)))
 		return -1;
-	listing_output(l, opt("output"));
+	listing_output(l, &st, opt("output"));
 	return listing_run(l, st.dir, table_def_find("opportunities"),
 			   from_stdin, deal_selected, NULL, err);
 }

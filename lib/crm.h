@@ -729,8 +729,10 @@ struct listing *listing_new(const char *format, const char *where,
 			    size_t nview, struct crm_err *err);
 /* --output FILE (NULL: standard output): the listing goes to FILE,
  * written atomically; the format defaults by its name (.xlsx, else csv).
- * --format xlsx needs it (listing_run fails with a usage error). */
-void listing_output(struct listing *l, const char *path);
+ * --format xlsx needs it, and FILE must not be one of s's data files
+ * (store_check_output): listing_run fails with a usage error. */
+void listing_output(struct listing *l, const struct store *s,
+		    const char *path);
 /* CRM_OK, CRM_NONE when nothing was selected, or -1 with err.  Frees l. */
 int listing_run(struct listing *l, const char *dir,
 		const struct table_def *def, int from_stdin,

@@ -16,6 +16,7 @@ struct listing {
 	void *ctx;
 	struct out *out;
 	const char *output;        /* --output FILE */
+	struct crm_err output_err; /* why FILE may not be written */
 	int *cols;                 /* output column -> table column */
 	size_t ncols;
 	char **cells;
@@ -46,11 +47,14 @@ struct listing *listing_new(const char *format, const char *where,
 	return l;
 }
 
-void listing_output(struct listing *l, const char *path)
+void listing_output(struct listing *l, const struct store *s,
+		    const char *path)
 {
 	size_t n = path ? strlen(path) : 0;
 
 	l->output = path;
+	if (n && s)
+		store_check_output(s, path, "--output", &l->output_err);
 	if (l->fmt == FMT_AUTO && path)
 		l->fmt = n >= 5 && !strcasecmp(path + n - 5, ".xlsx") ?
 			 FMT_XLSX : FMT_CSV;
@@ -262,6 +266,10 @@ int listing_run(struct listing *l, const char *dir,
 
 	l->pred = pred;
 	l->ctx = ctx;
+	if (l->output_err.msg[0]) {
+		*err = l->output_err;
+		return listing_end(l, NULL, -1, err);
+	}
 	if ((l->fmt == FMT_XLSX && !l->output) || (l->output &&
 						     !*l->output)) {
 		crm_usagef(err, l->output ? "--output: no file name" :

@@ -370,3 +370,14 @@ funnel_as_sheet() {
 	assert_line --index 0 "# $BATS_TEST_TMPDIR/deals.xlsx: sheet opportunities"
 	assert_line --regexp "^$BATS_TEST_TMPDIR/deals.xlsx:opportunities!A2: "
 }
+
+@test "crm-lead list and crm-funnel --output: a file of the data directory is refused" {
+	add_leads
+	cp "$CRM_DIR/leads.csv" "$BATS_TEST_TMPDIR/before.csv"
+	run -2 --separate-stderr crm-lead list --where '.name == "Wei Li"' --output "$CRM_DIR/leads.csv"
+	assert_output ""
+	assert_equal "${stderr_lines[0]}" "crm-lead: --output: '$CRM_DIR/leads.csv' is a file of the data directory"
+	cmp "$BATS_TEST_TMPDIR/before.csv" "$CRM_DIR/leads.csv"
+	run -2 --separate-stderr crm-funnel --format xlsx --output "$CRM_DIR/opportunities.csv"
+	assert_equal "${stderr_lines[0]}" "crm-funnel: --output: '$CRM_DIR/opportunities.csv' is a file of the data directory"
+}
