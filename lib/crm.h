@@ -303,6 +303,9 @@ const struct col_def *table_def_col(const struct table_def *d,
  * are.  malloc'd, or NULL with err. */
 char *value_normalize(const struct table_def *def, const char *col,
 		      const char *v, struct crm_err *err);
+/* The same for a column already looked up (d NULL: a custom field). */
+char *col_normalize(const struct col_def *d, const char *col, const char *v,
+		    struct crm_err *err);
 /* Is v a valid stored value for col (what crm check enforces)?  0 or -1
  * with err's message set (no file/line). */
 int value_check(const struct table_def *def, const char *col, const char *v,
@@ -706,7 +709,8 @@ void activity_line(struct buf *b, const struct logrec *r, const char *about);
 int store_commit(struct store *s, struct table *const *tables,
 		 struct crm_err *err);
 /* The same, each table written by write (table_write_temp's contract: the
- * temporary file written and synced, not renamed). */
+ * temporary file written and synced, not renamed); write may queue more
+ * log lines, which go in with the rest. */
 typedef int (*table_writer)(void *ctx, struct table *t,
 			    struct atomic_file *a, struct crm_err *err);
 int store_commit_via(struct store *s, struct table *const *tables,

@@ -335,6 +335,8 @@ static const struct {
 enum kind { K_TEXT, K_EMAIL, K_PHONE, K_MONEY, K_DATE, K_NUMBER,
 	    K_PROBABILITY, K_ENUM, K_STAGE };
 
+static int is_identity(const char *field);
+
 /* A mapped column. */
 struct mcol {
 	char *source;       /* the header, or "First Name + Last Name" */
@@ -343,6 +345,8 @@ struct mcol {
 	enum kind kind;
 	size_t src, src2;   /* source columns; src2 != UNKNOWN: joined */
 	int wan;            /* amounts in 万: the header said 万元 */
+	struct strmap *seen;   /* an enum's keys -> values so far */
+	int identity;          /* is_identity(field) */
 };
 
 struct import {
@@ -464,12 +468,23 @@ static void norm_key(const char *s, char *out, size_t n)
 	buf_free(&b);
 }
 
+/* Is key the key of name?  Names are few (synonyms, enum values,
+ * stages, headers) and asked about for every row: their keys are made
+ * once and kept for the run. */
 static int key_is(const char *key, const char *name)
 {
+	static struct strmap *known;
 	char k[KEY_MAX];
+	void **slot;
 
-	norm_key(name, k, sizeof k);
-	return !strcmp(key, k);
+	if (!known)
+		known = strmap_new();
+	slot = strmap_slot(known, name);
+	if (!*slot) {
+		norm_key(name, k, sizeof k);
+		*slot = xstrdup(k);
+	}
+	return !strcmp(key, *slot);
 }
 
 /* Bytes of white space at s[0..len): ASCII, NBSP, U+3000, and the
@@ -631,20 +646,28 @@ static void gb_byte(struct gb_guess *g, unsigned c)
 		g->line++;
 }
 
+/* The GB18030 guess over the whole of fp. */
+static void gb_pass(FILE *fp, struct gb_guess *g, char *buf)
+{
+	size_t n;
+
+	rewind(fp);
+	while ((n = fread(buf, 1, CHUNK, fp)) > 0)
+		for (size_t i = 0; i < n; i++)
+			gb_byte(g, (unsigned char)buf[i]);
+}
+
 /* Is all of fp valid UTF-8?  Reads it to the end in chunks, carrying a
- * sequence cut by a chunk's end into the next one. */
+ * sequence cut by a chunk's end into the next one.  When it is not, a
+ * second pass guesses whether it is GB18030 (g). */
 static int stream_is_utf8(FILE *fp, struct gb_guess *g, struct crm_err *err,
 			  const char *name)
 {
 	char *buf = xmalloc(CHUNK + 4);
-	size_t have = 0, n, ok, i;
+	size_t have = 0, n, ok;
 	int valid = 1;
 
-	while ((n = fread(buf + have, 1, CHUNK, fp)) > 0) {
-		for (i = 0; i < n; i++)
-			gb_byte(g, (unsigned char)buf[have + i]);
-		if (!valid)
-			continue;
+	while (valid && (n = fread(buf + have, 1, CHUNK, fp)) > 0) {
 		n += have;
 		ok = utf8_valid_prefix(buf, n);
 		have = n - ok;
@@ -652,14 +675,15 @@ static int stream_is_utf8(FILE *fp, struct gb_guess *g, struct crm_err *err,
 			valid = 0;
 		else
 			memmove(buf, buf + ok, have);
-		if (!valid)
-			have = 0;
 	}
+	valid = valid && have == 0;
+	if (!valid && !ferror(fp))
+		gb_pass(fp, g, buf);
 	free(buf);
 	if (ferror(fp))
 		return crm_errf(err, NULL, 0, "cannot read %s: %s", name,
 				strerror(errno));
-	return valid && have == 0;
+	return valid;
 }
 
 struct decoder {
@@ -1478,6 +1502,8 @@ static void add_col(struct import *im, char *source, char *field,
 	c->src = src;
 	c->src2 = src2;
 	c->wan = wan;
+	c->seen = NULL;
+	c->identity = is_identity(field);
 }
 
 /* The mapped columns in source order; First and Last Name as one. */
@@ -1908,26 +1934,51 @@ static int enum_has(const char *values, const char *key, const char **hit)
 	return -1;
 }
 
-static int conv_enum(const struct mcol *c, const char *t, struct buf *out,
-		     struct crm_err *why)
+static const char *enum_value(const struct mcol *c, const char *key,
+			      struct buf *tmp)
 {
-	char key[KEY_MAX], qb[QUOTE_MAX];
 	const char *hit;
 	int len;
 
-	norm_key(t, key, sizeof key);
 	if ((len = enum_has(c->def->values, key, &hit)) >= 0) {
-		buf_add(out, hit, (size_t)len);
-		return 0;
+		buf_reset(tmp);
+		buf_add(tmp, hit, (size_t)len);
+		return tmp->s;
 	}
 	for (size_t i = 0; *key && i < N(enum_synonyms); i++)
 		if (!strcmp(enum_synonyms[i].field, c->field) &&
-		    key_is(key, enum_synonyms[i].from)) {
-			buf_adds(out, enum_synonyms[i].to);
-			return 0;
-		}
+		    key_is(key, enum_synonyms[i].from))
+			return enum_synonyms[i].to;
+	return NULL;
+}
+
+/* A status or kind: a file has few, each looked up once (c->seen). */
+static int conv_enum(struct mcol *c, const char *t, struct buf *out,
+		     struct crm_err *why)
+{
+	char key[KEY_MAX], qb[QUOTE_MAX];
+	struct buf tmp = {0};
+	const char *v;
+	void **slot;
+
+	norm_key(t, key, sizeof key);
+	if (!c->seen)
+		c->seen = strmap_new();
+	slot = strmap_slot(c->seen, key);
+	if (!*slot && (v = enum_value(c, key, &tmp)))
+		*slot = xstrdup(v);
+	buf_free(&tmp);
+	if (*slot) {
+		buf_adds(out, *slot);
+		return 0;
+	}
 	return crm_errf(why, NULL, 0, "%s '%s' is not one of %s", c->field,
 			quote(t, qb), c->def->values);
+}
+
+static void free_seen(void *ctx, const char *key, void *val)
+{
+	free(val);
 }
 
 static int conv_stage(const struct import *im, const char *t,
@@ -1950,7 +2001,7 @@ static int conv_stage(const struct import *im, const char *t,
 }
 
 /* t (cleaned, not empty) in stored form appended to out. */
-static int convert(const struct import *im, const struct mcol *c,
+static int convert(const struct import *im, struct mcol *c,
 		   const char *t, struct buf *out, struct crm_err *why)
 {
 	switch (c->kind) {
@@ -2091,17 +2142,25 @@ static int skip_row(struct run *r, char **f, size_t n)
 	return is_total_row(f, n) || is_header_again(r->im, f, n);
 }
 
-static int has_identity(const struct import *im)
+/* Does the field name a record: a name, company, person, e-mail or
+ * phone? */
+static int is_identity(const char *field)
 {
 	static const char *const fields[] = {
 		"name", "company", "customer", "contact", "email", "phone"
 	};
 
+	for (size_t k = 0; k < N(fields); k++)
+		if (!strcmp(field, fields[k]))
+			return 1;
+	return 0;
+}
+
+static int has_identity(const struct import *im)
+{
 	for (size_t i = 0; i < im->ncols; i++)
-		for (size_t k = 0; k < N(fields); k++)
-			if (!strcmp(im->cols[i].field, fields[k]) &&
-			    *im->vals[i])
-				return 1;
+		if (im->cols[i].identity && *im->vals[i])
+			return 1;
 	return 0;
 }
 
@@ -2136,6 +2195,8 @@ static int is_placeholder(const char *t)
 		"none", "无", "暂无"
 	};
 
+	if (strlen(t) > 6)
+		return 0;
 	for (size_t i = 0; i < N(words); i++)
 		if (!strcasecmp(t, words[i]))
 			return 1;
@@ -2147,7 +2208,7 @@ static int is_placeholder(const char *t)
 static void value_of(struct import *im, size_t i, char **f,
 		     struct crm_err *bad)
 {
-	const struct mcol *c = &im->cols[i];
+	struct mcol *c = &im->cols[i];
 	struct crm_err why;
 	size_t start = im->arena.len;
 
@@ -2306,6 +2367,9 @@ void import_close(struct import *im)
 	for (size_t i = 0; i < im->ncols; i++) {
 		free(im->cols[i].source);
 		free(im->cols[i].field);
+		if (im->cols[i].seen)
+			strmap_each(im->cols[i].seen, free_seen, NULL);
+		strmap_free(im->cols[i].seen);
 	}
 	free(im->cols);
 	free_strings(im->header, im->nheader);

@@ -20,13 +20,16 @@
  * at the end by store_commit (all or nothing).
  *
  * A million-row lead export streams: a new lead is not kept in memory
- * but written at once, as its CSV line, to a scratch file in the data
- * directory (the spool), and its creation's history line is spilled to
- * another; memory holds the dedupe keys (a 64-bit hash and a reference
- * each) and an id, offset and length a new lead.  At the end the table
- * is written merging its rows and the spooled ones by id.  A spooled
- * lead that a later row updates (--on-dup update) is read back into
- * the table first.
+ * but written at once, as its CSV line without the id, to a scratch file
+ * in the data directory (the spool); memory holds the dedupe keys (a
+ * 64-bit hash and a reference each) and an offset and length a new lead.
+ * At the end the new leads get their ids: as many fresh random ids as
+ * there are leads, sorted, given out in spool order, so that the spool
+ * is read once from start to end while leads.csv is written merging the
+ * table's rows and the spooled ones by id (tables stay sorted by id).
+ * Their creation lines go to history then, spilled to disk as they
+ * grow.  A spooled lead that a later row updates (--on-dup update) is
+ * read back into the table first, with an id of its own.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -50,10 +53,9 @@ struct keymap {
 	size_t cap, n;
 };
 
-/* A spooled lead: its id, where its line is in the spool, and its row in
- * the table once read back (-1 until then; len 0 after). */
+/* A spooled lead: where its line is in the spool, and its row in the
+ * table once read back (-1 until then; len 0 after). */
 struct spooled {
-	char id[16];
 	uint64_t off;
 	uint32_t len;
 	long row;
@@ -84,6 +86,7 @@ struct ingest {
 	long col_name, col_stage, col_pipeline;
 	struct ingest_counts n;
 	char **norm;                  /* per import column: stored form */
+	const struct col_def **tdef;  /* per import column: in the target */
 	/* leads: the spool */
 	struct keymap kmap;
 	FILE *spool;
@@ -98,6 +101,15 @@ struct ingest {
 	int c_status, c_created, c_updated, c_email, c_phone, c_sid;
 	char today[16];
 	struct buf line;
+	/* the row's source id when it is one of the table's own ids (crm's
+	 * own records moving between data directories): kept as the id
+	 * when no record has it yet */
+	char own[ID_MAX];
+	long own_row;                 /* the record that has it, or -1 */
+	int keep_id;
+	struct strmap *ids;           /* id -> target row + 1, made when asked */
+	char (*newids)[16];           /* the spooled leads', sorted */
+	size_t nnewids, nlogged;
 };
 
 /* ---- keys ---------------------------------------------------------------- */
@@ -219,6 +231,13 @@ static long keymap_get(const struct keymap *m, char kind, const char *v)
 	return sl->h ? sl->ref : NO_REF;
 }
 
+static void keymap_prefetch(const struct keymap *m, char kind, const char *v)
+{
+	if (*v && m->cap)
+		__builtin_prefetch(&m->slots[(size_t)key_hash(kind, v) &
+					     (m->cap - 1)]);
+}
+
 /* A lead's keys: its e-mail, phone and source id. */
 static void index_lead(struct ingest *g, const char *email,
 		       const char *phone, const char *sid, long ref)
@@ -334,6 +353,8 @@ static enum dest row_dest(const struct ingest *g,
 	return g->dest[i];
 }
 
+static void note_id(struct ingest *g, size_t r);
+
 /* ---- the spool of new leads ---------------------------------------------- */
 
 /* Every field a lead may get is a column before the first is spooled,
@@ -358,26 +379,25 @@ static int spool_begin(struct ingest *g, struct crm_err *err)
 	date_format(date_today(), g->today);
 	if (!(g->spool = store_tmpfile(g->st, err)))
 		return -1;
-	for (size_t r = 0; r < t->nrows; r++)
-		index_target(g, r);
 	return 0;
 }
 
 static long lead_duplicate(struct ingest *g, const struct import_row *row)
 {
-	char k[KEY_MAX];
+	char ke[KEY_MAX], kp[KEY_MAX];
 	long r = NO_REF;
 
+	/* Both slots asked for at once: the table is big, each is a miss. */
+	norm('e', val(row, g->col_email), ke, sizeof ke);
+	norm('p', val(row, g->col_phone), kp, sizeof kp);
+	keymap_prefetch(&g->kmap, 'e', ke);
+	keymap_prefetch(&g->kmap, 'p', kp);
 	if ((g->match & MATCH_ID) && g->col_sid >= 0)
 		r = keymap_get(&g->kmap, 'i', val(row, g->col_sid));
-	if (r == NO_REF && (g->match & MATCH_EMAIL)) {
-		norm('e', val(row, g->col_email), k, sizeof k);
-		r = keymap_get(&g->kmap, 'e', k);
-	}
-	if (r == NO_REF && (g->match & MATCH_PHONE)) {
-		norm('p', val(row, g->col_phone), k, sizeof k);
-		r = keymap_get(&g->kmap, 'p', k);
-	}
+	if (r == NO_REF && (g->match & MATCH_EMAIL))
+		r = keymap_get(&g->kmap, 'e', ke);
+	if (r == NO_REF && (g->match & MATCH_PHONE))
+		r = keymap_get(&g->kmap, 'p', kp);
 	if (r < NO_REF && g->sp[SPOOL_INDEX(r)].row >= 0)
 		r = g->sp[SPOOL_INDEX(r)].row;
 	return r;
@@ -389,21 +409,19 @@ static const char *cell(struct ingest *g, int c)
 }
 
 /* A new lead of the row's checked values (g->norm), written to the
- * spool; its keys indexed. */
-static int spool_lead(struct ingest *g, struct crm_err *err)
+ * spool with an empty id; its keys indexed. */
+static int spool_lead(struct ingest *g, const struct import_row *row,
+		      struct crm_err *err)
 {
-	struct table *t = g->t;
-	char id[ID_MAX];
 	struct spooled *e;
 
 	for (size_t c = 0; c < g->spool_ncols; c++)
 		g->cells[c] = "";
-	table_new_id(t, id);
-	g->cells[0] = id;
 	g->cells[g->c_created] = g->cells[g->c_updated] = g->today;
 	for (size_t i = 0; i < g->ncols; i++)
-		if (g->norm[i] && *g->norm[i] && g->tcol[i] > 0)
-			g->cells[g->tcol[i]] = g->norm[i];
+		if (*row->vals[i] && g->tcol[i] > 0)
+			g->cells[g->tcol[i]] = g->norm[i] ? g->norm[i]
+							  : row->vals[i];
 	if (!*g->cells[g->c_status])
 		g->cells[g->c_status] = "new";
 	for (size_t c = g->base_ncols; c < g->spool_ncols; c++)
@@ -418,7 +436,6 @@ static int spool_lead(struct ingest *g, struct crm_err *err)
 		g->sp = xrealloc(g->sp, g->capsp * sizeof *g->sp);
 	}
 	e = &g->sp[g->nsp];
-	snprintf(e->id, sizeof e->id, "%.15s", id);
 	e->off = g->spool_end;
 	e->len = (uint32_t)g->line.len;
 	e->row = -1;
@@ -426,27 +443,29 @@ static int spool_lead(struct ingest *g, struct crm_err *err)
 	index_lead(g, cell(g, g->c_email), cell(g, g->c_phone),
 		   cell(g, g->c_sid), SPOOL_REF(g->nsp));
 	g->nsp++;
-	history_append(g->st, g->def->entity, id, "id", "", id);
-	if (g->st->pending_history.len >= SPILL_AT)
-		return store_spill_logs(g->st, err);
 	return 0;
 }
 
-/* The spooled line of entry e into buf (NUL-terminated). */
-static int spool_line(struct ingest *g, const struct spooled *e,
+/* The spooled line of entry e into b (NUL-terminated), read at its
+ * offset, or (seq) next from where the last read ended. */
+static int spool_line(struct ingest *g, const struct spooled *e, int seq,
 		      struct buf *b, struct crm_err *err)
 {
-	ssize_t n;
+	size_t n;
 
 	buf_reset(b);
 	if (b->cap < (size_t)e->len + 1) {
 		b->cap = (size_t)e->len + 1;
 		b->s = xrealloc(b->s, b->cap);
 	}
-	n = pread(fileno(g->spool), b->s, e->len, (off_t)e->off);
-	if (n != (ssize_t)e->len)
+	if (!seq && fseeko(g->spool, (off_t)e->off, SEEK_SET) < 0)
 		return crm_errf(err, NULL, 0, "cannot read a scratch file: %s",
-				n < 0 ? strerror(errno) : "short read");
+				strerror(errno));
+	n = fread(b->s, 1, e->len, g->spool);
+	if (n != e->len)
+		return crm_errf(err, NULL, 0, "cannot read a scratch file: %s",
+				ferror(g->spool) ? strerror(errno)
+						 : "short read");
 	b->len = e->len;
 	b->s[b->len] = '\0';
 	return 0;
@@ -458,40 +477,81 @@ static int read_back_row(void *ctx, char **f, size_t n, long line,
 	struct table *t = ctx;
 	size_t r = table_add_row(t);
 
-	for (size_t c = 0; c < n && c < t->ncols; c++) {
+	for (size_t c = 1; c < n && c < t->ncols; c++) {
 		free(t->rows[r][c]);
 		t->rows[r][c] = xstrdup(f[c]);
 	}
 	return 0;
 }
 
-/* Spooled lead k into the table (a later row updates it): its row. */
+/* Spooled lead k into the table (a later row updates it), with a fresh
+ * id and its creation in history: its row. */
 static long spool_read_back(struct ingest *g, size_t k, struct crm_err *err)
 {
 	struct spooled *e = &g->sp[k];
 	struct csv_opts o = {0};
+	char id[ID_MAX];
+	long r;
 
 	if (e->row >= 0)
 		return e->row;
 	o.delim = ',';
-	if (fflush(g->spool) == EOF || spool_line(g, e, &g->line, err) < 0 ||
+	if (fflush(g->spool) == EOF || spool_line(g, e, 0, &g->line, err) < 0 ||
+	    fseeko(g->spool, 0, SEEK_END) < 0 ||
 	    csv_read_mem(g->line.s, g->line.len, "spool", &o, read_back_row,
 			 g->t, err) < 0)
 		return -1;
-	e->row = (long)g->t->nrows - 1;
+	r = (long)g->t->nrows - 1;
+	table_new_id(g->t, id);
+	table_set(g->t, (size_t)r, "id", id);
+	history_append(g->st, g->def->entity, id, "id", "", id);
+	note_id(g, (size_t)r);
+	e->row = r;
 	e->len = 0;
-	return e->row;
+	return r;
 }
 
-static int cmp_spooled(const void *a, const void *b)
+static int cmp_ids(const void *a, const void *b)
 {
-	return strcmp(((const struct spooled *)a)->id,
-		      ((const struct spooled *)b)->id);
+	return strcmp(a, b);
 }
 
 static int cmp_rows(const void *a, const void *b)
 {
 	return strcmp((*(char ***)a)[0], (*(char ***)b)[0]);
+}
+
+/* Ids for the spooled leads still there, sorted, into g->newids (their
+ * creation goes to history once the table is in place). */
+static void spool_ids(struct ingest *g)
+{
+	char id[ID_MAX];
+	size_t n = 0;
+
+	for (size_t k = 0; k < g->nsp; k++)
+		n += g->sp[k].len > 0;
+	g->newids = xcalloc(n + 1, sizeof *g->newids);
+	for (size_t k = 0; k < n; k++) {
+		table_new_id(g->t, id);
+		snprintf(g->newids[k], sizeof g->newids[k], "%.15s", id);
+	}
+	qsort(g->newids, n, sizeof *g->newids, cmp_ids);
+	g->nnewids = n;
+}
+
+/* The creation of the spooled leads queued, spilled to disk a few MB at
+ * a time; the commit's journal appends them with the rest. */
+static int log_new_leads(struct ingest *g, struct crm_err *err)
+{
+	while (g->nlogged < g->nnewids) {
+		const char *id = g->newids[g->nlogged++];
+
+		history_append(g->st, g->def->entity, id, "id", "", id);
+		if (g->st->pending_history.len >= SPILL_AT &&
+		    store_spill_logs(g->st, err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* The columns written: a field the import added for its leads stays
@@ -520,6 +580,7 @@ struct put {
 	const size_t *keep;
 	size_t nkeep;
 	char **cells;
+	const char *id;        /* a spooled lead's */
 };
 
 static int put_fields(void *ctx, char **f, size_t n, long line,
@@ -529,21 +590,29 @@ static int put_fields(void *ctx, char **f, size_t n, long line,
 
 	for (size_t i = 0; i < p->nkeep; i++)
 		p->cells[i] = p->keep[i] < n ? f[p->keep[i]] : "";
+	if (p->id)
+		p->cells[0] = (char *)p->id;
 	csv_write_row(p->out, p->cells, p->nkeep, ',');
 	return 0;
 }
 
-/* A spooled line as a record of the columns written. */
+/* A spooled line, its id first, as a record of the columns written. */
 static int put_spooled(struct ingest *g, struct put *p, int all,
-		       const struct buf *b, struct crm_err *err)
+		       const struct buf *b, const char *id,
+		       struct crm_err *err)
 {
 	struct csv_opts o = {0};
+	int rc = 0;
 
 	if (!all) {
 		o.delim = ',';
-		return csv_read_mem(b->s, b->len, "spool", &o, put_fields, p,
-				    err);
+		p->id = id;
+		rc = csv_read_mem(b->s, b->len, "spool", &o, put_fields, p,
+				  err);
+		p->id = NULL;
+		return rc;
 	}
+	fputs(id, p->out);
 	fwrite(b->s, 1, b->len - 1, p->out);
 	for (size_t c = g->spool_ncols; c < g->t->ncols; c++)
 		putc(',', p->out);
@@ -551,31 +620,46 @@ static int put_spooled(struct ingest *g, struct put *p, int all,
 	return 0;
 }
 
-/* The table's rows and the spooled leads, merged by id. */
+/* The table's rows and the spooled leads (read once, in order), merged
+ * by id. */
 static int write_merged(struct ingest *g, struct atomic_file *a,
 			struct crm_err *err)
 {
 	struct table *t = g->t;
 	char ***rows = xcalloc(t->nrows + 1, sizeof *rows);
-	struct put p = {a->fp, NULL, 0, NULL};
+	struct put p = {a->fp, NULL, 0, NULL, NULL};
 	struct buf b = {0};
-	size_t i = 0, k = 0;
+	size_t i = 0, k = 0, j = 0, nids;
+	uint64_t pos = 0;
+	char (*ids)[16];
 	int rc = 0, all;
 
+	spool_ids(g);
+	ids = g->newids;
+	nids = g->nnewids;
+	if (fflush(g->spool) == EOF || fseeko(g->spool, 0, SEEK_SET) < 0) {
+		free(rows);
+		return crm_errf(err, NULL, 0, "cannot read a scratch file: %s",
+				strerror(errno));
+	}
 	p.keep = kept_columns(g, &p.nkeep, &all);
 	p.cells = xcalloc(p.nkeep + 1, sizeof *p.cells);
-	memcpy(rows, t->rows, t->nrows * sizeof *rows);
-	qsort(rows, t->nrows, sizeof *rows, cmp_rows);
-	qsort(g->sp, g->nsp, sizeof *g->sp, cmp_spooled);
+	if (t->nrows) {
+		memcpy(rows, t->rows, t->nrows * sizeof *rows);
+		qsort(rows, t->nrows, sizeof *rows, cmp_rows);
+	}
 	put_fields(&p, t->cols, t->ncols, 0, err);
-	while (rc == 0 && (i < t->nrows || k < g->nsp)) {
-		if (k < g->nsp && !g->sp[k].len)
+	while (rc == 0 && (i < t->nrows || j < nids)) {
+		while (k < g->nsp && !g->sp[k].len)
 			k++;
-		else if (k == g->nsp || (i < t->nrows &&
-					 strcmp(rows[i][0], g->sp[k].id) < 0))
+		if (j == nids || (i < t->nrows && strcmp(rows[i][0], ids[j]) < 0))
 			put_fields(&p, rows[i++], t->ncols, 0, err);
-		else if ((rc = spool_line(g, &g->sp[k++], &b, err)) == 0)
-			rc = put_spooled(g, &p, all, &b, err);
+		else if ((rc = spool_line(g, &g->sp[k], g->sp[k].off == pos,
+					  &b, err)) == 0) {
+			pos = g->sp[k].off + g->sp[k].len;
+			rc = put_spooled(g, &p, all, &b, ids[j++], err);
+			k++;
+		}
 	}
 	free(rows);
 	free((void *)p.keep);
@@ -598,7 +682,7 @@ static int write_table(void *ctx, struct table *t, struct atomic_file *a,
 				"%s", strerror(errno));
 	if (atomic_begin(a, t->path, err) < 0)
 		return -1;
-	if (write_merged(g, a, err) < 0) {
+	if (write_merged(g, a, err) < 0 || log_new_leads(g, err) < 0) {
 		atomic_abort(a);
 		return -1;
 	}
@@ -611,6 +695,27 @@ static struct table *load(struct ingest *g, const char *name,
 			  struct crm_err *err)
 {
 	return store_table(g->st, name, err);
+}
+
+/* Where each column of the import goes, and which are which. */
+static void import_columns(struct ingest *g, struct import *im)
+{
+	g->ncols = import_ncols(im);
+	g->dest = xcalloc(g->ncols + 1, sizeof *g->dest);
+	g->norm = xcalloc(g->ncols + 1, sizeof *g->norm);
+	g->tdef = xcalloc(g->ncols + 1, sizeof *g->tdef);
+	for (size_t i = 0; i < g->ncols; i++) {
+		g->dest[i] = dest_of(g, import_field(im, i));
+		g->tdef[i] = table_def_col(g->def, import_field(im, i));
+	}
+	g->col_customer = col_of(im, g->customers ? "name" : "customer");
+	g->col_contact = col_of(im, "contact");
+	g->col_email = col_of(im, "email");
+	g->col_phone = col_of(im, "phone");
+	g->col_sid = col_of(im, "source_id");
+	g->col_name = col_of(im, "name");
+	g->col_stage = col_of(im, "stage");
+	g->col_pipeline = col_of(im, "pipeline");
 }
 
 struct ingest *ingest_begin(struct store *s, struct import *im,
@@ -646,19 +751,7 @@ struct ingest *ingest_begin(struct store *s, struct import *im,
 		index_customer(g, r);
 	for (size_t r = 0; g->contacts && r < g->contacts->nrows; r++)
 		index_contact(g, r);
-	g->ncols = import_ncols(im);
-	g->dest = xcalloc(g->ncols + 1, sizeof *g->dest);
-	for (size_t i = 0; i < g->ncols; i++)
-		g->dest[i] = dest_of(g, import_field(im, i));
-	g->col_customer = col_of(im, g->customers ? "name" : "customer");
-	g->col_contact = col_of(im, "contact");
-	g->col_email = col_of(im, "email");
-	g->col_phone = col_of(im, "phone");
-	g->col_sid = col_of(im, "source_id");
-	g->col_name = col_of(im, "name");
-	g->col_stage = col_of(im, "stage");
-	g->col_pipeline = col_of(im, "pipeline");
-	g->norm = xcalloc(g->ncols + 1, sizeof *g->norm);
+	import_columns(g, im);
 	if (g->leads && spool_begin(g, err) < 0) {
 		ingest_free(g);
 		return NULL;
@@ -682,6 +775,7 @@ void ingest_free(struct ingest *g)
 	for (size_t i = 0; g->norm && i < g->ncols; i++)
 		free(g->norm[i]);
 	free(g->norm);
+	free(g->tdef);
 	free(g->kmap.slots);
 	if (g->spool)
 		fclose(g->spool);
@@ -690,6 +784,8 @@ void ingest_free(struct ingest *g)
 	free(g->cells);
 	free(g->used);
 	buf_free(&g->line);
+	strmap_free(g->ids);
+	free(g->newids);
 	free(g);
 }
 
@@ -713,6 +809,48 @@ int ingest_commit(struct ingest *g, struct crm_err *err)
 
 /* ---- a row --------------------------------------------------------------- */
 
+/* A new target record is known by its id. */
+static void note_id(struct ingest *g, size_t r)
+{
+	if (g->ids)
+		*strmap_slot(g->ids, g->t->rows[r][0]) = (void *)(intptr_t)(r + 1);
+}
+
+/* Is the row's source id one of the table's own (C-..., O-...)?  Then
+ * g->own is it, g->own_row the record that has it, and g->keep_id says
+ * a new record takes it. */
+static void own_id(struct ingest *g, const struct import_row *row)
+{
+	const char *v = val(row, g->col_sid);
+
+	g->own[0] = '\0';
+	g->own_row = -1;
+	g->keep_id = 0;
+	if (!*v || strlen(v) >= ID_MAX)
+		return;
+	snprintf(g->own, ID_MAX, "%s", v);
+	id_normalize(g->own);
+	if (!id_valid(g->own, g->def->id_type)) {
+		g->own[0] = '\0';
+		return;
+	}
+	if (!g->ids)
+		g->ids = table_index_by(g->t, "id");
+	g->own_row = table_index_row(g->ids, g->own);
+	g->keep_id = g->own_row < 0;
+}
+
+/* A new target record: the row's own id, else a fresh one. */
+static size_t new_target(struct ingest *g, struct table *t)
+{
+	size_t r = g->keep_id && t == g->t ? record_new_as(g->st, t, g->own)
+					   : record_new(g->st, t);
+
+	if (t == g->t)
+		note_id(g, r);
+	return r;
+}
+
 /* The target record this row duplicates, by the --match keys; -1. */
 static long duplicate_of(struct ingest *g, const struct import_row *row,
 			 long cust)
@@ -720,6 +858,8 @@ static long duplicate_of(struct ingest *g, const struct import_row *row,
 	char k[KEY_MAX];
 	long r = -1;
 
+	if ((g->match & MATCH_ID) && g->own_row >= 0)
+		return g->own_row;
 	if (g->leads)
 		return lead_duplicate(g, row);
 	if ((g->match & MATCH_ID) && g->col_sid >= 0)
@@ -806,11 +946,18 @@ static int check_values(struct ingest *g, const struct import_row *row,
 		const char *f = import_field(g->im, i);
 		char *v;
 
+		const struct col_def *cd;
+
 		free(g->norm[i]);
 		g->norm[i] = NULL;
-		if (!def || (d == D_CONTACT && !strcmp(f, "contact")))
+		if (!def || !*row->vals[i] ||
+		    (d == D_CONTACT && !strcmp(f, "contact")))
 			continue;
-		if (!(v = value_normalize(def, f, row->vals[i], why)))
+		/* Custom fields pass as they are. */
+		cd = d == D_TARGET ? g->tdef[i] : table_def_col(def, f);
+		if (!cd)
+			continue;
+		if (!(v = col_normalize(cd, f, row->vals[i], why)))
 			return -1;
 		g->norm[i] = v;
 	}
@@ -882,6 +1029,7 @@ static int apply(struct ingest *g, struct table *t, size_t r,
 
 		if (row_dest(g, row, i) != d || !*row->vals[i] ||
 		    (d == D_CONTACT && !strcmp(f, "contact")) ||
+		    (g->keep_id && t == g->t && !strcmp(f, "source_id")) ||
 		    (g->opps && d == D_TARGET && (!strcmp(f, "stage") ||
 						  !strcmp(f, "pipeline"))) ||
 		    (logged && (!strcmp(f, "created") ||
@@ -904,7 +1052,7 @@ static int apply(struct ingest *g, struct table *t, size_t r,
 static long new_customer(struct ingest *g, const struct import_row *row,
 			 struct crm_err *err)
 {
-	size_t r = record_new(g->st, g->cust);
+	size_t r = new_target(g, g->cust);
 	long owner = col_of(g->im, "owner"), source = col_of(g->im, "source");
 
 	if (apply(g, g->cust, r, row, g->opps ? D_CUSTOMER : D_TARGET, 0, 0,
@@ -937,9 +1085,12 @@ static int land_contact(struct ingest *g, const struct import_row *row,
 	out[0] = '\0';
 	if (!*name)
 		return 0;
-	if (g->opps && id_valid(name, 'P') &&
-	    (r = table_find_id(g->contacts, name, err)) >= 0) {
-		snprintf(out, ID_MAX, "%s", g->contacts->rows[r][0]);
+	if (g->opps && id_valid(name, 'P')) {
+		struct crm_err none;
+
+		/* An id of a contact not here: the customer's main one. */
+		if ((r = table_find_id(g->contacts, name, &none)) >= 0)
+			snprintf(out, ID_MAX, "%s", g->contacts->rows[r][0]);
 		return 0;
 	}
 	if ((r = find_contact(g, row, cid)) >= 0) {
@@ -972,7 +1123,7 @@ static int new_deal(struct ingest *g, const struct import_row *row,
 
 	if (!p)
 		return -1;
-	r = record_new(g->st, t);
+	r = new_target(g, t);
 	table_set(t, r, "customer", g->cust->rows[cust][0]);
 	if (apply(g, t, r, row, D_TARGET, 0, 0, err) < 0)
 		return -1;
@@ -1009,6 +1160,20 @@ static int update(struct ingest *g, const struct import_row *row, long dup,
 	return INGEST_UPDATED;
 }
 
+/* A lead that keeps its own id: into the table, not the spool. */
+static int table_lead(struct ingest *g, const struct import_row *row,
+		      struct crm_err *err)
+{
+	size_t r = new_target(g, g->t);
+
+	if (apply(g, g->t, r, row, D_TARGET, 0, 0, err) < 0)
+		return -1;
+	if (!*table_get(g->t, r, "status"))
+		table_set(g->t, r, "status", "new");
+	index_target(g, r);
+	return 0;
+}
+
 static int lead_row(struct ingest *g, const struct import_row *row,
 		    struct crm_err *why, struct crm_err *err)
 {
@@ -1021,7 +1186,9 @@ static int lead_row(struct ingest *g, const struct import_row *row,
 		return -1;
 	if (dup >= 0 && g->on_dup == DUP_UPDATE)
 		return update(g, row, dup, why);
-	return spool_lead(g, err) < 0 ? -1 : INGEST_IMPORTED;
+	if (g->keep_id)
+		return table_lead(g, row, err) < 0 ? -1 : INGEST_IMPORTED;
+	return spool_lead(g, row, err) < 0 ? -1 : INGEST_IMPORTED;
 }
 
 /* A customer sheet's row: the customer (a duplicate when matched), then
@@ -1072,8 +1239,8 @@ static int deal_row(struct ingest *g, const struct import_row *row,
 							   : INGEST_IMPORTED;
 }
 
-int ingest_row(struct ingest *g, const struct import_row *row,
-	       struct crm_err *why, struct crm_err *err)
+static int land_row(struct ingest *g, const struct import_row *row,
+		    struct crm_err *why, struct crm_err *err)
 {
 	long cust = -1;
 
@@ -1081,6 +1248,7 @@ int ingest_row(struct ingest *g, const struct import_row *row,
 		crm_errf(why, NULL, 0, "%s", row->reject);
 		return INGEST_REJECTED;
 	}
+	own_id(g, row);
 	if (!g->leads)
 		cust = find_customer(g, val(row, g->col_customer), why);
 	if (check_row(g, row, cust, why) < 0)
@@ -1090,4 +1258,16 @@ int ingest_row(struct ingest *g, const struct import_row *row,
 	if (g->customers)
 		return customer_row(g, row, cust, why, err);
 	return deal_row(g, row, cust, why, err);
+}
+
+int ingest_row(struct ingest *g, const struct import_row *row,
+	       struct crm_err *why, struct crm_err *err)
+{
+	int rc = land_row(g, row, why, err);
+
+	/* Updates of a million leads queue a million history lines. */
+	if (rc >= 0 && g->st->pending_history.len >= SPILL_AT &&
+	    store_spill_logs(g->st, err) < 0)
+		return -1;
+	return rc;
 }

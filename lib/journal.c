@@ -34,14 +34,35 @@ static const char *base_of(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* LEN bytes appended to the log at path that was SIZE bytes long,
- * unless they already are.  0 or -1 with errno. */
-static int log_apply(const char *path, off_t size, const char *data,
-		     size_t len)
+/* Copy len bytes of fp to fd, a block at a time (a big import's history
+ * is hundreds of MB).  0, or an errno. */
+static int log_copy(int fd, FILE *fp, size_t len)
+{
+	char *block = xmalloc(1 << 20);
+	int e = 0;
+
+	while (!e && len) {
+		size_t want = len < (1 << 20) ? len : (1 << 20), off = 0;
+
+		if (fread(block, 1, want, fp) != want) {
+			e = EIO;
+			break;
+		}
+		for (ssize_t w; !e && off < want; off += (size_t)w)
+			if ((w = write(fd, block + off, want - off)) < 0)
+				e = errno;
+		len -= want;
+	}
+	free(block);
+	return e;
+}
+
+/* The next LEN bytes of fp appended to the log at path that was SIZE
+ * bytes long, unless they already are.  0 or -1 with errno. */
+static int log_apply(const char *path, off_t size, FILE *fp, size_t len)
 {
 	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
 	off_t now;
-	ssize_t w = 0;
 	int e = 0;
 
 	if (fd < 0)
@@ -49,13 +70,12 @@ static int log_apply(const char *path, off_t size, const char *data,
 	now = lseek(fd, 0, SEEK_END);
 	if (now == size + (off_t)len) {	/* done before */
 		close(fd);
-		return 0;
+		return fseeko(fp, (off_t)len, SEEK_CUR);
 	}
 	if (now > size && ftruncate(fd, size) < 0)
 		e = errno;
-	for (size_t off = 0; !e && off < len; off += (size_t)w)
-		if ((w = write(fd, data + off, len - off)) < 0)
-			e = errno;
+	if (!e)
+		e = log_copy(fd, fp, len);
 	if (!e && fsync(fd) < 0)
 		e = errno;
 	if (e && now <= size && ftruncate(fd, now < size ? now : size) < 0)
@@ -93,19 +113,13 @@ static int journal_apply(const char *dir, FILE *fp, struct crm_err *err)
 		}
 		long long size = strtoll(p, &p, 10);
 		size_t len = (size_t)strtoull(p, NULL, 10);
-		char *data = xmalloc(len + 1);
 
-		if (fread(data, 1, len, fp) != len) {
-			free(data);
-			rc = crm_errf(err, JOURNAL, 0, "truncated journal");
-			break;
-		}
 		to = xasprintf("%s/%s", dir, name);
-		if (log_apply(to, (off_t)size, data, len) < 0)
+		if (log_apply(to, (off_t)size, fp, len) < 0)
 			rc = crm_errf(err, NULL, 0, "cannot append to %s: %s",
-				      to, strerror(errno));
+				      to, errno == EIO ? "truncated journal"
+				      : strerror(errno));
 		free(to);
-		free(data);
 	}
 	free(line);
 	return rc;

@@ -182,7 +182,12 @@ static int parse_number(const char *v, long *out)
 char *value_normalize(const struct table_def *def, const char *col,
 		      const char *v, struct crm_err *err)
 {
-	const struct col_def *d = table_def_col(def, col);
+	return col_normalize(table_def_col(def, col), col, v, err);
+}
+
+char *col_normalize(const struct col_def *d, const char *col, const char *v,
+		    struct crm_err *err)
+{
 	char out[48];
 	int32_t day;
 	int64_t minor;

@@ -231,3 +231,28 @@ stage:proposal>won'
 	[[ $stderr == "crm-opp: --map-stage 'nothing': not SOURCE=STAGE"* ]] || fail "$stderr"
 	run -1 crm-opp list --format ids
 }
+
+# Records moving between data directories keep their ids (crm's own ids in
+# the source's id column), so references between them still hold; the
+# same records again are duplicates by that id.
+@test "crm-cust and crm-opp import: crm's own records keep their ids; again, they are duplicates" {
+	crm-opp import "$IMP/salesforce-opportunities.csv" --date-order mdy 2>/dev/null
+	local src=$CRM_DIR
+	crm-cust list --format jsonl >"$BATS_TEST_TMPDIR/cust.jsonl"
+	crm-opp list --format jsonl >"$BATS_TEST_TMPDIR/opps.jsonl"
+	export CRM_DIR="$BATS_TEST_TMPDIR/other"
+	crm init "$CRM_DIR" 2>/dev/null
+	run -0 --separate-stderr crm-cust import "$BATS_TEST_TMPDIR/cust.jsonl"
+	assert_stderr "$(summary crm-cust "$BATS_TEST_TMPDIR/cust.jsonl" 3 3 0 0 0 0 3 0 0 0)"
+	run -0 --separate-stderr crm-opp import - <"$BATS_TEST_TMPDIR/opps.jsonl"
+	assert_stderr "$(summary crm-opp - 5 5 0 0 0 0 0 5 0 0)"
+	run -0 diff <(CRM_DIR=$src crm-opp list --format csv | cut -d, -f1-3,5-8) \
+		<(crm-opp list --format csv | cut -d, -f1-3,5-8)
+	run -0 diff <(CRM_DIR=$src crm-cust list --format ids) <(crm-cust list --format ids)
+	# the contacts were not moved: a deal's contact id not here is dropped
+	run -0 crm-opp list --format jsonl
+	refute_output --partial '"contact":"P-'
+	run -0 --separate-stderr crm-opp import "$BATS_TEST_TMPDIR/opps.jsonl"
+	assert_stderr "$(summary crm-opp "$BATS_TEST_TMPDIR/opps.jsonl" 5 0 0 5 0 0 0 5 0 0)"
+	run -0 crm check
+}

@@ -1579,6 +1579,30 @@ $(summary hubspot-contacts.csv 5 0 0 2 3 0)"
 		"$(born "$anna")" "$(born "$spam")"
 }
 
+# A new lead is written to a scratch file as it is read (the spool) and
+# gets its id at the end; a later row of the same file that updates it
+# takes it back into the table first.
+@test "crm-lead import --on-dup update: a later row updates a lead the same file made" {
+	printf '%s\n' 'name,email,phone,company' 'Ann,ann@x.example,,Acme' \
+		'Bo,bo@x.example,123,' 'Ann Again,ANN@x.example,555,Acme Ltd' \
+		'Cy,,123,Cy Co' 'Di,di@x.example,,' >"$BATS_TEST_TMPDIR/in.csv"
+	run -0 --separate-stderr crm-lead import "$BATS_TEST_TMPDIR/in.csv" --on-dup update
+	assert_stderr "$(summary "$BATS_TEST_TMPDIR/in.csv" 5 3 2 0 0 0)"
+	local ann bo di
+	ann=$(id_of 'Ann Again') bo=$(id_of Cy) di=$(id_of Di)
+	assert_leads \
+		"$(row "$ann" name='Ann Again' company='Acme Ltd' email=ANN@x.example phone=555)" \
+		"$(row "$bo" name=Cy company='Cy Co' email=bo@x.example phone=123)" \
+		"$(row "$di" name=Di email=di@x.example)"
+	run -0 jq -r '.id + " " + .field + " " + .from + ">" + .to' "$CRM_DIR/history.jsonl"
+	assert_line "$ann name Ann>Ann Again"
+	assert_line "$ann company Acme>Acme Ltd"
+	assert_line "$bo name Bo>Cy"
+	assert_line "$di id >$di"
+	[ "${#lines[@]}" -eq 9 ] || fail "$output"
+	run -0 crm check
+}
+
 @test "crm-lead import --on-dup skip: the default, the lead stays as it is" {
 	run -0 crm-lead add 'Old Wei' --email WEI@galaxy.example
 	local wei=$output
