@@ -11,11 +11,17 @@ override CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Ilib
 JQ_CFLAGS := $(shell pkg-config --cflags libjq 2>/dev/null)
 JQ_LIBS := $(shell pkg-config --libs libjq 2>/dev/null || echo -ljq)
-override CFLAGS += $(JQ_CFLAGS)
-LDLIBS += -lcsv $(JQ_LIBS)
+# libzip and expat read .xlsx, libxlsxwriter writes it.
+XLSX_PC = libzip expat xlsxwriter
+XLSX_CFLAGS := $(shell pkg-config --cflags $(XLSX_PC) 2>/dev/null)
+XLSX_LIBS := $(shell pkg-config --libs $(XLSX_PC) 2>/dev/null || \
+	echo -lzip -lexpat -lxlsxwriter)
+override CFLAGS += $(JQ_CFLAGS) $(XLSX_CFLAGS)
+LDLIBS += -lcsv $(JQ_LIBS) $(XLSX_LIBS) -lm
 
 # Debian packages the build and the tests need.
-DEB_PKGS = gcc make libc6-dev libcsv-dev libjq-dev bats bats-support git \
+DEB_PKGS = gcc make libc6-dev libcsv-dev libjq-dev libzip-dev libexpat1-dev \
+	libxlsxwriter-dev zip unzip bats bats-support git \
 	bats-assert mandoc
 
 # What make bench needs besides the build: mlr, jq and /usr/bin/time.
@@ -58,7 +64,8 @@ $(OBJ)/unit/%: tests/unit/%.c tests/unit/unit.h $(LIBA)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(LIBA) $(LDLIBS)
 
-unit: $(UNIT_BINS)
+# xlsxcat: a helper of tests/xlsx.bats (not a unit test: no test_ prefix).
+unit: $(UNIT_BINS) $(OBJ)/unit/xlsxcat
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -104,7 +111,7 @@ stress: all
 # libFuzzer harnesses (clang), built with ASan+UBSan in build-fuzz/;
 # make fuzz runs each for FUZZ_SECONDS, make fuzz-regress replays the
 # committed corpus once.
-FUZZ_TARGETS = csv jsonl conf date money import journal
+FUZZ_TARGETS = csv jsonl conf date money import journal xlsx
 FUZZ_SECONDS ?= 60
 # What fuzzing and valgrind need besides DEB_PKGS, installed by their
 # targets (make deps-extra), not by make check.

@@ -11,7 +11,7 @@
 static const char synopsis[] =
 	"usage: crm-cust [-C dir] [--today date] [--user name] command [args]\n"
 	"       crm-cust add name [--kind kind] [--owner user] [--source source] [--industry industry] [--phone phone] [--email email] [--city city] [--country country] [--set field=value]\n"
-	"       crm-cust list [--where expr] [--owner user] [--pool] [--tag tag] [--tier tier] [--sort field] [--format format] [-]\n"
+	"       crm-cust list [--where expr] [--owner user] [--pool] [--tag tag] [--tier tier] [--sort field] [--format format] [--output file] [-]\n"
 	"       crm-cust show id [--format format]\n"
 	"       crm-cust set id field=value ...\n"
 	"       crm-cust log id text [--type type] [--next date] [--action text]\n"
@@ -25,14 +25,14 @@ static const char synopsis[] =
 	"       crm-cust dedupe [--format format]\n"
 	"       crm-cust merge keep duplicate ...\n"
 	"       crm-cust contact add customer name [--title title] [--email email] [--phone phone] [--wechat id] [--primary]\n"
-	"       crm-cust contact list [customer] [--where expr] [--format format]\n"
+	"       crm-cust contact list [customer] [--where expr] [--format format] [--output file]\n"
 	"       crm-cust contract add customer --amount amount --start date --end date [--opp id] [--renewal kind] [--title title] [--currency code]\n"
-	"       crm-cust contract list [customer] [--expiring days] [--where expr] [--sort field] [--format format]\n"
+	"       crm-cust contract list [customer] [--expiring days] [--where expr] [--sort field] [--format format] [--output file]\n"
 	"       crm-cust pay plan contract --due date --amount amount ...\n"
 	"       crm-cust pay plan contract --split n --every interval [--due date] [--amount total]\n"
 	"       crm-cust pay record contract --amount amount [--date date] [--plan id] [--method text]\n"
 	"       crm-cust pay list [contract] [--customer id] [--overdue] [--format format]\n"
-	"       crm-cust import file [--encoding encoding] [--delimiter char] [--map column=field] [--date-order order] [--match keys] [--on-dup action] [--rejects file] [--dry-run]\n";
+	"       crm-cust import file [--sheet sheet] [--encoding encoding] [--delimiter char] [--map column=field] [--date-order order] [--match keys] [--on-dup action] [--rejects file] [--dry-run]\n";
 
 static const char help_text[] =
 	"Customers: profiles, contacts, follow-ups, tiers and tags, contracts,\n"
@@ -58,8 +58,10 @@ static const char help_text[] =
 	"      --tag=TAG            only customers tagged TAG (list)\n"
 	"      --tier=TIER          only customers of tier TIER (list)\n"
 	"      --sort=FIELD         sort by FIELD; -FIELD sorts descending\n"
-	"  -f, --format=FORMAT      table, csv, tsv, jsonl or ids (default: table on a\n"
-	"                           terminal, csv otherwise); show: text or jsonl\n"
+	"  -f, --format=FORMAT      table, csv, tsv, jsonl, ids or xlsx (default: table\n"
+	"                           on a terminal, csv otherwise); show: text or jsonl\n"
+	"      --output=FILE        write the listing to FILE, atomically (list;\n"
+	"                           xlsx needs it; default format by the name)\n"
 	"  -t, --type=TYPE          call, visit, email, meeting, note, revisit or\n"
 	"                           service (log; default note)\n"
 	"  -n, --next=DATE          date of the next follow-up (log)\n"
@@ -106,7 +108,7 @@ enum {
 	OPT_WECHAT, OPT_PRIMARY, OPT_TAG, OPT_TIER, OPT_SINCE, OPT_DRY_RUN,
 	OPT_TO, OPT_AMOUNT, OPT_CURRENCY, OPT_START, OPT_END, OPT_OPP,
 	OPT_RENEWAL, OPT_EXPIRING, OPT_DUE, OPT_SPLIT, OPT_EVERY, OPT_DATE,
-	OPT_PLAN, OPT_METHOD, OPT_CUSTOMER, OPT_OVERDUE
+	OPT_PLAN, OPT_METHOD, OPT_CUSTOMER, OPT_OVERDUE, OPT_OUTPUT
 };
 
 static const struct option long_options[] = {
@@ -129,6 +131,7 @@ static const struct option long_options[] = {
 	{"tier", required_argument, NULL, OPT_TIER},
 	{"sort", required_argument, NULL, OPT_SORT},
 	{"format", required_argument, NULL, 'f'},
+	{"output", required_argument, NULL, OPT_OUTPUT},
 	{"excel", no_argument, NULL, OPT_EXCEL},
 	{"type", required_argument, NULL, 't'},
 	{"next", required_argument, NULL, 'n'},
@@ -357,6 +360,7 @@ static int cmd_list(int argc, char **argv, struct crm_err *err)
 						opt("sort"), customer_view, 8,
 						err)))
 		return -1;
+	listing_output(l, &st, opt("output"));
 	return listing_run(l, st.dir, table_def_find("customers"), from_stdin,
 			   customer_selected, NULL, err);
 }
@@ -1543,9 +1547,11 @@ static int contact_list(int argc, char **argv, struct crm_err *err)
 		return -1;
 	if ((from_stdin = stdin_operand(argc, argv, err)) >= 0 &&
 	    (l = listing_new(opt("format"), opt("where"), opt("sort"),
-			     contact_view, 7, err)))
+			     contact_view, 7, err))) {
+		listing_output(l, &st, opt("output"));
 		rc = listing_run(l, st.dir, table_def_find("contacts"),
 				 from_stdin, contact_selected, customer, err);
+	}
 	free(customer);
 	return rc;
 }
@@ -1674,9 +1680,11 @@ static int contract_list(int argc, char **argv, struct crm_err *err)
 		return -1;
 	if ((from_stdin = stdin_operand(argc, argv, err)) >= 0 &&
 	    (l = listing_new(opt("format"), opt("where"), opt("sort"),
-			     contract_view, 8, err)))
+			     contract_view, 8, err))) {
+		listing_output(l, &st, opt("output"));
 		rc = listing_run(l, st.dir, table_def_find("contracts"),
 				 from_stdin, contract_selected, &f, err);
+	}
 	free(f.customer);
 	return rc;
 }
@@ -2071,7 +2079,7 @@ static int cmd_import(int argc, char **argv, struct crm_err *err)
 static const struct cli_verb verbs[] = {
 	{"add", cmd_add, "kind owner source industry phone email city "
 	 "country set"},
-	{"list", cmd_list, "where owner pool tag tier sort format"},
+	{"list", cmd_list, "where owner pool tag tier sort format output"},
 	{"show", cmd_show, "format"},
 	{"set", cmd_set, ""},
 	{"log", cmd_log, "type next action"},
@@ -2096,13 +2104,13 @@ static const struct cli_verb verbs[] = {
 
 static const struct cli_verb contact_verbs[] = {
 	{"add", contact_add, "title email phone wechat primary"},
-	{"list", contact_list, "where format sort"},
+	{"list", contact_list, "where format sort output"},
 	{NULL, NULL, NULL}
 };
 
 static const struct cli_verb contract_verbs[] = {
 	{"add", contract_add, "amount start end opp renewal title currency"},
-	{"list", contract_list, "expiring where sort format"},
+	{"list", contract_list, "expiring where sort format output"},
 	{NULL, NULL, NULL}
 };
 

@@ -4,14 +4,15 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "crm.h"
 
 static const char synopsis[] =
-	"usage: crm-funnel [-C dir] [--today date] [scope] [--by key] [--format format] [-]\n"
-	"       crm-funnel forecast [scope] [--months n] [--by owner] [--save] [--format format]\n"
-	"       crm-funnel accuracy [--period period] [--by owner] [--format format]\n";
+	"usage: crm-funnel [-C dir] [--today date] [scope] [--by key] [--format format] [--output file] [-]\n"
+	"       crm-funnel forecast [scope] [--months n] [--by owner] [--save] [--format format] [--output file]\n"
+	"       crm-funnel accuracy [--period period] [--by owner] [--format format] [--output file]\n";
 
 static const char help_text[] =
 	"The sales funnel, win rate, cycle time, loss reasons, leakage and velocity\n"
@@ -39,8 +40,9 @@ static const char help_text[] =
 	"      --save               append the forecast to forecasts.jsonl\n"
 	"      --period=PERIOD      the month or quarter to check (accuracy; default\n"
 	"                           the last full month)\n"
-	"  -f, --format=FORMAT      table, csv, jsonl or svg (default: table on a\n"
-	"                           terminal, csv otherwise)\n"
+	"  -f, --format=FORMAT      table, csv, jsonl, svg or xlsx (default: table on\n"
+	"                           a terminal, csv otherwise)\n"
+	"      --output=FILE        the xlsx workbook to write, atomically\n"
 	"  -h, --help               show this help and exit\n"
 	"\n"
 	"A PERIOD is FROM..TO (either side may be left out), a month 2026-03, a\n"
@@ -50,7 +52,7 @@ static const char help_text[] =
 
 enum {
 	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_EXCEL, OPT_CREATED, OPT_CLOSED, OPT_SOURCE,
-	OPT_PIPELINE, OPT_MONTHS, OPT_SAVE, OPT_PERIOD
+	OPT_PIPELINE, OPT_MONTHS, OPT_SAVE, OPT_PERIOD, OPT_OUTPUT
 };
 
 static const struct option long_options[] = {
@@ -70,6 +72,7 @@ static const struct option long_options[] = {
 	{"period", required_argument, NULL, OPT_PERIOD},
 	{"format", required_argument, NULL, 'f'},
 	{"excel", no_argument, NULL, OPT_EXCEL},
+	{"output", required_argument, NULL, OPT_OUTPUT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0}
 };
@@ -78,8 +81,9 @@ static struct cli *cli;
 static struct store st;
 static struct pipelines pipes;
 
-enum fmt { F_TABLE, F_CSV, F_JSONL, F_SVG };
+enum fmt { F_TABLE, F_CSV, F_JSONL, F_SVG, F_XLSX };
 static enum fmt fmt;
+static struct xlsx_book *book;   /* --format xlsx: the funnel's workbook */
 
 static const char *opt(const char *name)
 {
@@ -778,7 +782,8 @@ static void money(int64_t minor, char *out)
 	money_format(minor, out);
 }
 
-/* A figure: name, value as text, and whether JSON should see a number. */
+/* A figure: name, value as text, and whether JSON should see a number
+ * (1; 2: an amount of money, for xlsx). */
 struct fig {
 	const char *name;
 	char v[40];
@@ -801,6 +806,7 @@ static void fig_long(struct fig *f, const char *name, long v)
 
 #define FIG_LONG(f, n, x) fig_long((f), (n), (long)(x))
 #define FIG_NUM(f, n, s) fig_text((f), (n), (s), 1)
+#define FIG_MONEY(f, n, s) fig_text((f), (n), (s), 2)
 
 /* The stage a deal moves on to from open stage i: the next open one, or
  * the won stage after the last open one. */
@@ -827,7 +833,7 @@ static size_t stage_figs(const struct funnel *f, size_t pi, size_t i,
 	FIG_LONG(&fg[n++], "reached", a->reached);
 	FIG_LONG(&fg[n++], "now", a->now);
 	money(a->now_amount, buf);
-	FIG_NUM(&fg[n++], "now_amount", buf);
+	FIG_MONEY(&fg[n++], "now_amount", buf);
 	pct(next >= 0 ? acc[next].reached : 0, next >= 0 ? a->reached : 0,
 	    buf);
 	FIG_NUM(&fg[n++], "conversion", buf);
@@ -866,13 +872,13 @@ static size_t summary_figs(const struct funnel *f, struct fig *fg)
 	FIG_LONG(&fg[n++], "deals", f->deals);
 	FIG_LONG(&fg[n++], "open", f->open);
 	money(f->open_amount, buf);
-	FIG_NUM(&fg[n++], "open_amount", buf);
+	FIG_MONEY(&fg[n++], "open_amount", buf);
 	FIG_LONG(&fg[n++], "won", f->won);
 	money(f->won_amount, buf);
-	FIG_NUM(&fg[n++], "won_amount", buf);
+	FIG_MONEY(&fg[n++], "won_amount", buf);
 	FIG_LONG(&fg[n++], "lost", f->lost);
 	money(f->lost_amount, buf);
-	FIG_NUM(&fg[n++], "lost_amount", buf);
+	FIG_MONEY(&fg[n++], "lost_amount", buf);
 	pct(f->won, f->won + f->lost, buf);
 	FIG_NUM(&fg[n++], "win_rate", buf);
 	pct(f->won_amount, f->won_amount + f->lost_amount, buf);
@@ -887,9 +893,9 @@ static size_t summary_figs(const struct funnel *f, struct fig *fg)
 	pct(f->leaked, f->open, buf);
 	FIG_NUM(&fg[n++], "leakage", buf);
 	velocity(f, 1, buf);
-	FIG_NUM(&fg[n++], "velocity_day", buf);
+	FIG_MONEY(&fg[n++], "velocity_day", buf);
 	velocity(f, 30, buf);
-	FIG_NUM(&fg[n++], "velocity_month", buf);
+	FIG_MONEY(&fg[n++], "velocity_month", buf);
 	return n;
 }
 
@@ -900,7 +906,7 @@ static size_t reason_figs(const struct funnel *f, size_t r, struct fig *fg)
 
 	FIG_LONG(&fg[n++], "deals", f->reasons[r].n);
 	money(f->reasons[r].amount, buf);
-	FIG_NUM(&fg[n++], "amount", buf);
+	FIG_MONEY(&fg[n++], "amount", buf);
 	pct(f->reasons[r].n, f->lost, buf);
 	FIG_NUM(&fg[n++], "share", buf);
 	return n;
@@ -916,6 +922,21 @@ static void emit(const char *group, const char *section, const char *pipeline,
 {
 	struct buf b = {0};
 
+	if (fmt == F_XLSX) {
+		for (size_t i = 0; i < n; i++) {
+			const char *cells[] = {group, section, pipeline, key,
+					       fg[i].name};
+			size_t c = 0, k = *group ? 0 : 1;
+
+			for (; k < 5; k++)
+				xlsx_book_cell(book, c++, cells[k], COL_TEXT);
+			xlsx_book_cell(book, c, fg[i].v, fg[i].num == 2 ?
+				       COL_MONEY : fg[i].num ? COL_NUMBER :
+				       COL_TEXT);
+			xlsx_book_next(book);
+		}
+		return;
+	}
 	if (fmt == F_CSV) {
 		for (size_t i = 0; i < n; i++) {
 			char *row[] = {(char *)group, (char *)section,
@@ -982,6 +1003,30 @@ static void emit_all(void)
 	}
 	for (size_t f = 0; f < nfunnels; f++)
 		emit_funnel(&funnels[f]);
+}
+
+/* xlsx: the figures of everything in scope on one sheet, the groups'
+ * (--by owner ...) on another. */
+static int emit_xlsx(int empty, struct crm_err *err)
+{
+	char *head[] = {"group", "section", "pipeline", "key", "metric",
+			"value"};
+	char name[64];
+
+	if (!(book = xlsx_book_new(opt("output"), err)))
+		return -1;
+	if (opt("by"))
+		head[0] = (char *)opt("by");
+	xlsx_book_sheet(book, "funnel", head + 1, 5, NULL);
+	if (!empty)
+		emit_funnel(&funnels[0]);
+	if (opt("by")) {
+		snprintf(name, sizeof name, "by %s", opt("by"));
+		xlsx_book_sheet(book, name, head, 6, NULL);
+		for (size_t f = 1; !empty && f < nfunnels; f++)
+			emit_funnel(&funnels[f]);
+	}
+	return xlsx_book_close(book, err);
 }
 
 /* ---- the terminal report ------------------------------------------------------------ */
@@ -1374,20 +1419,42 @@ static enum out_format out_fmt(void)
 							   : FMT_CSV;
 }
 
-static void print_buckets(int by_owner)
+/* A report's listing: on stdout, or the sheet of an xlsx workbook. */
+static struct out *report_begin(const char *sheet, char *const *cols,
+				size_t n, struct crm_err *err)
 {
-	struct out *o = out_begin(stdout, out_fmt(), forecast_cols + !by_owner,
-				  8 - !by_owner, &report_def);
+	if (fmt == F_XLSX)
+		return out_open(opt("output"), FMT_XLSX, sheet, cols, n,
+				&report_def, err);
+	return out_begin(stdout, out_fmt(), cols, n, &report_def);
+}
+
+/* Rows written, or -1 when the workbook could not be. */
+static long report_end(struct out *o, struct crm_err *err)
+{
+	size_t n;
+
+	if (fmt != F_XLSX)
+		return (long)out_end(o);
+	return out_close(o, &n, err) < 0 ? -1 : (long)n;
+}
+
+static int print_buckets(int by_owner, struct crm_err *err)
+{
+	struct out *o = report_begin("forecast", forecast_cols + !by_owner,
+				     8 - !by_owner, err);
 	char cells[8][40];
 	char *row[8];
 
+	if (!o)
+		return -1;
 	for (size_t i = 0; i < nbuckets; i++) {
 		bucket_cells(&buckets[i], cells);
 		for (size_t c = 0; c < 8; c++)
 			row[c] = cells[c];
 		out_row(o, row + !by_owner);
 	}
-	out_end(o);
+	return report_end(o, err) < 0 ? -1 : 0;
 }
 
 /* A snapshot line per month and owner ("" for everyone) in
@@ -1477,7 +1544,8 @@ static int cmd_forecast(int argc, char **argv, struct crm_err *err)
 	if (!by_owner)   /* the owners were only counted for the snapshot */
 		while (nbuckets && *buckets[nbuckets - 1].owner)
 			nbuckets--;
-	print_buckets(by_owner);
+	if (print_buckets(by_owner, err) < 0)
+		goto out;
 	if (!nbuckets)
 		crm_msg("no opportunities in scope");
 	rc = nbuckets ? CRM_OK : CRM_NONE;
@@ -1587,13 +1655,17 @@ static char *accuracy_cols[] = {
 	"owner", "period", "forecast", "actual", "accuracy", "bias"
 };
 
-static int print_accuracy(struct accuracy *a, const char *period)
+static int print_accuracy(struct accuracy *a, const char *period,
+			  struct crm_err *err)
 {
 	int by_owner = opt("by") != NULL;
-	struct out *o = out_begin(stdout, out_fmt(), accuracy_cols + !by_owner,
-				  6 - !by_owner, &report_def);
+	struct out *o = report_begin("accuracy", accuracy_cols + !by_owner,
+				     6 - !by_owner, err);
 	char cells[6][40], *row[6];
+	long n;
 
+	if (!o)
+		return -1;
 	for (size_t i = 0; i < a->n; i++) {
 		if (!by_owner && *a->rows[i].owner)
 			continue;
@@ -1602,7 +1674,8 @@ static int print_accuracy(struct accuracy *a, const char *period)
 			row[c] = cells[c];
 		out_row(o, row + !by_owner);
 	}
-	return out_end(o) ? CRM_OK : CRM_NONE;
+	n = report_end(o, err);
+	return n < 0 ? -1 : n ? CRM_OK : CRM_NONE;
 }
 
 static int cmd_accuracy(int argc, char **argv, struct crm_err *err)
@@ -1647,7 +1720,7 @@ static int cmd_accuracy(int argc, char **argv, struct crm_err *err)
 			if (opt("by"))
 				acc_row(&a, dl->owner)->actual += dl->amount;
 		}
-		rc = print_accuracy(&a, period);
+		rc = print_accuracy(&a, period, err);
 	} else if (err->msg[0] == '\0') {
 		rc = crm_usagef(err, "--period: '%s' must be a month, a "
 				"quarter or FROM..TO", period);
@@ -1676,18 +1749,21 @@ static int cmd_funnel(int argc, char **argv, struct crm_err *err)
 	if (scope_load(&sc, argc == 1, err) == 0 && (funnels_init(&sc),
 	    scan_logs(&sc, err) == 0)) {
 		count_all(&sc);
-		if (!sc.n) {
+		rc = sc.n ? CRM_OK : CRM_NONE;
+		if (fmt == F_XLSX && emit_xlsx(!sc.n, err) < 0)
+			rc = -1;
+		else if (!sc.n)
 			crm_msg("no opportunities in scope");
-			if (fmt == F_CSV)
-				emit_all();
-		}
+		if (fmt == F_CSV && !sc.n)
+			emit_all();
+		else if (!sc.n || fmt == F_XLSX)
+			;
 		else if (fmt == F_TABLE)
 			print_report();
 		else if (fmt == F_SVG)
 			print_svg();
 		else
 			emit_all();
-		rc = sc.n ? CRM_OK : CRM_NONE;
 	}
 	if (funnels)
 		funnels_free();
@@ -1697,17 +1773,27 @@ static int cmd_funnel(int argc, char **argv, struct crm_err *err)
 
 static const struct cli_verb verbs[] = {
 	{"funnel", cmd_funnel, "created closed owner source pipeline where by "
-	 "format"},
+	 "format output"},
 	{"forecast", cmd_forecast, "created closed owner source pipeline "
-	 "where by months save format"},
-	{"accuracy", cmd_accuracy, "period by format"},
+	 "where by months save format output"},
+	{"accuracy", cmd_accuracy, "period by format output"},
 	{NULL, NULL, NULL}
 };
 
 static int parse_format(struct crm_err *err)
 {
-	const char *f = opt("format");
+	const char *f = opt("format"), *o = opt("output");
+	size_t n = o ? strlen(o) : 0;
 
+	if (!f && n > 5 && !strcasecmp(o + n - 5, ".xlsx"))
+		f = "xlsx";
+	if (o && (!f || strcmp(f, "xlsx")))
+		return crm_usagef(err, "--output: only with --format xlsx");
+	if (f && !strcmp(f, "xlsx") && !o)
+		return crm_usagef(err, "--format xlsx: give the file with "
+				  "--output");
+	if (o && store_check_output(&st, o, "--output", err) < 0)
+		return -1;
 	if (!f)
 		fmt = isatty(1) ? F_TABLE : F_CSV;
 	else if (!strcmp(f, "table"))
@@ -1718,9 +1804,11 @@ static int parse_format(struct crm_err *err)
 		fmt = F_JSONL;
 	else if (!strcmp(f, "svg"))
 		fmt = F_SVG;
+	else if (!strcmp(f, "xlsx"))
+		fmt = F_XLSX;
 	else
 		return crm_usagef(err, "--format: '%s' is not one of table, "
-				  "csv, jsonl, svg", f);
+				  "csv, jsonl, svg, xlsx", f);
 	return 0;
 }
 

@@ -8,7 +8,7 @@
 static const char synopsis[] =
 	"usage: crm-lead [-C dir] [--today date] [--user name] command [args]\n"
 	"       crm-lead add name [--company company] [--email email] [--phone phone] [--source source] [--owner user] [--title title] [--set field=value] [--force]\n"
-	"       crm-lead list [--where expr] [--status status] [--owner user | --pool] [--sort field] [--format format] [-]\n"
+	"       crm-lead list [--where expr] [--status status] [--owner user | --pool] [--sort field] [--format format] [--output file] [-]\n"
 	"       crm-lead show id\n"
 	"       crm-lead set id field=value ...\n"
 	"       crm-lead log id text [--type type] [--next date] [--action text]\n"
@@ -17,7 +17,7 @@ static const char synopsis[] =
 	"       crm-lead dedupe [--merge]\n"
 	"       crm-lead convert id [--customer customer] [--opp name] [--amount amount] [--close date]\n"
 	"       crm-lead drop id --reason reason\n"
-	"       crm-lead import file [--encoding encoding] [--delimiter char] [--map column=field] [--date-order order] [--match keys] [--on-dup action] [--rejects file] [--dry-run]\n";
+	"       crm-lead import file [--sheet sheet] [--encoding encoding] [--delimiter char] [--map column=field] [--date-order order] [--match keys] [--on-dup action] [--rejects file] [--dry-run]\n";
 
 static const char help_text[] =
 	"Leads: capture, import, clean, dedupe, score, rank, assign, convert or drop.\n"
@@ -41,8 +41,10 @@ static const char help_text[] =
 	"      --status=STATUS      only leads with this status (list)\n"
 	"      --pool               only leads with no owner (list)\n"
 	"      --sort=FIELD         sort by FIELD; -FIELD sorts descending (list)\n"
-	"  -f, --format=FORMAT      table, csv, tsv, jsonl or ids (default: table on a\n"
-	"                           terminal, csv otherwise)\n"
+	"  -f, --format=FORMAT      table, csv, tsv, jsonl, ids or xlsx (default: table\n"
+	"                           on a terminal, csv otherwise)\n"
+	"      --output=FILE        write the listing to FILE, atomically (list;\n"
+	"                           xlsx needs it; default format by the name)\n"
 	"  -t, --type=TYPE          call, visit, email, meeting, note, revisit or\n"
 	"                           service (log; default note)\n"
 	"  -n, --next=DATE          date of the next follow-up (log)\n"
@@ -72,7 +74,7 @@ enum {
 	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_EXCEL, OPT_COMPANY, OPT_EMAIL, OPT_PHONE,
 	OPT_SOURCE, OPT_TITLE, OPT_FORCE, OPT_STATUS, OPT_POOL, OPT_SORT,
 	OPT_EXPLAIN, OPT_TO, OPT_ROUND_ROBIN, OPT_RULES, OPT_MERGE,
-	OPT_CUSTOMER, OPT_OPP, OPT_CLOSE, OPT_DRY_RUN
+	OPT_CUSTOMER, OPT_OPP, OPT_CLOSE, OPT_DRY_RUN, OPT_OUTPUT
 };
 
 static const struct option long_options[] = {
@@ -93,6 +95,7 @@ static const struct option long_options[] = {
 	{"pool", no_argument, NULL, OPT_POOL},
 	{"sort", required_argument, NULL, OPT_SORT},
 	{"format", required_argument, NULL, 'f'},
+	{"output", required_argument, NULL, OPT_OUTPUT},
 	{"excel", no_argument, NULL, OPT_EXCEL},
 	{"type", required_argument, NULL, 't'},
 	{"next", required_argument, NULL, 'n'},
@@ -247,6 +250,7 @@ static int cmd_list(int argc, char **argv, struct crm_err *err)
 	if (!(l = listing_new(opt("format"), opt("where"), opt("sort"),
 			      lead_view, 8, err)))
 		return -1;
+	listing_output(l, &st, opt("output"));
 	return listing_run(l, st.dir, table_def_find("leads"), from_stdin,
 			   lead_selected, NULL, err);
 }
@@ -906,7 +910,7 @@ static int cmd_import(int argc, char **argv, struct crm_err *err)
 
 static const struct cli_verb verbs[] = {
 	{"add", cmd_add, "company email phone source owner title set force"},
-	{"list", cmd_list, "where status owner pool sort format"},
+	{"list", cmd_list, "where status owner pool sort format output"},
 	{"show", cmd_show, ""},
 	{"set", cmd_set, ""},
 	{"log", cmd_log, "type next action"},

@@ -9,7 +9,7 @@
 static const char synopsis[] =
 	"usage: crm-opp [-C dir] [--today date] [--user name] command [args]\n"
 	"       crm-opp add name --customer customer [--amount amount] [--close date] [--owner user] [--stage stage] [--source source] [--pipeline pipeline] [--set field=value]\n"
-	"       crm-opp list [--where expr] [--stage stage] [--owner user] [--open | --won | --lost] [--sort field] [--format format] [-]\n"
+	"       crm-opp list [--where expr] [--stage stage] [--owner user] [--open | --won | --lost] [--sort field] [--format format] [--output file] [-]\n"
 	"       crm-opp show id\n"
 	"       crm-opp stage id stage [--note text]\n"
 	"       crm-opp set id field=value ...\n"
@@ -19,7 +19,7 @@ static const char synopsis[] =
 	"       crm-opp reopen id\n"
 	"       crm-opp assign --to user id ...\n"
 	"       crm-opp stale [--owner user] [--format format]\n"
-	"       crm-opp import file [--encoding encoding] [--delimiter char] [--map column=field] [--map-stage source=stage] [--pipeline pipeline] [--date-order order] [--match keys] [--on-dup action] [--rejects file] [--dry-run]\n";
+	"       crm-opp import file [--sheet sheet] [--encoding encoding] [--delimiter char] [--map column=field] [--map-stage source=stage] [--pipeline pipeline] [--date-order order] [--match keys] [--on-dup action] [--rejects file] [--dry-run]\n";
 
 static const char help_text[] =
 	"Opportunities: the pipeline from first contact to won or lost.\n"
@@ -45,8 +45,10 @@ static const char help_text[] =
 	"      --won                only won deals (list)\n"
 	"      --lost               only lost deals (list)\n"
 	"      --sort=FIELD         sort by FIELD; -FIELD sorts descending (list)\n"
-	"  -f, --format=FORMAT      table, csv, tsv, jsonl or ids (default: table on a\n"
-	"                           terminal, csv otherwise)\n"
+	"  -f, --format=FORMAT      table, csv, tsv, jsonl, ids or xlsx (default: table\n"
+	"                           on a terminal, csv otherwise)\n"
+	"      --output=FILE        write the listing to FILE, atomically (list;\n"
+	"                           xlsx needs it; default format by the name)\n"
 	"      --note=TEXT          a note kept with the change (stage, lose)\n"
 	"  -t, --type=TYPE          call, visit, email, meeting, note, revisit or\n"
 	"                           service (log; default note)\n"
@@ -73,7 +75,7 @@ static const char help_text[] =
 enum {
 	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_EXCEL, OPT_CLOSE, OPT_STAGE, OPT_SOURCE,
 	OPT_PIPELINE, OPT_OPEN, OPT_WON, OPT_LOST, OPT_SORT, OPT_NOTE, OPT_TO,
-	OPT_CONTRACT, OPT_DRY_RUN
+	OPT_CONTRACT, OPT_DRY_RUN, OPT_OUTPUT
 };
 
 static const struct option long_options[] = {
@@ -95,6 +97,7 @@ static const struct option long_options[] = {
 	{"lost", no_argument, NULL, OPT_LOST},
 	{"sort", required_argument, NULL, OPT_SORT},
 	{"format", required_argument, NULL, 'f'},
+	{"output", required_argument, NULL, OPT_OUTPUT},
 	{"excel", no_argument, NULL, OPT_EXCEL},
 	{"note", required_argument, NULL, OPT_NOTE},
 	{"type", required_argument, NULL, 't'},
@@ -352,6 +355,7 @@ static int cmd_list(int argc, char **argv, struct crm_err *err)
 						opt("sort"), deal_view, 8,
 						err)))
 		return -1;
+	listing_output(l, &st, opt("output"));
 	return listing_run(l, st.dir, table_def_find("opportunities"),
 			   from_stdin, deal_selected, NULL, err);
 }
@@ -994,7 +998,8 @@ static int cmd_import(int argc, char **argv, struct crm_err *err)
 static const struct cli_verb verbs[] = {
 	{"add", cmd_add, "customer amount close owner stage source pipeline "
 	 "set"},
-	{"list", cmd_list, "where stage owner open won lost sort format"},
+	{"list", cmd_list, "where stage owner open won lost sort format "
+	 "output"},
 	{"show", cmd_show, ""},
 	{"stage", cmd_stage, "note"},
 	{"set", cmd_set, ""},

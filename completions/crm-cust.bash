@@ -10,7 +10,8 @@ _crm_cust_valued='-C --dir --today -u --user --lock-timeout -k --kind
 	-n --next -a --action --since --to -r --reason --title --wechat
 	--amount --currency --start --end --opp --renewal --expiring --due
 	--split --every --date --plan --method --customer --encoding
-	--delimiter --map --date-order --match --on-dup --rejects'
+	--delimiter --map --date-order --match --on-dup --rejects --output
+	--sheet'
 
 # The commands, and the long options of each (as crm-cust.c checks them),
 # and those every command takes.
@@ -19,7 +20,8 @@ reclaim\nlock\nunlock\ndedupe\nmerge\ncontact\ncontract\npay\nimport'
 _crm_cust_common='--dir --today --user --lock-timeout --help'
 _crm_cust_opts_add='--kind --owner --source --industry --phone --email
 	--city --country --set'
-_crm_cust_opts_list='--where --owner --pool --tag --tier --sort --format --excel'
+_crm_cust_opts_list='--where --owner --pool --tag --tier --sort --format --excel
+	--output'
 _crm_cust_opts_show='--format --excel'
 _crm_cust_opts_set=''
 _crm_cust_opts_log='--type --next --action'
@@ -33,14 +35,15 @@ _crm_cust_opts_unlock='--reason'
 _crm_cust_opts_dedupe='--format --excel'
 _crm_cust_opts_merge=''
 _crm_cust_opts_contact_add='--title --email --phone --wechat --primary'
-_crm_cust_opts_contact_list='--where --format --excel --sort'
+_crm_cust_opts_contact_list='--where --format --excel --sort --output'
 _crm_cust_opts_contract_add='--amount --start --end --opp --renewal
 	--title --currency'
-_crm_cust_opts_contract_list='--expiring --where --sort --format --excel'
+_crm_cust_opts_contract_list='--expiring --where --sort --format --excel
+	--output'
 _crm_cust_opts_pay_plan='--due --amount --split --every'
 _crm_cust_opts_pay_record='--amount --date --plan --method'
 _crm_cust_opts_pay_list='--customer --overdue --format --excel'
-_crm_cust_opts_import='--encoding --delimiter --map --date-order --match
+_crm_cust_opts_import='--sheet --encoding --delimiter --map --date-order --match
 	--on-dup --rejects --dry-run'
 
 _crm_cust_has_value()
@@ -179,11 +182,15 @@ _crm_cust_value()
 		compopt -o filenames 2>/dev/null || :
 		COMPREPLY=($(compgen -d -- "$cur")) || :
 		;;
+	--output)
+		compopt -o filenames 2>/dev/null || :
+		COMPREPLY=($(compgen -f -- "$cur")) || :
+		;;
 	-f|--format)
 		if [[ $verb == show ]]; then
 			_crm_cust_reply $'text\njsonl'
 		else
-			_crm_cust_reply $'table\ncsv\ntsv\njsonl\nids'
+			_crm_cust_reply $'table\ncsv\ntsv\njsonl\nids\nxlsx'
 		fi ;;
 	-t|--type)
 		_crm_cust_reply $'call\nvisit\nemail\nmeeting\nnote\nrevisit\nservice' ;;

@@ -7,17 +7,17 @@
 # Options taking a value; every other option is a flag.
 _crm_funnel_valued='-C --dir --today -u --user --lock-timeout --created
 	--closed -o --owner --source --pipeline -w --where -b --by --months
-	--period -f --format'
+	--period -f --format --output'
 
 # The long options of each command (as crm-funnel.c checks them), and
 # those every command takes.  No command is the funnel.
 _crm_funnel_common='--dir --today --user --lock-timeout --help'
 _crm_funnel_opts_scope='--created --closed --owner --source --pipeline
 	--where'
-_crm_funnel_opts_funnel="$_crm_funnel_opts_scope --by --format --excel"
+_crm_funnel_opts_funnel="$_crm_funnel_opts_scope --by --format --excel --output"
 _crm_funnel_opts_forecast="$_crm_funnel_opts_scope --by --months --save
-	--format --excel"
-_crm_funnel_opts_accuracy='--period --by --format --excel'
+	--format --excel --output"
+_crm_funnel_opts_accuracy='--period --by --format --excel --output'
 
 _crm_funnel_has_value()
 {
@@ -120,11 +120,15 @@ _crm_funnel_value()
 		compopt -o filenames 2>/dev/null || :
 		COMPREPLY=($(compgen -d -- "$cur")) || :
 		;;
+	--output)
+		compopt -o filenames 2>/dev/null || :
+		COMPREPLY=($(compgen -f -- "$cur")) || :
+		;;
 	-f|--format)
 		if [[ -z $verb ]]; then
-			_crm_funnel_reply $'table\ncsv\njsonl\nsvg'
+			_crm_funnel_reply $'table\ncsv\njsonl\nsvg\nxlsx'
 		else
-			_crm_funnel_reply $'table\ncsv\njsonl'
+			_crm_funnel_reply $'table\ncsv\njsonl\nxlsx'
 		fi ;;
 	-b|--by)
 		if [[ -z $verb ]]; then

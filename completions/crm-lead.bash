@@ -8,21 +8,23 @@ _crm_lead_valued='-C --dir --today -u --user --lock-timeout --company
 	--email --phone --source -o --owner --title -s --set -w --where
 	--status --sort -f --format -t --type -n --next -a --action --explain
 	--to --round-robin --customer --opp -m --amount --close -r --reason
-	--encoding --delimiter --map --date-order --match --on-dup --rejects'
+	--encoding --delimiter --map --date-order --match --on-dup --rejects
+	--sheet --output'
 
 # The long options of each command (as crm-lead.c checks them), and those
 # every command takes.
 _crm_lead_common='--dir --today --user --lock-timeout --help'
 _crm_lead_opts_add='--company --email --phone --source --owner --title
 	--set --force'
-_crm_lead_opts_list='--where --status --owner --pool --sort --format --excel'
+_crm_lead_opts_list='--where --status --owner --pool --sort --format --excel
+	--output'
 _crm_lead_opts_log='--type --next --action'
 _crm_lead_opts_score='--explain'
 _crm_lead_opts_assign='--to --round-robin --rules'
 _crm_lead_opts_dedupe='--merge --format --excel'
 _crm_lead_opts_convert='--customer --opp --amount --close'
 _crm_lead_opts_drop='--reason'
-_crm_lead_opts_import='--encoding --delimiter --map --date-order --match
+_crm_lead_opts_import='--sheet --encoding --delimiter --map --date-order --match
 	--on-dup --rejects --dry-run'
 
 _crm_lead_verbs=$'add\nlist\nshow\nset\nlog\nscore\nassign\ndedupe'
@@ -163,12 +165,12 @@ _crm_lead_value()
 		compopt -o filenames 2>/dev/null || :
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		;;
-	--rejects)
+	--rejects|--output)
 		compopt -o filenames 2>/dev/null || :
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		;;
 	-f|--format)
-		_crm_lead_reply $'table\ncsv\ntsv\njsonl\nids' ;;
+		_crm_lead_reply $'table\ncsv\ntsv\njsonl\nids\nxlsx' ;;
 	-t|--type)
 		_crm_lead_reply $'call\nvisit\nemail\nmeeting\nnote\nrevisit\nservice' ;;
 	--status)

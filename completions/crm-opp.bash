@@ -8,7 +8,7 @@ _crm_opp_valued='-C --dir --today -u --user --lock-timeout -c --customer
 	-m --amount --close -o --owner --stage --source --pipeline -s --set
 	-w --where --sort -f --format --note -t --type -n --next -a --action
 	-d --date -r --reason --to --encoding --delimiter --map --map-stage
-	--date-order --match --on-dup --rejects'
+	--date-order --match --on-dup --rejects --output --sheet'
 
 # The long options of each command (as crm-opp.c checks them), and those
 # every command takes.
@@ -16,14 +16,14 @@ _crm_opp_common='--dir --today --user --lock-timeout --help'
 _crm_opp_opts_add='--customer --amount --close --owner --stage --source
 	--pipeline --set'
 _crm_opp_opts_list='--where --stage --owner --open --won --lost --sort
-	--format --excel'
+	--format --excel --output'
 _crm_opp_opts_stage='--note'
 _crm_opp_opts_log='--type --next --action'
 _crm_opp_opts_win='--amount --date --contract'
 _crm_opp_opts_lose='--reason --note --date'
 _crm_opp_opts_assign='--to'
 _crm_opp_opts_stale='--owner --format --excel'
-_crm_opp_opts_import='--encoding --delimiter --map --map-stage --pipeline
+_crm_opp_opts_import='--sheet --encoding --delimiter --map --map-stage --pipeline
 	--date-order --match --on-dup --rejects --dry-run'
 
 _crm_opp_verbs=$'add\nlist\nshow\nstage\nset\nlog\nwin\nlose\nreopen\nassign'
@@ -184,8 +184,12 @@ _crm_opp_value()
 		compopt -o filenames 2>/dev/null || :
 		COMPREPLY=($(compgen -d -- "$cur")) || :
 		;;
+	--output)
+		compopt -o filenames 2>/dev/null || :
+		COMPREPLY=($(compgen -f -- "$cur")) || :
+		;;
 	-f|--format)
-		_crm_opp_reply $'table\ncsv\ntsv\njsonl\nids' ;;
+		_crm_opp_reply $'table\ncsv\ntsv\njsonl\nids\nxlsx' ;;
 	-t|--type)
 		_crm_opp_reply $'call\nvisit\nemail\nmeeting\nnote\nrevisit\nservice' ;;
 	-c|--customer)

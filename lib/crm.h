@@ -585,7 +585,8 @@ struct table *input_read(FILE *fp, const char *name, struct crm_err *err);
 
 /* ---- output (output.c) --------------------------------------------------- */
 
-enum out_format { FMT_AUTO, FMT_TABLE, FMT_CSV, FMT_TSV, FMT_JSONL, FMT_IDS };
+enum out_format { FMT_AUTO, FMT_TABLE, FMT_CSV, FMT_TSV, FMT_JSONL, FMT_IDS,
+		  FMT_XLSX };
 /* "table" -> FMT_TABLE ...; -1 if unknown. */
 int out_format_parse(const char *s);
 struct out;
@@ -597,6 +598,15 @@ struct out *out_begin(FILE *fp, enum out_format fmt, char *const *cols,
 void out_row(struct out *o, char *const *fields);
 /* Flush (table: computes widths and prints); returns rows written. */
 size_t out_end(struct out *o);
+/* --output FILE: the same into FILE, written atomically when closed by
+ * out_close (which may fail); FMT_XLSX only this way.  sheet names the
+ * xlsx sheet (NULL: def's table name). */
+struct out *out_open(const char *path, enum out_format fmt,
+		     const char *sheet, char *const *cols, size_t ncols,
+		     const struct table_def *def, struct crm_err *err);
+int out_close(struct out *o, size_t *nrows, struct crm_err *err);
+/* Leave FILE as it was (after an error). */
+void out_abort(struct out *o);
 
 /* Open deals untouched — no follow-up (last_contact), no stage change in
  * history, not created — for longer than their stage's rot-days; most
@@ -779,6 +789,12 @@ typedef int (*listing_pred)(void *ctx, const struct table *t, char **row);
 struct listing *listing_new(const char *format, const char *where,
 			    const char *sort, const char *const *view,
 			    size_t nview, struct crm_err *err);
+/* --output FILE (NULL: standard output): the listing goes to FILE,
+ * written atomically; the format defaults by its name (.xlsx, else csv).
+ * --format xlsx needs it, and FILE must not be one of s's data files
+ * (store_check_output): listing_run fails with a usage error. */
+void listing_output(struct listing *l, const struct store *s,
+		    const char *path);
 /* CRM_OK, CRM_NONE when nothing was selected, or -1 with err.  Frees l. */
 int listing_run(struct listing *l, const char *dir,
 		const struct table_def *def, int from_stdin,
@@ -825,6 +841,7 @@ struct import_opts {
 	const struct pipeline *pipeline;
 	const char *const *stage_maps;   /* "Closed Won=won" */
 	size_t nstage_maps;
+	const char *sheet;           /* .xlsx: a sheet name or number */
 };
 struct import;
 /* Open path ("-" is stdin), sniff, read the header and map it.  NULL
@@ -845,8 +862,11 @@ char *const *import_header(const struct import *im, size_t *n);
  * file imports again as it is. */
 #define IMPORT_REJECT_COLUMN "_reject_reason"
 char import_delimiter(const struct import *im);
+/* The sheet read when the file is an .xlsx workbook, else NULL. */
+const char *import_sheet(const struct import *im);
 struct import_row {
 	long line;            /* physical line where the record starts */
+	const char *where;    /* "file:12", "book.xlsx:Sheet1!C12": messages */
 	char **raw;           /* the source fields as read (UTF-8) */
 	size_t nraw;
 	char **vals;          /* per mapped column, stored form; "" = empty */
@@ -919,9 +939,10 @@ void name_key(const char *s, char *out, size_t n);
 enum {
 	CLI_OPT_ENCODING = 0x1000, CLI_OPT_DELIMITER, CLI_OPT_MAP,
 	CLI_OPT_DATE_ORDER, CLI_OPT_MATCH, CLI_OPT_ON_DUP, CLI_OPT_REJECTS,
-	CLI_OPT_MAP_STAGE
+	CLI_OPT_MAP_STAGE, CLI_OPT_SHEET
 };
 #define CLI_IMPORT_LONGOPTS \
+	{"sheet", required_argument, NULL, CLI_OPT_SHEET}, \
 	{"encoding", required_argument, NULL, CLI_OPT_ENCODING}, \
 	{"delimiter", required_argument, NULL, CLI_OPT_DELIMITER}, \
 	{"map", required_argument, NULL, CLI_OPT_MAP}, \
@@ -930,8 +951,10 @@ enum {
 	{"on-dup", required_argument, NULL, CLI_OPT_ON_DUP}, \
 	{"rejects", required_argument, NULL, CLI_OPT_REJECTS}
 #define CLI_IMPORT_VERB_OPTIONS \
-	"encoding delimiter map date-order match on-dup rejects dry-run"
+	"sheet encoding delimiter map date-order match on-dup rejects dry-run"
 #define CLI_IMPORT_HELP \
+	"      --sheet=SHEET        the sheet of an .xlsx workbook, by name or number\n" \
+	"                           (import; default the first)\n" \
 	"      --encoding=ENCODING  the file's encoding (import; default: sniffed)\n" \
 	"      --delimiter=CHAR     the file's delimiter (import; default: sniffed)\n" \
 	"      --map=COLUMN=FIELD   map a source column to a field (import;\n" \
@@ -944,6 +967,62 @@ enum {
 /* Import argv[0] into table ("leads", "customers", "opportunities"). */
 int cli_import(struct store *s, const struct cli *c, const char *table,
 	       int argc, char **argv, struct crm_err *err);
+
+/* ---- Excel workbooks (xlsx.c reads with libzip + expat) -------------------
+ *
+ * One sheet of an .xlsx workbook read as rows of text, as csv_read reads
+ * a CSV file: shared and inline strings as they are, numbers as Excel's
+ * General shows them, TRUE/FALSE, dates (1900 or 1904 system, by the
+ * cell's number format) as YYYY-MM-DD, times as HH:MM:SS, both as
+ * YYYY-MM-DDTHH:MM:SS; a merged range's value fills its cells.  Parts too
+ * large, compressed like a zip bomb, a huge shared-strings table, a DTD
+ * and broken XML are errors naming the workbook and the part.
+ */
+struct xlsx;
+/* Is fp (seekable) a zip holding xl/workbook.xml?  Rewinds fp. */
+int xlsx_detect(FILE *fp);
+/* The workbook in fp (which the caller still closes); sheet is a name or
+ * a number (1 the first), NULL the first.  name is for messages. */
+struct xlsx *xlsx_open(FILE *fp, const char *name, const char *sheet,
+		       struct crm_err *err);
+const char *xlsx_sheet_name(const struct xlsx *x);
+/* Every row with a value through fn (line = the row's number), from
+ * column A to its last value, padded to at least width cells.  May be
+ * called again. */
+int xlsx_read(struct xlsx *x, size_t width, csv_row_fn fn, void *ctx,
+	      struct crm_err *err);
+void xlsx_close(struct xlsx *x);
+/* "Sheet1!C12" ('My Sheet'!C12) for row 12, column 2 (0-based). */
+void xlsx_where(const struct xlsx *x, long row, long col, char *out,
+		size_t n);
+/* "C12" -> row 12, column 2; -1 if not a cell reference. */
+int xlsx_ref_parse(const char *ref, long *row, long *col);
+/* Column 2 -> "C" (out >= 8 bytes). */
+void xlsx_col_name(long col, char *out);
+/* A date serial -> day and seconds into it; -1 for no real day (1900's
+ * phantom 29 February, 0, negative). */
+int xlsx_serial(double serial, int date1904, int32_t *day, long *secs);
+/* A number format code: 0 number, 1 date, 2 time, 3 date and time. */
+int xlsx_format_kind(const char *code);
+
+/* Writing (xlsxout.c, libxlsxwriter): sheets with a bold header row,
+ * frozen, with filters; money as numbers shown #,##0.00, dates as dates,
+ * long text wrapped.  The file appears at close, atomically. */
+struct xlsx_book;
+struct xlsx_book *xlsx_book_new(const char *path, struct crm_err *err);
+/* A new sheet (the name made one Excel takes); its columns typed by def
+ * (NULL: all text).  -1 when Excel refuses the name (a duplicate). */
+int xlsx_book_sheet(struct xlsx_book *b, const char *name,
+		    char *const *cols, size_t ncols,
+		    const struct table_def *def);
+/* One row of the current sheet, typed by its columns. */
+void xlsx_book_row(struct xlsx_book *b, char *const *fields);
+/* Or cell by cell, each typed as given, then xlsx_book_next. */
+void xlsx_book_cell(struct xlsx_book *b, size_t col, const char *v,
+		    enum col_type type);
+void xlsx_book_next(struct xlsx_book *b);
+int xlsx_book_close(struct xlsx_book *b, struct crm_err *err);
+void xlsx_book_abort(struct xlsx_book *b);
 
 /* ---- payments (pay.c) ------------------------------------------------------
  *

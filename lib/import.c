@@ -369,6 +369,9 @@ struct import {
 	char **vals;
 	struct buf why;     /* a row's reject reason */
 	struct buf tmp, tmp2;
+	struct xlsx *xlsx;  /* an .xlsx workbook: its sheet, not fp */
+	long bad_col;       /* the row's first bad value's source column */
+	struct buf where;   /* the row's location for messages */
 	long *lines;        /* a record's source line, when not the CSV's */
 	size_t ignore;      /* the source column left out, or UNKNOWN */
 	char **row;         /* a record without it */
@@ -976,11 +979,11 @@ static FILE *jsonl_to_csv(struct import *im, FILE *fp, struct crm_err *err)
 
 /*
  * A file (or "-") opened as a stream of rows: UTF-8 CSV text in im->fp,
- * whatever the source was (a sniffed or named encoding, JSON Lines).
- * Another source format (a spreadsheet) plugs in here: turn it into CSV
- * text and, when its line numbers differ, im->lines.
+ * whatever the source was (a sniffed or named encoding, JSON Lines);
+ * or an .xlsx workbook, whose sheet xlsx.c reads as rows (read_rows).
  */
-static int open_text(struct import *im, const char *enc, struct crm_err *err)
+static int open_text(struct import *im, const char *enc, const char *sheet,
+		     struct crm_err *err)
 {
 	FILE *fp;
 
@@ -991,6 +994,17 @@ static int open_text(struct import *im, const char *enc, struct crm_err *err)
 			 strerror(errno));
 	if (!fp)
 		return -1;
+	if (xlsx_detect(fp)) {
+		im->encoding = "xlsx";
+		im->xlsx = xlsx_open(fp, im->name, sheet, err);
+		fclose(fp);
+		return im->xlsx ? 0 : -1;
+	}
+	if (sheet) {
+		fclose(fp);
+		return crm_usagef(err, "--sheet: %s is not an .xlsx workbook",
+				  im->name);
+	}
 	if ((!enc || is_utf8_name(enc)) && is_jsonl(fp)) {
 		im->encoding = "UTF-8";
 		return (im->fp = jsonl_to_csv(im, fp, err)) ? 0 : -1;
@@ -1088,8 +1102,8 @@ static int choose_delimiter(struct import *im, char given,
 	char *s;
 	size_t n, skip;
 
-	if (given) {
-		im->delim = given;
+	if (given || im->xlsx) {
+		im->delim = given ? given : ',';
 		return 0;
 	}
 	s = xmalloc(SNIFF_BYTES);
@@ -1136,6 +1150,24 @@ static void free_strings(char **v, size_t n)
 	free(v);
 }
 
+/* The source's records through fn: the sheet's rows (padded to the
+ * header's width), or the CSV text's. */
+static int read_rows(struct import *im, csv_row_fn fn, void *ctx,
+		     struct crm_err *err)
+{
+	struct csv_opts o = {0};
+	int rc;
+
+	if (im->xlsx)
+		return xlsx_read(im->xlsx, im->nheader, fn, ctx, err);
+	o.delim = im->delim;
+	o.allow_ragged = 1;
+	rewind(im->fp);
+	rc = csv_read(im->fp, im->name, &o, fn, ctx, err);
+	rewind(im->fp);
+	return rc;
+}
+
 struct head_scan {
 	struct import *im;
 	long rec;
@@ -1174,14 +1206,10 @@ static int on_head(void *ctx, char **f, size_t n, long line,
 
 static int read_header(struct import *im, struct crm_err *err)
 {
-	struct csv_opts o = {0};
 	struct head_scan hs = {im, 0, 0};
 	int rc;
 
-	o.delim = im->delim;
-	o.allow_ragged = 1;
-	rc = csv_read(im->fp, im->name, &o, on_head, &hs, err);
-	rewind(im->fp);
+	rc = read_rows(im, on_head, &hs, err);
 	if (rc < 0 && !hs.found)
 		return -1;
 	if (!im->header)
@@ -2192,8 +2220,10 @@ static void value_of(struct import *im, size_t i, char **f,
 	if (*im->tmp.s && convert(im, c, im->tmp.s, &im->arena, &why) < 0) {
 		im->arena.len = start;
 		buf_adds(&im->arena, im->tmp.s);
-		if (!bad->msg[0])
+		if (!bad->msg[0]) {
 			*bad = why;
+			im->bad_col = (long)c->src;
+		}
 	}
 	im->offs[i] = start;
 	buf_addc(&im->arena, '\0');
@@ -2224,6 +2254,7 @@ static void build_row(struct import *im, char **f, size_t n,
 
 	buf_reset(&im->arena);
 	buf_reset(&im->why);
+	im->bad_col = 0;
 	if (!fits(im, f, n)) {
 		buf_printf(&im->why, "row has %zu field%s, header has %zu", n,
 			   n == 1 ? "" : "s", im->nheader);
@@ -2246,6 +2277,21 @@ static void build_row(struct import *im, char **f, size_t n,
 	row->reject = im->why.len ? im->why.s : NULL;
 }
 
+/* "file:12", or "book.xlsx:Sheet1!C12" at the first bad value. */
+static const char *row_where(struct import *im, long line)
+{
+	char cell[300];
+
+	buf_reset(&im->where);
+	if (im->xlsx) {
+		xlsx_where(im->xlsx, line, im->bad_col, cell, sizeof cell);
+		buf_printf(&im->where, "%s:%s", im->name, cell);
+	} else {
+		buf_printf(&im->where, "%s:%ld", im->name, line);
+	}
+	return im->where.s;
+}
+
 static int on_row(void *ctx, char **f, size_t n, long line,
 		  struct crm_err *err)
 {
@@ -2264,6 +2310,7 @@ static int on_row(void *ctx, char **f, size_t n, long line,
 	build_row(r->im, f, n, &row);
 	row.line = r->im->lines ? r->im->lines[r->rec - r->im->header_rec - 1]
 				: line;
+	row.where = row_where(r->im, row.line);
 	return r->fn(r->ctx, &row, err);
 }
 
@@ -2298,7 +2345,7 @@ struct import *import_open(const char *path, const struct import_opts *o,
 	im->pipeline = o->pipeline;
 	im->stage_maps = o->stage_maps;
 	im->nstage_maps = o->nstage_maps;
-	if (open_text(im, o->encoding, err) < 0 ||
+	if (open_text(im, o->encoding, o->sheet, err) < 0 ||
 	    choose_delimiter(im, o->delimiter, err) < 0 ||
 	    read_header(im, err) < 0 || map_columns(im, o, err) < 0) {
 		import_close(im);
@@ -2315,6 +2362,8 @@ void import_close(struct import *im)
 		return;
 	if (im->fp)
 		fclose(im->fp);
+	xlsx_close(im->xlsx);
+	buf_free(&im->where);
 	for (size_t i = 0; i < im->ncols; i++) {
 		free(im->cols[i].source);
 		free(im->cols[i].field);
@@ -2356,6 +2405,11 @@ const char *import_encoding(const struct import *im)
 	return im->encoding;
 }
 
+const char *import_sheet(const struct import *im)
+{
+	return im->xlsx ? xlsx_sheet_name(im->xlsx) : NULL;
+}
+
 char import_delimiter(const struct import *im)
 {
 	return im->delim;
@@ -2364,17 +2418,13 @@ char import_delimiter(const struct import *im)
 int import_run(struct import *im, import_row_fn fn, void *ctx,
 	       size_t *skipped, struct crm_err *err)
 {
-	struct csv_opts o = {0};
 	struct run r = {0};
 	int rc;
 
 	r.im = im;
 	r.fn = fn;
 	r.ctx = ctx;
-	o.delim = im->delim;
-	o.allow_ragged = 1;
-	rewind(im->fp);
-	rc = csv_read(im->fp, im->name, &o, on_row, &r, err);
+	rc = read_rows(im, on_row, &r, err);
 	if (skipped)
 		*skipped = r.skipped;
 	return rc;

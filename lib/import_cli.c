@@ -117,6 +117,7 @@ static int options(const struct cli *c, const char *table,
 	io->def = table_def_find(table);
 	go->table = table;
 	io->encoding = cli_opt(c, "encoding");
+	io->sheet = cli_opt(c, "sheet");
 	io->maps = cli_opt_all(c, "map", &io->nmaps);
 	io->stage_maps = cli_opt_all(c, "map-stage", &io->nstage_maps);
 	if (order && strcmp(order, "ymd") && strcmp(order, "mdy") &&
@@ -172,7 +173,7 @@ static void reject(struct run *r, const struct import_row *row,
 		   const char *why)
 {
 	r->rejected++;
-	crm_warn("%s:%ld: %s", r->file, row->line, why);
+	crm_warn("%s: %s", row->where, why);
 	if (r->rejects) {
 		size_t nh, n;
 		char **cells;
@@ -239,7 +240,7 @@ static int dry_row(void *ctx, const struct import_row *row,
 
 	if (r->read++ >= DRY_ROWS)
 		return 0;
-	printf("%s:%ld:", r->file, row->line);
+	printf("%s:", row->where);
 	if (row->reject)
 		printf(" reject: %s", row->reject);
 	for (size_t i = 0; !row->reject && i < import_ncols(r->im); i++)
@@ -254,8 +255,12 @@ static int dry_run(struct run *r, struct crm_err *err)
 	char d = import_delimiter(r->im);
 	size_t skipped;
 
-	printf("# %s: %s, delimiter '%s'\n", r->file, import_encoding(r->im),
-	       d == '\t' ? "tab" : (char[]){d, 0});
+	if (import_sheet(r->im))
+		printf("# %s: sheet %s\n", r->file, import_sheet(r->im));
+	else
+		printf("# %s: %s, delimiter '%s'\n", r->file,
+		       import_encoding(r->im),
+		       d == '\t' ? "tab" : (char[]){d, 0});
 	for (size_t i = 0; i < import_ncols(r->im); i++)
 		printf("%s -> %s\n", import_source(r->im, i),
 		       import_field(r->im, i));

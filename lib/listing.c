@@ -1,6 +1,7 @@
 /* listing.c - the list verb every program shares */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "crm.h"
@@ -15,6 +16,8 @@ struct listing {
 	void *ctx;
 	struct out *out;
 	const struct col_def **defs;   /* per table column, for row_valid */
+	const char *output;        /* --output FILE */
+	struct crm_err output_err; /* why FILE may not be written */
 	int *cols;                 /* output column -> table column */
 	size_t ncols;
 	char **cells;
@@ -24,17 +27,17 @@ struct listing *listing_new(const char *format, const char *where,
 			    const char *sort, const char *const *view,
 			    size_t nview, struct crm_err *err)
 {
-	int fmt = format ? out_format_parse(format) : FMT_AUTO;
+	int fmt = !format ? FMT_AUTO : !strcmp(format, "xlsx") ? FMT_XLSX
+			      : out_format_parse(format);
 	struct listing *l;
 
 	if (fmt < 0) {
 		crm_usagef(err, "--format: '%s' is not one of table, csv, "
-			   "tsv, jsonl, ids", format);
+			   "tsv, jsonl, ids, xlsx", format);
 		return NULL;
 	}
 	l = xcalloc(1, sizeof *l);
-	l->fmt = fmt == FMT_AUTO ? (isatty(1) ? FMT_TABLE : FMT_CSV)
-				 : (enum out_format)fmt;
+	l->fmt = (enum out_format)fmt;
 	l->view = view;
 	l->nview = nview;
 	l->sort = sort;
@@ -45,8 +48,22 @@ struct listing *listing_new(const char *format, const char *where,
 	return l;
 }
 
+void listing_output(struct listing *l, const struct store *s,
+		    const char *path)
+{
+	size_t n = path ? strlen(path) : 0;
+
+	l->output = path;
+	if (n && s)
+		store_check_output(s, path, "--output", &l->output_err);
+	if (l->fmt == FMT_AUTO && path)
+		l->fmt = n >= 5 && !strcasecmp(path + n - 5, ".xlsx") ?
+			 FMT_XLSX : FMT_CSV;
+}
+
 /* The terminal table shows the view's columns that the table has. */
-static void listing_begin(struct listing *l, const struct table *t)
+static int listing_begin(struct listing *l, const struct table *t,
+			 struct crm_err *err)
 {
 	size_t n = 0, max = l->fmt == FMT_TABLE ? l->nview : t->ncols;
 	char **names = xcalloc(max + 1, sizeof *names);
@@ -62,8 +79,13 @@ static void listing_begin(struct listing *l, const struct table *t)
 	}
 	l->ncols = n;
 	l->cells = xcalloc(n + 1, sizeof *l->cells);
-	l->out = out_begin(stdout, l->fmt, names, n, t->def);
+	if (l->output)
+		l->out = out_open(l->output, l->fmt, NULL, names, n, t->def,
+				  err);
+	else
+		l->out = out_begin(stdout, l->fmt, names, n, t->def);
 	free(names);
+	return l->out ? 0 : -1;
 }
 
 /* Amounts, numbers and dates must be what they claim before a filter
@@ -116,8 +138,8 @@ static int listing_row(void *ctx, const struct table *t, char **row,
 	struct listing *l = ctx;
 	int sel = 1;
 
-	if (!l->out)
-		listing_begin(l, t);
+	if (!l->out && listing_begin(l, t, err) < 0)
+		return -1;
 	if (!l->defs)
 		l->defs = typed_cols(t);
 	if (row_valid(t, l->defs, row, line, err) < 0)
@@ -134,13 +156,18 @@ static int listing_row(void *ctx, const struct table *t, char **row,
 	return 0;
 }
 
-static int listing_end(struct listing *l, const struct table *t, int rc)
+static int listing_end(struct listing *l, const struct table *t, int rc,
+		       struct crm_err *err)
 {
 	size_t n = 0;
 
-	if (!l->out && rc == 0 && t)
-		listing_begin(l, t);
-	if (l->out)
+	if (!l->out && rc == 0 && t && listing_begin(l, t, err) < 0)
+		rc = -1;
+	if (l->out && rc == 0 && l->output)
+		rc = out_close(l->out, &n, err);
+	else if (l->out && l->output)
+		out_abort(l->out);
+	else if (l->out)
 		n = out_end(l->out);
 	free(l->cols);
 	free(l->cells);
@@ -259,6 +286,18 @@ int listing_run(struct listing *l, const char *dir,
 
 	l->pred = pred;
 	l->ctx = ctx;
+	if (l->output_err.msg[0]) {
+		*err = l->output_err;
+		return listing_end(l, NULL, -1, err);
+	}
+	if ((l->fmt == FMT_XLSX && !l->output) || (l->output &&
+						     !*l->output)) {
+		crm_usagef(err, l->output ? "--output: no file name" :
+			   "--format xlsx: give the file with --output");
+		return listing_end(l, NULL, -1, err);
+	}
+	if (l->fmt == FMT_AUTO)
+		l->fmt = isatty(1) ? FMT_TABLE : FMT_CSV;
 	if (!from_stdin && !l->sort) {
 		/* Nothing to reorder: stream, whatever the table's size. */
 		t = table_new(def, dir);
@@ -268,7 +307,7 @@ int listing_run(struct listing *l, const char *dir,
 	} else {
 		rc = -1;
 	}
-	rc = listing_end(l, t, rc);
+	rc = listing_end(l, t, rc, err);
 	table_free(t);
 	return rc;
 }

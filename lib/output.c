@@ -1,4 +1,5 @@
-/* output.c - listings as an aligned table, CSV, TSV, JSON Lines or ids */
+/* output.c - listings as an aligned table, CSV, TSV, JSON Lines, ids or
+ * an .xlsx workbook (xlsxout.c) */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +29,9 @@ struct out {
 	struct cell **rows;	/* table: rows buffered until out_end */
 	size_t cap;
 	struct buf line;	/* table: one output line */
+	struct xlsx_book *book;	/* xlsx */
+	struct atomic_file af;	/* --output FILE, not xlsx */
+	int to_file;
 };
 
 static const struct {
@@ -340,6 +344,9 @@ void out_row(struct out *o, char *const *fields)
 		if (o->ncols)
 			fprintf(o->fp, "%s\n", fields[o->id_col]);
 		break;
+	case FMT_XLSX:
+		xlsx_book_row(o->book, fields);
+		break;
 	default:
 		out_csv_row(o->fp, fields, o->ncols);
 	}
@@ -354,7 +361,8 @@ size_t out_end(struct out *o)
 		return 0;
 	if (o->fmt == FMT_TABLE)
 		table_print(o);
-	fflush(o->fp);
+	if (o->fp)
+		fflush(o->fp);
 	n = o->nrows;
 	for (r = 0; r < o->nrows && o->rows; r++)
 		cells_free(o->rows[r], o->ncols);
@@ -367,4 +375,63 @@ size_t out_end(struct out *o)
 	buf_free(&o->line);
 	free(o);
 	return n;
+}
+
+/* ---- into a file ---------------------------------------------------------- */
+
+struct out *out_open(const char *path, enum out_format fmt,
+		     const char *sheet, char *const *cols, size_t ncols,
+		     const struct table_def *def, struct crm_err *err)
+{
+	struct xlsx_book *b;
+	struct atomic_file af;
+	struct out *o;
+
+	if (fmt != FMT_XLSX) {
+		if (atomic_begin(&af, path, err) < 0)
+			return NULL;
+		o = out_begin(af.fp, fmt == FMT_AUTO ? FMT_CSV : fmt, cols,
+			      ncols, def);
+		o->af = af;
+		o->to_file = 1;
+		return o;
+	}
+	if (!(b = xlsx_book_new(path, err)))
+		return NULL;
+	if (xlsx_book_sheet(b, sheet ? sheet : def ? def->name : "Sheet1",
+			    cols, ncols, def) < 0) {
+		xlsx_book_abort(b);
+		crm_errf(err, NULL, 0, "%s: cannot add a sheet", path);
+		return NULL;
+	}
+	o = xcalloc(1, sizeof *o);
+	o->fmt = FMT_XLSX;
+	o->book = b;
+	out_set_columns(o, cols, ncols, def);
+	return o;
+}
+
+int out_close(struct out *o, size_t *nrows, struct crm_err *err)
+{
+	struct xlsx_book *b = o->book;
+	struct atomic_file af = o->af;
+	int to_file = o->to_file;
+
+	*nrows = out_end(o);
+	if (b)
+		return xlsx_book_close(b, err);
+	return to_file ? atomic_commit(&af, err) : 0;
+}
+
+void out_abort(struct out *o)
+{
+	struct xlsx_book *b = o->book;
+	struct atomic_file af = o->af;
+	int to_file = o->to_file;
+
+	out_end(o);
+	if (b)
+		xlsx_book_abort(b);
+	else if (to_file)
+		atomic_abort(&af);
 }

@@ -869,7 +869,7 @@ EOF
 	four_customers
 	run -2 --separate-stderr crm-cust list --format xml
 	assert_output ''
-	assert_stderr_first "crm-cust: --format: 'xml' is not one of table, csv, tsv, jsonl, ids"
+	assert_stderr_first "crm-cust: --format: 'xml' is not one of table, csv, tsv, jsonl, ids, xlsx"
 	run -2 --separate-stderr crm-cust list --sort nosuch
 	assert_output ''
 	assert_stderr_first "crm-cust: --sort: no field 'nosuch'"

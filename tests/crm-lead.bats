@@ -435,7 +435,7 @@ L-AAAAAAA5  Old Lead    Gone Inc  referral  dropped           alice
 L-AAAAAAA6  Done Deal   Done Co             converted         bob'
 	run -2 --separate-stderr crm-lead list --format xml
 	assert_output ''
-	assert_stderr_first "crm-lead: --format: 'xml' is not one of table, csv, tsv, jsonl, ids"
+	assert_stderr_first "crm-lead: --format: 'xml' is not one of table, csv, tsv, jsonl, ids, xlsx"
 }
 
 @test "crm-lead list -: ids, CSV and JSONL on stdin give what the direct listing gives" {

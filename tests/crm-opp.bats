@@ -619,7 +619,7 @@ five_deals() {
 	assert_output "$(by_id "$A" "$B" "$C" "$W" "$L")"
 	run -2 --separate-stderr crm-opp list --format xml
 	assert_output ''
-	assert_stderr_first "crm-opp: --format: 'xml' is not one of table, csv, tsv, jsonl, ids"
+	assert_stderr_first "crm-opp: --format: 'xml' is not one of table, csv, tsv, jsonl, ids, xlsx"
 }
 
 @test "crm-opp list: an empty result exits 1 with the header only" {

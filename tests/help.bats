@@ -362,7 +362,7 @@ check_zsh_completion() {
 	[ "${COMPREPLY[*]}" = "owner" ] ||
 		fail "forecast --by offered: ${COMPREPLY[*]}"
 	complete_bash _crm_funnel crm-funnel accuracy --format ''
-	[ "${COMPREPLY[*]}" = "table csv jsonl" ] ||
+	[ "${COMPREPLY[*]}" = "table csv jsonl xlsx" ] ||
 		fail "accuracy --format offered: ${COMPREPLY[*]}"
 	complete_bash _crm_funnel crm-funnel forecast -
 	assert_offered "- --months --save --owner --where --by --format"
