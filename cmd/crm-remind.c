@@ -83,10 +83,12 @@ static const char *const kinds[] = {
 	"payment", "pool", NULL
 };
 
-/* What a mail subject calls n items of a kind. */
-static const char *const kind_labels[] = {
-	"个跟进到期", "stale deals", "new leads", "close dates passed",
-	"revisits", "renewals", "payments", "pool warnings"
+/* What a mail subject calls n items of a kind: [0] one, [1] more. */
+static const char *const kind_labels[][2] = {
+	{"个跟进到期", "个跟进到期"}, {"stale deal", "stale deals"},
+	{"new lead", "new leads"}, {"close date passed", "close dates passed"},
+	{"revisit", "revisits"}, {"renewal", "renewals"},
+	{"payment", "payments"}, {"pool warning", "pool warnings"}
 };
 
 struct item {
@@ -844,7 +846,7 @@ static char *subject_for(size_t from, size_t to)
 	for (int k = 0; k < 8; k++)
 		if (count[k])
 			buf_printf(&b, "%s%ld %s", b.len ? " · " : "", count[k],
-				   kind_labels[k]);
+				   kind_labels[k][count[k] != 1]);
 	date_format(today, day);
 	buf_printf(&b, " — %s", day);
 	return b.s;

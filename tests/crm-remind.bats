@@ -657,8 +657,8 @@ Bcc: x@evil",2026-03-01,-1,call back' \
 @test "crm-remind --format mail: the Subject counts the kinds, RFC 2047-encoded" {
 	mail_run
 	[ "$(nth_message 1 <"$MBOX" | header Subject | unword)" = '1 个跟进到期 — 2026-03-02' ]
-	[ "$(nth_message 2 <"$MBOX" | header Subject | unword)" = '2 个跟进到期 · 1 stale deals · 1 revisits · 2 payments — 2026-03-02' ]
-	[ "$(nth_message 3 <"$MBOX" | header Subject | unword)" = '1 stale deals · 1 new leads · 1 renewals · 1 pool warnings — 2026-03-02' ]
+	[ "$(nth_message 2 <"$MBOX" | header Subject | unword)" = '2 个跟进到期 · 1 stale deal · 1 revisit · 2 payments — 2026-03-02' ]
+	[ "$(nth_message 3 <"$MBOX" | header Subject | unword)" = '1 stale deal · 1 new lead · 1 renewal · 1 pool warning — 2026-03-02' ]
 	[ "$(nth_message 4 <"$MBOX" | header Subject | unword)" = '2 个跟进到期 · 1 close dates passed · 1 payments — 2026-03-02' ]
 	mail_run --owner alice --kind followup,stale
 	[ "$(header Subject <"$MBOX" | unword)" = '2 个跟进到期 · 1 stale deals — 2026-03-02' ]
@@ -978,7 +978,7 @@ Bcc: x@evil",2026-03-01,-1,call back' \
 	run -0 crm-remind --format mail --send --once
 	[ "$(sends)" = 5 ]
 	[ "$(cat "$SENT/5.args")" = "$(lines -i -- alice@example.com)" ]
-	[ "$(header Subject <"$SENT/5.msg" | unword)" = '1 new leads — 2026-03-02' ]
+	[ "$(header Subject <"$SENT/5.msg" | unword)" = '1 new lead — 2026-03-02' ]
 	run body <"$SENT/5.msg"
 	assert_output "$(lines 'alice: what is due (1)' '' \
 		'  2 days overdue   new-lead   L-0000000G  Fresh Co' \
