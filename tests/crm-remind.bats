@@ -659,9 +659,9 @@ Bcc: x@evil",2026-03-01,-1,call back' \
 	[ "$(nth_message 1 <"$MBOX" | header Subject | unword)" = '1 个跟进到期 — 2026-03-02' ]
 	[ "$(nth_message 2 <"$MBOX" | header Subject | unword)" = '2 个跟进到期 · 1 stale deal · 1 revisit · 2 payments — 2026-03-02' ]
 	[ "$(nth_message 3 <"$MBOX" | header Subject | unword)" = '1 stale deal · 1 new lead · 1 renewal · 1 pool warning — 2026-03-02' ]
-	[ "$(nth_message 4 <"$MBOX" | header Subject | unword)" = '2 个跟进到期 · 1 close dates passed · 1 payments — 2026-03-02' ]
+	[ "$(nth_message 4 <"$MBOX" | header Subject | unword)" = '2 个跟进到期 · 1 close date passed · 1 payment — 2026-03-02' ]
 	mail_run --owner alice --kind followup,stale
-	[ "$(header Subject <"$MBOX" | unword)" = '2 个跟进到期 · 1 stale deals — 2026-03-02' ]
+	[ "$(header Subject <"$MBOX" | unword)" = '2 个跟进到期 · 1 stale deal — 2026-03-02' ]
 	# Encoded: the header itself is ASCII.
 	run grep -n $'[^\t -~]' < <(awk 'NF == 0 { exit } 1' "$MBOX")
 	assert_failure
