@@ -15,8 +15,13 @@ override CFLAGS += $(JQ_CFLAGS)
 LDLIBS += -lcsv $(JQ_LIBS)
 
 # Debian packages the build and the tests need.
-DEB_PKGS = gcc make libc6-dev libcsv-dev libjq-dev bats bats-support \
+DEB_PKGS = gcc make libc6-dev libcsv-dev libjq-dev bats bats-support git \
 	bats-assert mandoc
+
+# What make bench needs besides the build: mlr, jq and /usr/bin/time.
+BENCH_PKGS = miller jq time
+# Deals in the benchmark's data directory.
+N ?= 1000000
 
 # Where things go; the sanitizer build overrides these to keep apart.
 OBJ ?= build
@@ -131,6 +136,15 @@ SUITES ?= $(wildcard tests/*.bats)
 check-valgrind: deps-extra all unit
 	tests/valgrind/run build/unit $(SUITES)
 
+# Speed at N deals next to mlr, jq and cat (tests/bench/run).
+bench: all $(OBJ)/bench/gen
+	@$(MAKE) -s deps DEB_PKGS="$(BENCH_PKGS)"
+	tests/bench/run $(N)
+
+$(OBJ)/bench/gen: tests/bench/gen.c $(LIBA) lib/crm.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
@@ -154,4 +168,4 @@ clean:
 	rm -rf build build-san build-fuzz bin lib/libcrm.a
 
 .PHONY: all unit deps check san demo install uninstall clean stress fuzz \
-	fuzz-lib fuzz-regress check-valgrind deps-extra
+	fuzz-lib fuzz-regress check-valgrind deps-extra bench

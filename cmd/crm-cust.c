@@ -31,7 +31,8 @@ static const char synopsis[] =
 	"       crm-cust pay plan contract --due date --amount amount ...\n"
 	"       crm-cust pay plan contract --split n --every interval [--due date] [--amount total]\n"
 	"       crm-cust pay record contract --amount amount [--date date] [--plan id] [--method text]\n"
-	"       crm-cust pay list [contract] [--customer id] [--overdue] [--format format]\n";
+	"       crm-cust pay list [contract] [--customer id] [--overdue] [--format format]\n"
+	"       crm-cust import file [--encoding encoding] [--delimiter char] [--map column=field] [--date-order order] [--match keys] [--on-dup action] [--rejects file] [--dry-run]\n";
 
 static const char help_text[] =
 	"Customers: profiles, contacts, follow-ups, tiers and tags, contracts,\n"
@@ -65,8 +66,8 @@ static const char help_text[] =
 	"  -a, --action=TEXT        what the next follow-up is (log)\n"
 	"      --since=DATE         tier by won revenue since DATE (default: 12\n"
 	"                           months before today)\n"
-	"      --dry-run            show what tier or reclaim would change, change\n"
-	"                           nothing\n"
+	"      --dry-run            show what tier, reclaim or import would do,\n"
+	"                           change nothing\n"
 	"      --to=USER            who claims the customer (claim; default --user)\n"
 	"  -r, --reason=TEXT        why (release, lock, unlock)\n"
 	"      --title=TITLE        job title (contact add); title (contract add)\n"
@@ -91,6 +92,10 @@ static const char help_text[] =
 	"      --method=TEXT        how it was paid, e.g. transfer (pay record)\n"
 	"      --customer=ID        only this customer's payment lines (pay list)\n"
 	"      --overdue            only lines past due and not fully paid (pay list)\n"
+	CLI_IMPORT_HELP
+	"      --match=KEYS         duplicate customers: name, id (import; default\n"
+	"                           name,id)\n"
+	CLI_IMPORT_HELP2
 	"  -h, --help               show this help and exit\n"
 	"\n"
 	"Exit status: 0 ok, 1 nothing selected, 2 usage error, 3 data or system error.\n";
@@ -150,6 +155,7 @@ static const struct option long_options[] = {
 	{"method", required_argument, NULL, OPT_METHOD},
 	{"customer", required_argument, NULL, OPT_CUSTOMER},
 	{"overdue", no_argument, NULL, OPT_OVERDUE},
+	CLI_IMPORT_LONGOPTS,
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0}
 };
@@ -544,7 +550,7 @@ static void show_payments(const struct view *v, const int64_t *paid)
 		printf("  %s  %s  %s  %s  %s  %s", v->pay->rows[pl.row][0],
 		       table_get(v->pay, pl.row, "date"), a, p, o, pl.status);
 		if (pl.overdue)
-			printf(" %ld days", pl.overdue);
+			printf(" %ld day%s", pl.overdue, plural(pl.overdue));
 		printf("\n");
 		sum[0] += pl.amount;
 		sum[1] += pl.paid;
@@ -594,8 +600,9 @@ static void show_clocks(const struct view *v, int32_t due, const char *why)
 	if (due <= date_today())
 		printf("%-13s due back now (%s): %s\n", "pool", day, why);
 	else
-		printf("%-13s returns on %s, in %ld days: %s\n", "pool", day,
-		       (long)(due - date_today()), why);
+		printf("%-13s returns on %s, in %ld day%s: %s\n", "pool", day,
+		       (long)(due - date_today()),
+		       plural((long)(due - date_today())), why);
 }
 
 static void show_text(const struct view *v, const int64_t *paid,
@@ -651,7 +658,12 @@ static void json_payments(struct buf *b, const struct view *v,
 		money_format(pl.paid, p);
 		money_format(pl.open, o);
 		buf_printf(b, ",\"paid\":%s,\"outstanding\":%s,\"status\":\"%s\","
-			   "\"days_overdue\":%ld}", p, o, pl.status, pl.overdue);
+			   "\"days_overdue\":", p, o, pl.status);
+		/* null when not overdue, as in pay list */
+		if (pl.overdue)
+			buf_printf(b, "%ld}", pl.overdue);
+		else
+			buf_adds(b, "null}");
 	}
 	buf_addc(b, ']');
 	free(order);
@@ -1056,6 +1068,7 @@ static int tier_apply(struct table *cust, const int64_t *rev, char **tier,
 
 	if (fmt < 0)
 		return -1;
+	o = out_begin(stdout, (enum out_format)fmt, tier_cols, 5, &tier_view);
 	for (size_t i = 0; i < cust->nrows; i++) {
 		size_t r = order[i];
 		char money[32], *row[5];
@@ -1068,9 +1081,6 @@ static int tier_apply(struct table *cust, const int64_t *rev, char **tier,
 		row[2] = money;
 		row[3] = (char *)table_get(cust, r, "tier");
 		row[4] = tier[r];
-		if (!o)
-			o = out_begin(stdout, (enum out_format)fmt, tier_cols,
-				      5, &tier_view);
 		out_row(o, row);
 		changed++;
 		if (!opt("dry-run") && record_set(&st, cust, r, "tier",
@@ -1079,8 +1089,7 @@ static int tier_apply(struct table *cust, const int64_t *rev, char **tier,
 			return -1;
 		}
 	}
-	if (o)
-		out_end(o);
+	out_end(o);
 	if (!changed)
 		return CRM_NONE;
 	return opt("dry-run") ? 0 : commit(cust, err);
@@ -2054,6 +2063,11 @@ static int cmd_contact(int argc, char **argv, struct crm_err *err);
 static int cmd_contract(int argc, char **argv, struct crm_err *err);
 static int cmd_pay(int argc, char **argv, struct crm_err *err);
 
+static int cmd_import(int argc, char **argv, struct crm_err *err)
+{
+	return cli_import(&st, cli, "customers", argc, argv, err);
+}
+
 static const struct cli_verb verbs[] = {
 	{"add", cmd_add, "kind owner source industry phone email city "
 	 "country set"},
@@ -2076,6 +2090,7 @@ static const struct cli_verb verbs[] = {
 	 "currency expiring where sort format"},
 	{"pay", cmd_pay, "due amount split every date plan method customer "
 	 "overdue format"},
+	{"import", cmd_import, CLI_IMPORT_VERB_OPTIONS},
 	{NULL, NULL, NULL}
 };
 

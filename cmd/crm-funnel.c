@@ -1,6 +1,7 @@
 /* crm-funnel - funnel, conversion, cycle, leakage, forecast, accuracy */
 #include <ctype.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -152,8 +153,12 @@ static void quarter_key(int32_t day, char *out)
 
 /* ---- the deals in scope ----------------------------------------------------- */
 
+/* What the reports need of a deal, kept instead of its row: the table
+ * is streamed, never held (a million deals stay well under 300 MB). */
 struct deal {
-	size_t row;
+	const char *owner, *reason;   /* interned in scope.strings */
+	long prob;           /* probability, or NO_PROB when empty */
+	int32_t close;
 	int pi;              /* pipeline index in pipes */
 	int cur;             /* current stage index in its pipeline */
 	int max_open;        /* highest open stage index it entered, -1 */
@@ -164,10 +169,13 @@ struct deal {
 	int group;           /* index into groups, -1 when not grouped */
 };
 
+#define NO_PROB LONG_MIN
+
 struct scope {
-	struct table *opps;
+	struct table *opps;        /* only when deals are named on stdin */
 	struct deal *deals;
-	size_t n;
+	size_t n, cap;
+	struct strmap *strings;    /* owners and reasons, one copy each */
 	struct strmap *by_id;      /* id -> deal + 1 (as an index) */
 	char **groups;             /* --by keys, in first-seen order */
 	size_t ngroups;
@@ -188,20 +196,37 @@ static int stage_index(const struct pipeline *p, const char *name)
 	return -1;
 }
 
+/* A field of a row being read. */
+static const char *field(const struct table *t, char **row, const char *col)
+{
+	int c = table_col(t, col);
+
+	return c < 0 ? "" : row[c];
+}
+
+/* One copy of each owner and reason, however many deals name it. */
+static const char *intern(struct scope *sc, const char *s)
+{
+	void **slot = strmap_slot(sc->strings, s);
+
+	if (!*slot)
+		*slot = xstrdup(s);
+	return *slot;
+}
+
 /* The --by key of a deal. */
 static void group_key(const struct scope *sc, const struct deal *d,
-		      char *out, size_t n)
+		      const struct table *t, char **row, char *out, size_t n)
 {
 	const char *by = opt("by");
-	const struct table *t = sc->opps;
 	const char *tier;
 
 	if (!strcmp(by, "owner") || !strcmp(by, "source"))
-		snprintf(out, n, "%s", table_get(t, d->row, by));
+		snprintf(out, n, "%s", field(t, row, by));
 	else if (!strcmp(by, "pipeline"))
 		snprintf(out, n, "%s", pipes.p[d->pi].name);
 	else if (!strcmp(by, "tier")) {
-		tier = strmap_get(sc->tiers, table_get(t, d->row, "customer"));
+		tier = strmap_get(sc->tiers, field(t, row, "customer"));
 		snprintf(out, n, "%s", tier ? tier : "");
 	} else if (d->created == DATE_NONE)
 		snprintf(out, n, "%s", "");
@@ -211,7 +236,8 @@ static void group_key(const struct scope *sc, const struct deal *d,
 		quarter_key(d->created, out);
 }
 
-static void assign_group(struct scope *sc, struct deal *d)
+static void assign_group(struct scope *sc, struct deal *d,
+			 const struct table *t, char **row)
 {
 	char key[256];
 	void **slot;
@@ -219,7 +245,7 @@ static void assign_group(struct scope *sc, struct deal *d)
 	d->group = -1;
 	if (!opt("by"))
 		return;
-	group_key(sc, d, key, sizeof key);
+	group_key(sc, d, t, row, key, sizeof key);
 	if (!*key)      /* "" is the whole scope's name in csv and jsonl */
 		snprintf(key, sizeof key, "(none)");
 	slot = strmap_slot(sc->group_of, key);
@@ -232,64 +258,83 @@ static void assign_group(struct scope *sc, struct deal *d)
 	d->group = (int)(intptr_t)*slot - 1;
 }
 
-/* Is row r in scope?  0 no, 1 yes, -1 on a --where runtime error. */
-static int row_in_scope(const struct table *t, size_t r, struct filter *f,
+/* Is the row in scope?  0 no, 1 yes, -1 on a --where runtime error. */
+static int row_in_scope(const struct table *t, char **row, struct filter *f,
 			const struct period *created,
 			const struct period *closed, struct crm_err *err)
 {
 	const char *owner = opt("owner"), *source = opt("source");
 	const char *pipeline = opt("pipeline");
 
-	const struct pipeline *p = pipeline_find(&pipes, table_get(t, r,
+	const struct pipeline *p = pipeline_find(&pipes, field(t, row,
 						 "pipeline"));
 
-	if ((owner && strcmp(table_get(t, r, "owner"), owner)) ||
-	    (source && strcmp(table_get(t, r, "source"), source)) ||
+	if ((owner && strcmp(field(t, row, "owner"), owner)) ||
+	    (source && strcmp(field(t, row, "source"), source)) ||
 	    (pipeline && p && strcmp(p->name, pipeline)))
 		return 0;
-	if (opt("created") && !in_period(created, date_field(table_get(t, r,
+	if (opt("created") && !in_period(created, date_field(field(t, row,
 							  "created"))))
 		return 0;
-	if (opt("closed") && !in_period(closed, date_field(table_get(t, r,
+	if (opt("closed") && !in_period(closed, date_field(field(t, row,
 							"closed"))))
 		return 0;
-	return f ? filter_match(f, t, t->rows[r], err) : 1;
+	return f ? filter_match(f, t, row, err) : 1;
 }
 
-static int add_deal(struct scope *sc, size_t r, struct crm_err *err)
+static struct deal *new_deal(struct scope *sc)
 {
-	const struct table *t = sc->opps;
-	const struct pipeline *p = pipeline_find(&pipes, table_get(t, r,
+	if (sc->n == sc->cap) {
+		sc->cap = sc->cap ? 2 * sc->cap : 1024;
+		sc->deals = xrealloc(sc->deals, sc->cap * sizeof *sc->deals);
+	}
+	memset(&sc->deals[sc->n], 0, sizeof *sc->deals);
+	return &sc->deals[sc->n];
+}
+
+static void deal_dates(struct deal *d, const struct table *t, char **row)
+{
+	int32_t contact = date_field(field(t, row, "last_contact"));
+	const char *prob = field(t, row, "probability");
+
+	d->created = date_field(field(t, row, "created"));
+	d->closed = date_field(field(t, row, "closed"));
+	d->close = date_field(field(t, row, "close"));
+	d->prob = *prob ? strtol(prob, NULL, 10) : NO_PROB;
+	d->touched = d->created;
+	if (contact != DATE_NONE && (d->touched == DATE_NONE ||
+				     contact > d->touched))
+		d->touched = contact;
+}
+
+static int add_deal(struct scope *sc, const struct table *t, char **row,
+		    long line, struct crm_err *err)
+{
+	const struct pipeline *p = pipeline_find(&pipes, field(t, row,
 							   "pipeline"));
-	struct deal *d = &sc->deals[sc->n];
-	const char *amount = table_get(t, r, "amount");
+	struct deal *d = new_deal(sc);
+	const char *amount = field(t, row, "amount");
 	void **slot;
 
 	if (!p)
-		return crm_errf(err, t->name, t->lines[r], "unknown pipeline "
-				"'%s'", table_get(t, r, "pipeline"));
-	memset(d, 0, sizeof *d);
-	d->row = r;
+		return crm_errf(err, t->name, line, "unknown pipeline "
+				"'%s'", field(t, row, "pipeline"));
 	d->pi = pipeline_index(p);
-	d->cur = stage_index(p, table_get(t, r, "stage"));
+	d->cur = stage_index(p, field(t, row, "stage"));
 	if (d->cur < 0)
-		return crm_errf(err, t->name, t->lines[r], "unknown stage '%s'",
-				table_get(t, r, "stage"));
+		return crm_errf(err, t->name, line, "unknown stage '%s'",
+				field(t, row, "stage"));
 	if (*amount && money_parse(amount, &d->amount, err) < 0) {
 		snprintf(err->file, sizeof err->file, "%s", t->name);
-		err->line = t->lines[r];
+		err->line = line;
 		return -1;
 	}
 	d->max_open = d->hist_cur = -1;
-	d->created = date_field(table_get(t, r, "created"));
-	d->closed = date_field(table_get(t, r, "closed"));
-	d->touched = d->created;
-	if (date_field(table_get(t, r, "last_contact")) != DATE_NONE &&
-	    (d->touched == DATE_NONE ||
-	     date_field(table_get(t, r, "last_contact")) > d->touched))
-		d->touched = date_field(table_get(t, r, "last_contact"));
-	assign_group(sc, d);
-	slot = strmap_slot(sc->by_id, t->rows[r][0]);
+	deal_dates(d, t, row);
+	d->owner = intern(sc, field(t, row, "owner"));
+	d->reason = intern(sc, field(t, row, "reason"));
+	assign_group(sc, d, t, row);
+	slot = strmap_slot(sc->by_id, row[0]);
 	*slot = (void *)(intptr_t)(++sc->n);
 	return 0;
 }
@@ -506,8 +551,7 @@ static int passed(const struct deal *d, const struct stage *cur, size_t i)
 	return (int)i <= furthest;
 }
 
-static void count_deal(struct funnel *f, const struct deal *d,
-		       const struct table *t)
+static void count_deal(struct funnel *f, const struct deal *d)
 {
 	const struct pipeline *p = &pipes.p[d->pi];
 	const struct stage *cur = p->stages[d->cur];
@@ -529,7 +573,7 @@ static void count_deal(struct funnel *f, const struct deal *d,
 	} else if (cur->lost) {
 		f->lost++;
 		f->lost_amount += d->amount;
-		add_reason(f, table_get(t, d->row, "reason"), d->amount);
+		add_reason(f, d->reason, d->amount);
 	} else {
 		f->open++;
 		f->open_amount += d->amount;
@@ -556,10 +600,10 @@ static int cmp_reason(const void *a, const void *b)
 static void count_all(const struct scope *sc)
 {
 	for (size_t i = 0; i < sc->n; i++) {
-		count_deal(&funnels[0], &sc->deals[i], sc->opps);
+		count_deal(&funnels[0], &sc->deals[i]);
 		if (sc->deals[i].group >= 0)
 			count_deal(&funnels[1 + sc->deals[i].group],
-				   &sc->deals[i], sc->opps);
+				   &sc->deals[i]);
 	}
 	for (size_t f = 0; f < nfunnels; f++)
 		if (funnels[f].nreasons)
@@ -598,6 +642,9 @@ static void scope_free(struct scope *sc)
 	strmap_free(sc->tiers);
 	strmap_free(sc->by_id);
 	strmap_free(sc->group_of);
+	if (sc->strings)
+		strmap_each(sc->strings, free_tier, NULL);
+	strmap_free(sc->strings);
 	free(sc->deals);
 	table_free(sc->opps);
 }
@@ -629,45 +676,71 @@ static void sort_groups(struct scope *sc)
 	free(to);
 }
 
+/* What choosing the deals in scope takes. */
+struct chooser {
+	struct scope *sc;
+	struct filter *f;
+	struct period created, closed;
+};
+
+static int choose_row(void *ctx, const struct table *t, char **row,
+		      long line, struct crm_err *err)
+{
+	struct chooser *ch = ctx;
+	int in;
+
+	if (strmap_get(ch->sc->by_id, row[0]))
+		return 0;       /* named twice on stdin */
+	in = row_in_scope(t, row, ch->f, &ch->created, &ch->closed, err);
+	return in < 0 ? -1 : in ? add_deal(ch->sc, t, row, line, err) : 0;
+}
+
+/* Deals named on stdin: the table is loaded to find them. */
+static int choose_named(struct chooser *ch, struct crm_err *err)
+{
+	struct scope *sc = ch->sc;
+	size_t *rows, n;
+	int rc = 0;
+
+	if (!(sc->opps = store_table(&st, "opportunities", err)) ||
+	    !(rows = rows_from_stdin(sc->opps, &n, err)))
+		return -1;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = choose_row(ch, sc->opps, sc->opps->rows[rows[i]],
+				sc->opps->lines[rows[i]], err);
+	free(rows);
+	return rc;
+}
+
 static int scope_load(struct scope *sc, int from_stdin, struct crm_err *err)
 {
-	struct period created = {0}, closed = {0};
+	struct chooser ch = {sc, NULL, {0}, {0}};
+	struct period *created = &ch.created, *closed = &ch.closed;
 	struct filter *f = NULL;
-	size_t *rows = NULL, n;
-	int rc = -1, in;
+	int rc = -1;
 
 	memset(sc, 0, sizeof *sc);
 	sc->by_id = strmap_new();
 	sc->group_of = strmap_new();
+	sc->strings = strmap_new();
 	if (opt("pipeline") && !pipeline_find(&pipes, opt("pipeline")))
 		return crm_usagef(err, "--pipeline: no pipeline '%s' in "
 				  "crm.conf", opt("pipeline"));
 	if ((opt("created") && period_parse("created", opt("created"),
-					    &created, err) < 0) ||
-	    (opt("closed") && period_parse("closed", opt("closed"), &closed,
+					    created, err) < 0) ||
+	    (opt("closed") && period_parse("closed", opt("closed"), closed,
 					   err) < 0) ||
 	    (opt("where") && !(f = filter_compile(opt("where"), err))) ||
-	    (opt("by") && !strcmp(opt("by"), "tier") && load_tiers(sc, err) < 0) ||
-	    !(sc->opps = store_table(&st, "opportunities", err)) ||
-	    (from_stdin && !(rows = rows_from_stdin(sc->opps, &n, err))))
+	    (opt("by") && !strcmp(opt("by"), "tier") && load_tiers(sc, err) < 0))
 		goto out;
-	if (!from_stdin)
-		n = sc->opps->nrows;
-	sc->deals = xcalloc(n + 1, sizeof *sc->deals);
-	for (size_t i = 0; i < n; i++) {
-		size_t r = rows ? rows[i] : i;
-
-		if (strmap_get(sc->by_id, sc->opps->rows[r][0]))
-			continue;       /* named twice on stdin */
-		if ((in = row_in_scope(sc->opps, r, f, &created, &closed,
-				       err)) < 0 || (in && add_deal(sc, r,
-								err) < 0))
-			goto out;
-	}
+	ch.f = f;
+	if (from_stdin ? choose_named(&ch, err) < 0 :
+	    table_scan(st.dir, table_def_find("opportunities"), choose_row,
+		       &ch, err) < 0)
+		goto out;
 	sort_groups(sc);
 	rc = 0;
 out:
-	free(rows);
 	filter_free(f);
 	return rc;
 }
@@ -1203,10 +1276,9 @@ static struct bucket *bucket_for(const char *owner, const char *period)
 }
 
 /* Overdue and undated deals are shown apart, never dropped. */
-static void forecast_period(const struct deal *d, const struct table *t,
-			    long months, char *out)
+static void forecast_period(const struct deal *d, long months, char *out)
 {
-	int32_t close = date_field(table_get(t, d->row, "close"));
+	int32_t close = d->close;
 	int32_t first = date_today(), last;
 	int y, m, dd;
 
@@ -1223,12 +1295,11 @@ static void forecast_period(const struct deal *d, const struct table *t,
 		month_key(close, out);
 }
 
-static void forecast_add(const struct deal *d, const struct table *t,
-			 const char *owner, const char *period)
+static void forecast_add(const struct deal *d, const char *owner,
+			 const char *period)
 {
 	const struct stage *s = pipes.p[d->pi].stages[d->cur];
-	const char *prob = table_get(t, d->row, "probability");
-	long p = *prob ? strtol(prob, NULL, 10) : s->probability;
+	long p = d->prob != NO_PROB ? d->prob : s->probability;
 	struct bucket *b = bucket_for(owner, period);
 
 	b->deals++;
@@ -1394,11 +1465,10 @@ static int cmd_forecast(int argc, char **argv, struct crm_err *err)
 
 		if (!stage_is_open(pipes.p[d->pi].stages[d->cur]))
 			continue;
-		forecast_period(d, sc.opps, months, period);
-		forecast_add(d, sc.opps, "", period);
+		forecast_period(d, months, period);
+		forecast_add(d, "", period);
 		if (by_owner || opt("save"))
-			forecast_add(d, sc.opps, table_get(sc.opps, d->row,
-							   "owner"), period);
+			forecast_add(d, d->owner, period);
 	}
 	if (nbuckets)
 		qsort(buckets, nbuckets, sizeof *buckets, cmp_bucket);
@@ -1575,8 +1645,7 @@ static int cmd_accuracy(int argc, char **argv, struct crm_err *err)
 				continue;
 			acc_row(&a, "")->actual += dl->amount;
 			if (opt("by"))
-				acc_row(&a, table_get(sc.opps, dl->row,
-						      "owner"))->actual += dl->amount;
+				acc_row(&a, dl->owner)->actual += dl->amount;
 		}
 		rc = print_accuracy(&a, period);
 	} else if (err->msg[0] == '\0') {

@@ -58,16 +58,10 @@ static const char help_text[] =
 	"  -m, --amount=AMOUNT      the opportunity's amount (convert)\n"
 	"      --close=DATE         the opportunity's expected close date (convert)\n"
 	"  -r, --reason=REASON      why the lead is dropped (drop)\n"
-	"      --encoding=ENCODING  the file's encoding (import; default: sniffed)\n"
-	"      --delimiter=CHAR     the file's delimiter (import; default: sniffed)\n"
-	"      --map=COLUMN=FIELD   map a source column to a field (import;\n"
-	"                           repeatable)\n"
-	"      --date-order=ORDER   ymd, mdy or dmy for slashed dates (import)\n"
+	CLI_IMPORT_HELP
 	"      --match=KEYS         duplicate keys: email, phone, id (import; default\n"
 	"                           email,phone)\n"
-	"      --on-dup=ACTION      skip, update or create a duplicate (import;\n"
-	"                           default skip)\n"
-	"      --rejects=FILE       write rejected rows with their reason (import)\n"
+	CLI_IMPORT_HELP2
 	"      --dry-run            print the mapping and the first rows, change\n"
 	"                           nothing (import)\n"
 	"  -h, --help               show this help and exit\n"
@@ -78,8 +72,7 @@ enum {
 	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_EXCEL, OPT_COMPANY, OPT_EMAIL, OPT_PHONE,
 	OPT_SOURCE, OPT_TITLE, OPT_FORCE, OPT_STATUS, OPT_POOL, OPT_SORT,
 	OPT_EXPLAIN, OPT_TO, OPT_ROUND_ROBIN, OPT_RULES, OPT_MERGE,
-	OPT_CUSTOMER, OPT_OPP, OPT_CLOSE, OPT_ENCODING, OPT_DELIMITER, OPT_MAP,
-	OPT_DATE_ORDER, OPT_MATCH, OPT_ON_DUP, OPT_REJECTS, OPT_DRY_RUN
+	OPT_CUSTOMER, OPT_OPP, OPT_CLOSE, OPT_DRY_RUN
 };
 
 static const struct option long_options[] = {
@@ -114,13 +107,7 @@ static const struct option long_options[] = {
 	{"amount", required_argument, NULL, 'm'},
 	{"close", required_argument, NULL, OPT_CLOSE},
 	{"reason", required_argument, NULL, 'r'},
-	{"encoding", required_argument, NULL, OPT_ENCODING},
-	{"delimiter", required_argument, NULL, OPT_DELIMITER},
-	{"map", required_argument, NULL, OPT_MAP},
-	{"date-order", required_argument, NULL, OPT_DATE_ORDER},
-	{"match", required_argument, NULL, OPT_MATCH},
-	{"on-dup", required_argument, NULL, OPT_ON_DUP},
-	{"rejects", required_argument, NULL, OPT_REJECTS},
+	CLI_IMPORT_LONGOPTS,
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0}
@@ -734,17 +721,6 @@ static int cmd_dedupe(int argc, char **argv, struct crm_err *err)
 
 /* ---- convert and drop ------------------------------------------------------------------------ */
 
-/* Names match ignoring case and blanks: "ACME  Ltd" is "acme ltd". */
-static void name_key(const char *s, char *out, size_t n)
-{
-	size_t k = 0;
-
-	for (; *s && k + 1 < n; s++)
-		if (*s != ' ' && *s != '\t')
-			out[k++] = (*s >= 'A' && *s <= 'Z') ? *s + 32 : *s;
-	out[k] = '\0';
-}
-
 static long customer_by_name(const struct table *cust, const char *name)
 {
 	char want[512], have[512];
@@ -921,313 +897,9 @@ static int cmd_drop(int argc, char **argv, struct crm_err *err)
 
 /* ---- import ------------------------------------------------------------------------------------ */
 
-enum on_dup { DUP_SKIP, DUP_UPDATE, DUP_CREATE };
-
-struct importing {
-	struct import *im;
-	struct table *t;
-	const char *file;
-	int match_email, match_phone, match_id;
-	enum on_dup on_dup;
-	struct strmap *keys;        /* "e:mail" / "p:phone" / "i:id" -> row + 1 */
-	FILE *rejects;
-	long read, imported, updated, dups, rejected;
-};
-
-static void index_key(struct importing *ip, char kind, const char *v,
-		      size_t row)
-{
-	char key[300];
-
-	if (!*v)
-		return;
-	snprintf(key, sizeof key, "%c:%s", kind, v);
-	*strmap_slot(ip->keys, key) = (void *)(intptr_t)(row + 1);
-}
-
-static void index_row(struct importing *ip, size_t r)
-{
-	char norm[256];
-
-	import_norm_email(table_get(ip->t, r, "email"), norm, sizeof norm);
-	index_key(ip, 'e', norm, r);
-	import_norm_phone(table_get(ip->t, r, "phone"), norm, sizeof norm);
-	index_key(ip, 'p', norm, r);
-	index_key(ip, 'i', table_get(ip->t, r, "source_id"), r);
-}
-
-static long lookup_key(struct importing *ip, char kind, const char *v)
-{
-	char key[300];
-
-	if (!*v)
-		return -1;
-	snprintf(key, sizeof key, "%c:%s", kind, v);
-	return (long)(intptr_t)strmap_get(ip->keys, key) - 1;
-}
-
-/* The existing lead an imported row duplicates, by the --match keys. */
-static long row_duplicate(struct importing *ip, const struct import_row *row)
-{
-	char norm[256];
-	long r = -1;
-
-	for (size_t i = 0; r < 0 && i < import_ncols(ip->im); i++) {
-		const char *f = import_field(ip->im, i);
-
-		if (ip->match_email && !strcmp(f, "email")) {
-			import_norm_email(row->vals[i], norm, sizeof norm);
-			r = lookup_key(ip, 'e', norm);
-		} else if (ip->match_phone && !strcmp(f, "phone")) {
-			import_norm_phone(row->vals[i], norm, sizeof norm);
-			r = lookup_key(ip, 'p', norm);
-		} else if (ip->match_id && !strcmp(f, "source_id")) {
-			r = lookup_key(ip, 'i', row->vals[i]);
-		}
-	}
-	return r;
-}
-
-static void reject(struct importing *ip, const struct import_row *row,
-		   const char *why)
-{
-	ip->rejected++;
-	crm_warn("%s:%ld: %s", ip->file, row->line, why);
-	if (ip->rejects) {
-		size_t nh, n;
-		char **cells;
-
-		/* A short row is padded so its reason lines up. */
-		import_header(ip->im, &nh);
-		n = row->nraw > nh ? row->nraw : nh;
-		cells = xcalloc(n + 2, sizeof *cells);
-		for (size_t i = 0; i < n; i++)
-			cells[i] = i < row->nraw ? row->raw[i] : "";
-		cells[n] = (char *)why;
-		csv_write_row(ip->rejects, cells, n + 1, ',');
-		free(cells);
-	}
-}
-
-/* Fill (update) or set (new) every mapped field of lead r. */
-static int apply_row(struct importing *ip, size_t r,
-		     const struct import_row *row, int logged,
-		     struct crm_err *err)
-{
-	for (size_t i = 0; i < import_ncols(ip->im); i++) {
-		const char *f = import_field(ip->im, i);
-		int rc;
-
-		/* An update keeps the record's own id and creation day. */
-		if (!strcmp(f, "id") || !*row->vals[i] ||
-		    (logged && (!strcmp(f, "created") || !strcmp(f, "updated"))))
-			continue;
-		rc = logged ? record_set(&st, ip->t, r, f, row->vals[i], err)
-			    : record_init(&st, ip->t, r, f, row->vals[i], err);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* Would every mapped value go in?  (Checked before the lead exists, so
- * a reject leaves nothing behind, not even a history line.) */
-static int check_row(struct importing *ip, const struct import_row *row,
-		     struct crm_err *err)
-{
-	for (size_t i = 0; i < import_ncols(ip->im); i++) {
-		char *v = value_normalize(ip->t->def, import_field(ip->im, i),
-					  row->vals[i], err);
-
-		if (!v)
-			return -1;
-		free(v);
-	}
-	return 0;
-}
-
-static int import_one(void *ctx, const struct import_row *row,
-		      struct crm_err *err)
-{
-	struct importing *ip = ctx;
-	struct crm_err why = {0};
-	long dup;
-	size_t r;
-
-	ip->read++;
-	if (row->reject) {
-		reject(ip, row, row->reject);
-		return 0;
-	}
-	dup = row_duplicate(ip, row);
-	if (dup >= 0 && ip->on_dup == DUP_SKIP) {
-		ip->dups++;
-		return 0;
-	}
-	if (dup >= 0 && ip->on_dup == DUP_UPDATE) {
-		if (apply_row(ip, (size_t)dup, row, 1, &why) < 0)
-			reject(ip, row, why.msg);
-		else
-			ip->updated++;
-		return 0;
-	}
-	if (check_row(ip, row, &why) < 0) {
-		reject(ip, row, why.msg);
-		return 0;
-	}
-	r = record_new(&st, ip->t);
-	if (apply_row(ip, r, row, 0, err) < 0)
-		return -1;
-	if (!*table_get(ip->t, r, "status"))
-		table_set(ip->t, r, "status", "new");
-	index_row(ip, r);
-	ip->imported++;
-	return 0;
-}
-
-static int import_options(struct import_opts *o, struct importing *ip,
-			  struct crm_err *err)
-{
-	const char *d = opt("delimiter"), *m = opt("match"), *od = opt("on-dup");
-	const char *order = opt("date-order");
-
-	memset(o, 0, sizeof *o);
-	o->def = table_def_find("leads");
-	o->encoding = opt("encoding");
-	o->maps = cli_opt_all(cli, "map", &o->nmaps);
-	if (order && strcmp(order, "ymd") && strcmp(order, "mdy") &&
-	    strcmp(order, "dmy"))
-		return crm_usagef(err, "--date-order: '%s' is not ymd, mdy or "
-				  "dmy", order);
-	o->date_order = order;
-	if (d && (!strcmp(d, "tab") || !strcmp(d, "\\t")))
-		o->delimiter = '\t';
-	else if (d && strlen(d) == 1 && strchr(",;\t|", *d))
-		o->delimiter = *d;
-	else if (d)
-		return crm_usagef(err, "--delimiter: '%s' is not one of , ; "
-				  "| tab", d);
-	m = m ? m : "email,phone";
-	for (const char *k = m; *k;) {
-		size_t len = strcspn(k, ",");
-
-		if (len == 5 && !strncmp(k, "email", 5))
-			ip->match_email = 1;
-		else if (len == 5 && !strncmp(k, "phone", 5))
-			ip->match_phone = 1;
-		else if (len == 2 && !strncmp(k, "id", 2))
-			ip->match_id = 1;
-		else
-			return crm_usagef(err, "--match: '%.*s' is not one of "
-					  "email, phone, id", (int)len, k);
-		k += len + (k[len] == ',');
-	}
-	if (!od || !strcmp(od, "skip"))
-		ip->on_dup = DUP_SKIP;
-	else if (!strcmp(od, "update"))
-		ip->on_dup = DUP_UPDATE;
-	else if (!strcmp(od, "create"))
-		ip->on_dup = DUP_CREATE;
-	else
-		return crm_usagef(err, "--on-dup: '%s' is not skip, update or "
-				  "create", od);
-	return 0;
-}
-
-/* --dry-run: the mapping, then the first rows as they would land. */
-static int dry_row(void *ctx, const struct import_row *row,
-		   struct crm_err *err)
-{
-	struct importing *ip = ctx;
-
-	if (ip->read++ >= 5)
-		return 0;
-	printf("%s:%ld:", ip->file, row->line);
-	if (row->reject)
-		printf(" reject: %s", row->reject);
-	for (size_t i = 0; !row->reject && i < import_ncols(ip->im); i++)
-		if (*row->vals[i])
-			printf(" %s=%s", import_field(ip->im, i), row->vals[i]);
-	printf("\n");
-	return 0;
-}
-
-static int dry_run(struct importing *ip, struct crm_err *err)
-{
-	size_t skipped;
-
-	printf("# %s: %s, delimiter '%s'\n", ip->file, import_encoding(ip->im),
-	       import_delimiter(ip->im) == '\t' ? "tab" :
-	       (char[]){import_delimiter(ip->im), 0});
-	for (size_t i = 0; i < import_ncols(ip->im); i++)
-		printf("%s -> %s\n", import_source(ip->im, i),
-		       import_field(ip->im, i));
-	return import_run(ip->im, dry_row, ip, &skipped, err);
-}
-
-static int import_commit(struct importing *ip, size_t skipped,
-			 struct crm_err *err)
-{
-	if (store_commit(&st, (struct table *const[]){ip->t, NULL}, err) < 0)
-		return -1;
-	fprintf(stderr, "%s: %s: read %ld, imported %ld, updated %ld, "
-		"duplicates %ld, rejected %ld, skipped %zu\n", crm_prog,
-		ip->file, ip->read, ip->imported, ip->updated, ip->dups,
-		ip->rejected, skipped);
-	return 0;
-}
-
 static int cmd_import(int argc, char **argv, struct crm_err *err)
 {
-	struct importing ip = {0};
-	struct import_opts o;
-	struct atomic_file rej = {0};
-	size_t skipped = 0;
-	int rc = -1;
-
-	if (argc != 1)
-		return crm_usagef(err, "import takes one file");
-	ip.file = argv[0];
-	if (import_options(&o, &ip, err) < 0 ||
-	    !(ip.im = import_open(argv[0], &o, err)))
-		return -1;
-	if (opt("dry-run")) {
-		rc = dry_run(&ip, err);
-		import_close(ip.im);
-		return rc;
-	}
-	if ((opt("rejects") && store_check_output(&st, opt("rejects"),
-						  "--rejects", err) < 0) ||
-	    store_lock(&st, err) < 0 || !(ip.t = load("leads", err)) ||
-	    (opt("rejects") && atomic_begin(&rej, opt("rejects"), err) < 0))
-		goto out;
-	ip.rejects = rej.fp;
-	if (ip.rejects) {
-		size_t nh;
-		char *const *h = import_header(ip.im, &nh);
-		char **cells = xcalloc(nh + 2, sizeof *cells);
-
-		memcpy(cells, h, nh * sizeof *cells);
-		cells[nh] = "reason";
-		csv_write_row(ip.rejects, cells, nh + 1, ',');
-		free(cells);
-	}
-	ip.keys = strmap_new();
-	for (size_t r = 0; r < ip.t->nrows; r++)
-		index_row(&ip, r);
-	if (import_run(ip.im, import_one, &ip, &skipped, err) < 0 ||
-	    import_commit(&ip, skipped, err) < 0 ||
-	    (rej.fp && atomic_commit(&rej, err) < 0))
-		goto out;
-	rej.fp = NULL;
-	rc = 0;
-out:
-	if (rej.fp)
-		atomic_abort(&rej);
-	strmap_free(ip.keys);
-	table_free(ip.t);
-	import_close(ip.im);
-	return rc;
+	return cli_import(&st, cli, "leads", argc, argv, err);
 }
 
 /* ---- verbs and main ------------------------------------------------------------------------------ */
@@ -1243,8 +915,7 @@ static const struct cli_verb verbs[] = {
 	{"dedupe", cmd_dedupe, "merge format"},
 	{"convert", cmd_convert, "customer opp amount close"},
 	{"drop", cmd_drop, "reason"},
-	{"import", cmd_import, "encoding delimiter map date-order match "
-	 "on-dup rejects dry-run"},
+	{"import", cmd_import, CLI_IMPORT_VERB_OPTIONS},
 	{NULL, NULL, NULL}
 };
 

@@ -19,7 +19,7 @@ static const char synopsis[] =
 	"       crm-opp reopen id\n"
 	"       crm-opp assign --to user id ...\n"
 	"       crm-opp stale [--owner user] [--format format]\n"
-	"       crm-opp import file\n";
+	"       crm-opp import file [--encoding encoding] [--delimiter char] [--map column=field] [--map-stage source=stage] [--pipeline pipeline] [--date-order order] [--match keys] [--on-dup action] [--rejects file] [--dry-run]\n";
 
 static const char help_text[] =
 	"Opportunities: the pipeline from first contact to won or lost.\n"
@@ -37,7 +37,8 @@ static const char help_text[] =
 	"  -o, --owner=USER         owner (add); only this owner's deals (list, stale)\n"
 	"      --stage=STAGE        initial stage (add); only deals in STAGE (list)\n"
 	"      --source=SOURCE      where the deal came from (add)\n"
-	"      --pipeline=PIPELINE  the pipeline from crm.conf (add; default the first)\n"
+	"      --pipeline=PIPELINE  the pipeline from crm.conf (add, import; default\n"
+	"                           the first)\n"
 	"  -s, --set=FIELD=VALUE    set any field, custom ones too (add; repeatable)\n"
 	"  -w, --where=EXPR         only records for which the jq expression is true\n"
 	"      --open               only open deals (list)\n"
@@ -57,6 +58,14 @@ static const char help_text[] =
 	"                           its amount, for 12 months from the day won (win)\n"
 	"  -r, --reason=REASON      why it was lost (lose; required)\n"
 	"      --to=USER            the new owner (assign)\n"
+	CLI_IMPORT_HELP
+	"      --map-stage=SOURCE=STAGE  map a source stage name to a stage (import;\n"
+	"                           repeatable)\n"
+	"      --match=KEYS         duplicate deals: name (same customer and deal\n"
+	"                           name), id (import; default name,id)\n"
+	CLI_IMPORT_HELP2
+	"      --dry-run            print the mapping and the first rows, change\n"
+	"                           nothing (import)\n"
 	"  -h, --help               show this help and exit\n"
 	"\n"
 	"Exit status: 0 ok, 1 nothing selected, 2 usage error, 3 data or system error.\n";
@@ -64,7 +73,7 @@ static const char help_text[] =
 enum {
 	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_EXCEL, OPT_CLOSE, OPT_STAGE, OPT_SOURCE,
 	OPT_PIPELINE, OPT_OPEN, OPT_WON, OPT_LOST, OPT_SORT, OPT_NOTE, OPT_TO,
-	OPT_CONTRACT
+	OPT_CONTRACT, OPT_DRY_RUN
 };
 
 static const struct option long_options[] = {
@@ -95,6 +104,9 @@ static const struct option long_options[] = {
 	{"reason", required_argument, NULL, 'r'},
 	{"to", required_argument, NULL, OPT_TO},
 	{"contract", no_argument, NULL, OPT_CONTRACT},
+	CLI_IMPORT_LONGOPTS,
+	{"map-stage", required_argument, NULL, CLI_OPT_MAP_STAGE},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0}
 };
@@ -176,8 +188,9 @@ static int move_stage(struct table *t, size_t r, const struct stage *to,
 static int change_deals(int nops, char **operands, record_fn fn, void *ctx,
 			struct crm_err *err)
 {
-	return records_change(&st, "opportunities", nops, operands, fn, ctx,
-			      err);
+	/* every fn here looks at its own row only */
+	return records_change_in(&st, "opportunities", nops, operands, fn,
+				 ctx, 1, err);
 }
 
 static int deal_assign(struct table *t, size_t r, char *const *sets,
@@ -971,106 +984,9 @@ static int cmd_show(int argc, char **argv, struct crm_err *err)
 
 /* ---- import ------------------------------------------------------------------- */
 
-static struct table *import_contacts;   /* for each deal's main contact */
-
-/* One imported row: its id (kept when it is a new, well-formed one), the
- * customer by id or name, every other column as given. */
-static int import_row(struct table *t, const struct table *in, size_t i,
-		      const struct table *cust, struct crm_err *err)
-{
-	const char *id = table_get(in, i, "id"), *stage;
-	const struct pipeline *p;
-	const struct stage *s;
-	long c;
-	size_t r;
-
-	if (!*table_get(in, i, "name"))
-		return crm_errf(err, NULL, 0, "name is empty");
-	if ((c = table_find_ref(cust, table_get(in, i, "customer"), err)) < 0)
-		return -1;
-	if (*id && (!id_valid(id, 'O') || table_find_value(t, "id", id) >= 0))
-		return crm_errf(err, NULL, 0, "id '%s' is %s", id,
-				id_valid(id, 'O') ? "already taken" :
-				"not an opportunity id");
-	r = *id ? record_new_as(&st, t, id) : record_new(&st, t);
-	/* An empty cell keeps the default (created = today...). */
-	for (size_t k = 0; k < in->ncols; k++)
-		if (*in->rows[i][k] && strcmp(in->cols[k], "id") &&
-		    strcmp(in->cols[k], "stage") &&
-		    record_init(&st, t, r, in->cols[k], in->rows[i][k], err) < 0)
-			return -1;
-	table_set(t, r, "customer", cust->rows[c][0]);
-	if (!*table_get(t, r, "owner"))
-		table_set(t, r, "owner", table_get(cust, (size_t)c, "owner"));
-	if (!*table_get(t, r, "contact"))
-		table_set(t, r, "contact", main_contact(import_contacts,
-							cust->rows[c][0]));
-	if (!(p = deal_pipeline(t, r, err)))
-		return -1;
-	table_set(t, r, "pipeline", p->name);
-	stage = *table_get(in, i, "stage") ? table_get(in, i, "stage")
-					   : pipeline_first(p)->name;
-	if (!(s = pipeline_stage(p, stage)))
-		return crm_errf(err, NULL, 0, "unknown stage '%s' in pipeline "
-				"'%s'", stage, p->name);
-	table_set(t, r, "stage", stage);
-	/* A closed deal needs the day it closed: the expected one, else
-	 * the day it came in. */
-	if (!stage_is_open(s) && !*table_get(t, r, "closed"))
-		table_set(t, r, "closed", *table_get(t, r, "close") ?
-			  table_get(t, r, "close") : table_get(t, r, "created"));
-	history_append(&st, "opportunity", t->rows[r][0], "stage", "", stage);
-	return 0;
-}
-
-static int import_all(struct table *t, const struct table *in,
-		      const struct table *cust, const char *file,
-		      struct crm_err *err)
-{
-	if (in->nrows && (table_col(in, "name") < 0 ||
-			  table_col(in, "customer") < 0))
-		return crm_errf(err, file, 1, "needs columns name and "
-				"customer");
-	for (size_t i = 0; i < in->nrows; i++)
-		if (import_row(t, in, i, cust, err) < 0) {
-			snprintf(err->file, sizeof err->file, "%s", file);
-			err->line = in->lines[i];
-			return -1;
-		}
-	return 0;
-}
-
 static int cmd_import(int argc, char **argv, struct crm_err *err)
 {
-	struct table *t = NULL, *cust = NULL, *in = NULL;
-	FILE *fp;
-	int rc = -1;
-
-	if (argc != 1)
-		return crm_usagef(err, "import takes one file");
-	if (!(fp = strcmp(argv[0], "-") ? fopen(argv[0], "r") : stdin))
-		return crm_errf(err, NULL, 0, "cannot open %s: %s", argv[0],
-				strerror(errno));
-	in = input_read(fp, argv[0], err);
-	if (fp != stdin)
-		fclose(fp);
-	if (in)
-		table_excel_unquote(in);	/* an --excel export */
-	if (!in || store_lock(&st, err) < 0 ||
-	    !(cust = load("customers", err)) ||
-	    !(import_contacts = load("contacts", err)) ||
-	    !(t = load("opportunities", err)) ||
-	    import_all(t, in, cust, argv[0], err) < 0 || commit(t, err) < 0)
-		goto out;
-	crm_msg("imported %zu opportunit%s from %s", in->nrows,
-		in->nrows == 1 ? "y" : "ies", argv[0]);
-	rc = 0;
-out:
-	table_free(in);
-	table_free(cust);
-	table_free(import_contacts);
-	table_free(t);
-	return rc;
+	return cli_import(&st, cli, "opportunities", argc, argv, err);
 }
 
 /* ---- verbs and main -------------------------------------------------------------- */
@@ -1088,7 +1004,7 @@ static const struct cli_verb verbs[] = {
 	{"reopen", cmd_reopen, ""},
 	{"assign", cmd_assign, "to"},
 	{"stale", cmd_stale, "owner format"},
-	{"import", cmd_import, ""},
+	{"import", cmd_import, CLI_IMPORT_VERB_OPTIONS " map-stage pipeline"},
 	{NULL, NULL, NULL}
 };
 

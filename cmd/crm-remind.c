@@ -250,32 +250,67 @@ static void opp_due(const struct table *t, size_t r)
 				   table_get(t, r, "close"), s->name));
 }
 
+/* The deals are streamed, not held: a stale one keeps what its item
+ * needs, v[k].row being k, in order of the file. */
+struct opp_scan {
+	struct strmap *moved;
+	struct stale *v;
+	char *(*keep)[4];       /* owner, id, name, stage of v[k] */
+	size_t n, cap;
+};
+
+static int scan_opp(void *ctx, const struct table *t, char **row, long line,
+		    struct crm_err *err)
+{
+	struct opp_scan *os = ctx;
+	struct table v;
+
+	table_row_view(&v, t, &row, &line);
+	if (table_check_typed(&v, err) < 0)
+		return -1;
+	opp_due(&v, 0);
+	if (os->n == os->cap) {
+		os->cap = os->cap ? 2 * os->cap : 256;
+		os->v = xrealloc(os->v, os->cap * sizeof *os->v);
+		os->keep = xrealloc(os->keep, os->cap * sizeof *os->keep);
+	}
+	if (!stale_row(&pipes, &v, 0, os->moved, horizon - today,
+		       &os->v[os->n]))
+		return 0;
+	os->v[os->n].row = os->n;
+	os->keep[os->n][0] = xstrdup(table_get(&v, 0, "owner"));
+	os->keep[os->n][1] = xstrdup(row[0]);
+	os->keep[os->n][2] = xstrdup(table_get(&v, 0, "name"));
+	os->keep[os->n++][3] = xstrdup(table_get(&v, 0, "stage"));
+	return 0;
+}
+
 static int opps_due(struct crm_err *err)
 {
-	struct table *t = load("opportunities", err);
-	struct stale *v;
-	size_t n;
+	struct opp_scan os = {stale_moves(&st, err), NULL, NULL, 0, 0};
+	int rc = os.moved ? table_scan(st.dir, table_def_find(
+		"opportunities"), scan_opp, &os, err) : -1;
 
-	if (!t || !(v = stale_deals(&st, &pipes, t, horizon - today, &n, err)))
-		return table_free(t), -1;
-	for (size_t r = 0; r < t->nrows; r++)
-		opp_due(t, r);
-	for (size_t i = 0; i < n; i++) {
-		size_t r = v[i].row;
-		char *since = day_text(v[i].touched);
+	stale_sort(os.v, os.n);
+	for (size_t i = 0; rc == 0 && i < os.n; i++) {
+		char **k = os.keep[os.v[i].row];
+		char *since = day_text(os.v[i].touched);
 
-		add_item(1, table_get(t, r, "owner"), "opportunity",
-			 t->rows[r][0], table_get(t, r, "name"),
-			 v[i].touched + (int32_t)v[i].rot,
+		add_item(1, k[0], "opportunity", k[1], k[2],
+			 os.v[i].touched + (int32_t)os.v[i].rot,
 			 xasprintf("no follow-up in %s since %s (%ld days, "
-				   "rot-days %ld)", table_get(t, r, "stage"),
-				   since, (long)(today - v[i].touched),
-				   v[i].rot));
+				   "rot-days %ld)", k[3], since,
+				   (long)(today - os.v[i].touched),
+				   os.v[i].rot));
 		free(since);
 	}
-	free(v);
-	table_free(t);
-	return 0;
+	for (size_t i = 0; i < os.n; i++)
+		for (int j = 0; j < 4; j++)
+			free(os.keep[i][j]);
+	free(os.keep);
+	free(os.v);
+	strmap_free(os.moved);
+	return rc;
 }
 
 /* Revisits by tier, and the public pool: an owned customer nobody

@@ -1,6 +1,7 @@
 /* crm - the front door: init, check, and "crm TOOL" runs crm-TOOL */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,41 +12,59 @@
 
 static const char synopsis[] =
 	"usage: crm [-C dir] [--today date] [--user name] command [args]\n"
-	"       crm init [dir]\n"
+	"       crm init [--git] [dir]\n"
 	"       crm check\n"
+	"       crm git-setup\n"
+	"       crm sync\n"
+	"       crm merge-driver [--strict | --log] base ours theirs path\n"
 	"       crm tool [args ...]\n";
 
 static const char help_text[] =
 	"The front door of the crm toolkit.\n"
 	"\n"
 	"commands:\n"
-	"  init      make a new data directory with a default crm.conf and empty tables\n"
-	"  check     report every problem in the data directory, one file:line each\n"
-	"  lead      leads (crm-lead)\n"
-	"  opp       opportunities (crm-opp)\n"
-	"  cust      customers, contracts, payments, the pool (crm-cust)\n"
-	"  funnel    funnel, conversion and forecast reports (crm-funnel)\n"
-	"  remind    what is due today (crm-remind)\n"
+	"  init          make a new data directory with a default crm.conf and empty\n"
+	"                tables\n"
+	"  check         report every problem in the data directory, one file:line each\n"
+	"  git-setup     keep the data directory in git: merge drivers, attributes\n"
+	"  sync          commit, pull, push, and list the deals and stage moves that\n"
+	"                came in\n"
+	"  merge-driver  merge one table by record id (git runs it)\n"
+	"  lead          leads (crm-lead)\n"
+	"  opp           opportunities (crm-opp)\n"
+	"  cust          customers, contracts, payments, the pool (crm-cust)\n"
+	"  funnel        funnel, conversion and forecast reports (crm-funnel)\n"
+	"  remind        what is due today (crm-remind)\n"
 	"\n"
 	"options:\n"
 	"  -C, --dir=DIR            use the data directory DIR\n"
 	"      --today=DATE         pin today's date (also $CRM_TODAY)\n"
 	"  -u, --user=NAME          who makes the change, for history (also $CRM_USER)\n"
+	"      --git                also set the new directory up for git (init)\n"
+	"      --strict             leave a field changed two ways as a conflict\n"
+	"                           (merge-driver)\n"
+	"      --log                merge an append-only log (merge-driver)\n"
 	"  -h, --help               show this help and exit\n"
 	"\n"
 	"Exit status: 0 ok, 1 nothing selected, 2 usage error, 3 data or system error.\n";
 
-enum { OPT_TODAY = 256 };
+enum { OPT_TODAY = 256, OPT_GIT, OPT_STRICT, OPT_LOG };
 
 static const struct option long_options[] = {
 	{"dir", required_argument, NULL, 'C'},
 	{"today", required_argument, NULL, OPT_TODAY},
 	{"user", required_argument, NULL, 'u'},
+	{"git", no_argument, NULL, OPT_GIT},
+	{"strict", no_argument, NULL, OPT_STRICT},
+	{"log", no_argument, NULL, OPT_LOG},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0}
 };
 
 static struct cli_common common;
+static int opt_git, opt_strict, opt_log;
+
+static int git_setup(const char *dir, struct crm_err *err);
 
 /* ---- init ------------------------------------------------------------------ */
 
@@ -117,7 +136,7 @@ static int cmd_init(int argc, char **argv, struct crm_err *err)
 		goto fail;
 	buf_free(&header);
 	fprintf(stderr, "%s: initialised data directory %s\n", crm_prog, dir);
-	return 0;
+	return opt_git ? git_setup(dir, err) : 0;
 fail:
 	buf_free(&header);
 	return -1;
@@ -332,6 +351,77 @@ static void bad_log_line(void *ctx, const struct crm_err *e)
 	problem_err(ctx, e);
 }
 
+/* A log line twice is a merge gone wrong (or a change made twice). */
+static void check_log_twice(struct checker *ck, const char *name)
+{
+	char *path = store_path(ck->st, name), *line = NULL, msg[64];
+	FILE *fp = fopen(path, "r");
+	struct strmap *seen = strmap_new();
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0;
+
+	while (fp && (len = getline(&line, &cap, fp)) >= 0) {
+		void **slot;
+
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (!len)
+			continue;
+		slot = strmap_slot(seen, line);
+		if (*slot) {
+			snprintf(msg, sizeof msg, "same line as line %ld",
+				 (long)(intptr_t)*slot);
+			problem(ck, name, lineno, msg);
+		} else {
+			*slot = (void *)(intptr_t)lineno;
+		}
+	}
+	if (fp)
+		fclose(fp);
+	free(line);
+	free(path);
+	strmap_free(seen);
+}
+
+/* Each conflict a merge resolved (or left) is a problem until someone
+ * looks at it and removes conflicts.jsonl. */
+static int check_conflict(void *ctx, const struct logrec *r, long line,
+			  struct crm_err *err)
+{
+	const char *f[] = {"file", "id", "field", "ours", "theirs", "kept"};
+	const char *v[6];
+	char msg[700];
+
+	for (size_t i = 0; i < 6; i++)
+		v[i] = logrec_get(r, f[i]) ? logrec_get(r, f[i]) : "";
+	if (strcmp(logrec_get(r, "conflict") ? logrec_get(r, "conflict")
+					      : "", "field"))
+		snprintf(msg, sizeof msg, "%s %s: deleted on one side, changed "
+			 "on the other (%s): the change kept", v[0], v[1],
+			 v[5]);
+	else
+		snprintf(msg, sizeof msg, "%s %s %s: changed both ways, "
+			 "'%s' (ours) and '%s' (theirs): %s%s%s", v[0], v[1],
+			 v[2], v[3], v[4], *v[5] ? "kept '" : "left as a "
+			 "conflict", *v[5] ? !strcmp(v[5], "ours") ? v[3] : v[4]
+			 : "", *v[5] ? "'" : "");
+	problem(ctx, "conflicts.jsonl", line, msg);
+	return 0;
+}
+
+static void check_conflicts(struct checker *ck)
+{
+	struct crm_err e = {0};
+	char *path = store_path(ck->st, "conflicts.jsonl");
+
+	if (jsonl_check(path, "conflicts.jsonl", check_conflict, ck,
+			bad_log_line, &e) < 0)
+		problem_err(ck, &e);
+	free(path);
+}
+
 static void check_logs(struct checker *ck)
 {
 	struct crm_err e = {0};
@@ -350,7 +440,9 @@ static void check_logs(struct checker *ck)
 				bad_log_line, &e) < 0)
 			problem_err(ck, &e);
 		free(path);
+		check_log_twice(ck, log_files[i]);
 	}
+	check_conflicts(ck);
 }
 
 /* Stages and pipelines in crm.conf that the tables rely on. */
@@ -402,6 +494,531 @@ static int cmd_check(int argc, char **argv, struct crm_err *err)
 	return ck.problems ? CRM_FAIL : CRM_OK;
 }
 
+/* ---- git: setup, merge driver, sync ------------------------------------ */
+
+#define CONFLICTS_FILE "conflicts.jsonl"
+
+/* The lines of name in dir that are not there yet, appended after a
+ * comment; a file that has them all is left alone. */
+static int ensure_lines(const char *dir, const char *name,
+			const char *comment, const char *want,
+			struct crm_err *err)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	struct buf have = {0}, out = {0};
+	const char *p = want;
+	int rc = file_read_all(path, &have, err);
+
+	buf_add(&out, have.s ? have.s : "", have.len);
+	while (rc == 0 && *p) {
+		size_t n = strcspn(p, "\n");
+		char *line = xstrndup(p, n), *hit = have.s;
+
+		while (hit && (hit = strstr(hit, line)) &&
+		       ((hit != have.s && hit[-1] != '\n') ||
+			(hit[n] && hit[n] != '\n')))
+			hit++;
+		if (!hit) {
+			if (out.len == have.len) {
+				if (out.len && out.s[out.len - 1] != '\n')
+					buf_addc(&out, '\n');
+				buf_printf(&out, "# %s\n", comment);
+			}
+			buf_printf(&out, "%s\n", line);
+		}
+		free(line);
+		p += n + (p[n] == '\n');
+	}
+	if (rc == 0 && out.len != have.len)
+		rc = write_file(dir, name, out.s, err);
+	buf_free(&have);
+	buf_free(&out);
+	free(path);
+	return rc;
+}
+
+static int git_config(const char *dir, const char *key, const char *value,
+		      struct crm_err *err)
+{
+	const char *args[] = {"git", "config", key, value, NULL};
+	int rc = git_run(dir, args, NULL, 0, err);
+
+	if (rc > 0)
+		crm_errf(err, NULL, 0, "git config %s failed", key);
+	return rc ? -1 : 0;
+}
+
+/* A git repository (made when dir is in none) whose merges of dir's
+ * tables and logs go through crm merge-driver. */
+static int git_setup(const char *dir, struct crm_err *err)
+{
+	const char *inside[] = {"git", "rev-parse", "--is-inside-work-tree",
+				NULL};
+	const char *init[] = {"git", "init", "-q", NULL};
+	static const char *const logs[] = {"activities.jsonl", "history.jsonl",
+					   "forecasts.jsonl", "reminders.jsonl"};
+	char *in = git_line(dir, inside);
+	struct buf attrs = {0};
+	int rc = 0;
+
+	if ((!in || strcmp(in, "true")) && (rc = git_run(dir, init, NULL, 0,
+							 err)) > 0)
+		rc = crm_errf(err, NULL, 0, "git init %s failed", dir);
+	free(in);
+	for (size_t i = 0; i < crm_ntables; i++)
+		buf_printf(&attrs, "%s merge=crm\n", crm_tables[i].file);
+	for (size_t i = 0; i < sizeof logs / sizeof *logs; i++)
+		buf_printf(&attrs, "%s merge=crm-log\n", logs[i]);
+	if (rc == 0 && (ensure_lines(dir, ".gitattributes", "crm: tables "
+				     "merge by record, logs by union",
+				     attrs.s, err) < 0 ||
+			ensure_lines(dir, ".gitignore", "crm: local files",
+				     CONFLICTS_FILE "\n.lock\n.commit\n.tmp-*\n",
+				     err) < 0 ||
+			git_config(dir, "merge.crm.name",
+				   "crm: tables by record id", err) < 0 ||
+			git_config(dir, "merge.crm.driver",
+				   "crm merge-driver %O %A %B %P", err) < 0 ||
+			git_config(dir, "merge.crm-log.name",
+				   "crm: logs by union", err) < 0 ||
+			git_config(dir, "merge.crm-log.driver",
+				   "crm merge-driver --log %O %A %B %P",
+				   err) < 0))
+		rc = -1;
+	buf_free(&attrs);
+	if (rc == 0)
+		crm_msg("git merges of %s go through crm merge-driver", dir);
+	return rc;
+}
+
+static int cmd_git_setup(int argc, char **argv, struct crm_err *err)
+{
+	struct store st;
+	int rc;
+
+	if (argc > 0)
+		return crm_usagef(err, "git-setup takes no operands");
+	if (cli_open(&st, &common, err) < 0)
+		return -1;
+	rc = git_setup(st.dir, err);
+	store_close(&st);
+	return rc;
+}
+
+/* ---- merge-driver ------------------------------------------------------- */
+
+/* Write text over path atomically (git reads the result from OURS). */
+static int replace_file(const char *path, const struct buf *text,
+			struct crm_err *err)
+{
+	struct atomic_file a;
+
+	if (atomic_begin(&a, path, err) < 0)
+		return -1;
+	fwrite(text->s ? text->s : "", 1, text->len, a.fp);
+	return atomic_commit(&a, err);
+}
+
+static int merge_log_files(char **argv, struct crm_err *err)
+{
+	struct buf ours = {0}, theirs = {0}, out = {0};
+	int rc = -1;
+
+	if (file_read_all(argv[1], &ours, err) == 0 &&
+	    file_read_all(argv[2], &theirs, err) == 0) {
+		merge_logs(ours.s ? ours.s : "", ours.len,
+			   theirs.s ? theirs.s : "", theirs.len, &out);
+		rc = replace_file(argv[1], &out, err);
+	}
+	buf_free(&ours);
+	buf_free(&theirs);
+	buf_free(&out);
+	return rc;
+}
+
+/* The commit a rebase is replaying: the last "pick SHA" done. */
+static char *rebase_commit(void)
+{
+	const char *args[] = {"git", "rev-parse", "--git-path",
+			      "rebase-merge/done", NULL};
+	char *path = git_line(NULL, args), *line, *sha = NULL;
+	struct buf done = {0};
+	struct crm_err e = {0};
+
+	if (path && file_read_all(path, &done, &e) == 0 && done.len) {
+		while (done.len && done.s[done.len - 1] == '\n')
+			done.s[--done.len] = '\0';
+		line = strrchr(done.s, '\n') ? strrchr(done.s, '\n') + 1
+					     : done.s;
+		line += strcspn(line, " ");
+		line += strspn(line, " ");
+		if (*line)
+			sha = xstrndup(line, strcspn(line, " "));
+	}
+	buf_free(&done);
+	free(path);
+	return sha;
+}
+
+/* The commits being merged in: git merge names them in $GITHEAD_<sha>;
+ * a rebase in rebase-merge/done; else MERGE_HEAD, CHERRY_PICK_HEAD or
+ * REBASE_HEAD. */
+extern char **environ;
+
+static size_t theirs_commits(char **out, size_t max)
+{
+	static const char *const heads[] = {"MERGE_HEAD", "CHERRY_PICK_HEAD",
+					    "REBASE_HEAD"};
+	size_t n = 0;
+
+	for (char **e = environ; *e && n < max; e++)
+		if (!strncmp(*e, "GITHEAD_", 8))
+			out[n++] = xstrndup(*e + 8, strcspn(*e + 8, "="));
+	if (!n && (out[n] = rebase_commit()))
+		n++;
+	for (size_t i = 0; !n && i < 3; i++) {
+		const char *args[] = {"git", "rev-parse", "-q", "--verify",
+				      heads[i], NULL};
+
+		if ((out[n] = git_line(NULL, args)))
+			n++;
+	}
+	return n;
+}
+
+/* When each value was set: the history beside the table (ours) and the
+ * history of the commits merged in (theirs). */
+static struct strmap *merge_history(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path + 1))
+			  : xstrdup("");
+	char *file = xasprintf("%shistory.jsonl", dir), *commits[8];
+	struct strmap *ix = strmap_new();
+	struct buf text = {0};
+	struct crm_err e = {0};
+	size_t n = theirs_commits(commits, 8);
+
+	/* an unreadable history only loses the times: no error */
+	if (file_read_all(file, &text, &e) == 0)
+		merge_history_add(ix, text.s, text.len, file, &e);
+	for (size_t i = 0; i < n; i++) {
+		char *obj = xasprintf("%s:%s", commits[i], file);
+		const char *args[] = {"git", "cat-file", "blob", obj, NULL};
+
+		buf_reset(&text);
+		if (git_run(NULL, args, &text, 1, &e) == 0)
+			merge_history_add(ix, text.s, text.len, file, &e);
+		free(obj);
+		free(commits[i]);
+	}
+	buf_free(&text);
+	free(file);
+	free(dir);
+	return ix;
+}
+
+static const char *side_name(int kept)
+{
+	return kept == 'o' ? "ours" : kept == 't' ? "theirs" : "";
+}
+
+/* One conflicts.jsonl line, and the message on standard error. */
+static void report_conflict(struct buf *b, const char *path,
+			    const struct merge_conflict *c)
+{
+	struct store who = {0};
+	char at[40];
+	int field = c->kind == MERGE_FIELD;
+
+	store_set_user(&who, common.user);
+	date_now_iso(at);
+	merge_conflict_json(b, at, who.user, path, c);
+	if (!field)
+		crm_warn("%s: %s deleted by %s but changed by %s: the change "
+			 "kept", path, c->id, side_name('o' + 't' - c->kept),
+			 side_name(c->kept));
+	else if (!c->kept)
+		crm_warn("%s: %s %s changed both ways, '%s' (ours) and '%s' "
+			 "(theirs): left as a conflict", path, c->id,
+			 c->field, c->ours, c->theirs);
+	else
+		crm_warn("%s: %s %s changed both ways, '%s' (ours) and '%s' "
+			 "(theirs): kept '%s', the later change", path, c->id,
+			 c->field, c->ours, c->theirs,
+			 c->kept == 'o' ? c->ours : c->theirs);
+}
+
+static int record_conflicts(const char *path, const struct merge *m,
+			    struct crm_err *err)
+{
+	const char *slash = strrchr(path, '/');
+	char *file = xasprintf("%.*s%s", slash ? (int)(slash - path + 1) : 0,
+			       path, CONFLICTS_FILE);
+	struct buf lines = {0};
+	int rc;
+
+	for (size_t i = 0; i < m->nc; i++)
+		report_conflict(&lines, path, &m->c[i]);
+	rc = jsonl_append(file, lines.s, lines.len, err);
+	buf_free(&lines);
+	free(file);
+	return rc;
+}
+
+static const struct table_def *table_of_path(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	for (size_t i = 0; i < crm_ntables; i++)
+		if (!strcmp(crm_tables[i].file, base))
+			return &crm_tables[i];
+	return NULL;
+}
+
+static struct table *load_side(const char *file, const char *path,
+			       const char *side, const struct table_def *def,
+			       struct crm_err *err)
+{
+	char *name = xasprintf("%s (%s)", path, side);
+	struct table *t = table_load_file(file, name, def, err);
+
+	free(name);
+	return t;
+}
+
+static int merge_table_files(char **argv, struct crm_err *err)
+{
+	const struct table_def *def = table_of_path(argv[3]);
+	struct table *t[3] = {NULL, NULL, NULL};
+	static const char *const sides[] = {"base", "ours", "theirs"};
+	struct merge_opts o = {opt_strict, NULL};
+	struct merge m = {0};
+	struct buf text = {0};
+	int rc = -1, left = 0;
+
+	if (!def)
+		return crm_errf(err, argv[3], 0, "not a crm table");
+	for (size_t i = 0; i < 3; i++)
+		if (!(t[i] = load_side(argv[i], argv[3], sides[i], def, err)))
+			goto out;
+	o.history = merge_history(argv[3]);
+	if (merge_tables(t[0], t[1], t[2], &o, &m, err) < 0)
+		goto out;
+	merge_format(&m, &text);
+	if (replace_file(argv[1], &text, err) < 0 ||
+	    (m.nc && record_conflicts(argv[3], &m, err) < 0))
+		goto out;
+	for (size_t i = 0; i < m.nc; i++)
+		left += m.c[i].kind == MERGE_FIELD && !m.c[i].kept;
+	rc = left ? CRM_NONE : CRM_OK;
+out:
+	merge_history_free((struct strmap *)o.history);
+	merge_free(&m);
+	buf_free(&text);
+	for (size_t i = 0; i < 3; i++)
+		table_free(t[i]);
+	return rc;
+}
+
+static int cmd_merge_driver(int argc, char **argv, struct crm_err *err)
+{
+	if (argc != 4)
+		return crm_usagef(err, "merge-driver takes base, ours, theirs "
+				  "and the path");
+	if (opt_strict && opt_log)
+		return crm_usagef(err, "--strict and --log exclude each "
+				  "other");
+	return opt_log ? merge_log_files(argv, err) : merge_table_files(argv,
+									err);
+}
+
+/* ---- sync ------------------------------------------------------------------ */
+
+/* Commit what changed in the data directory since the last commit. */
+static int commit_local(const struct store *st, struct crm_err *err)
+{
+	const char *add[] = {"git", "add", "-A", "--", ".", NULL};
+	const char *diff[] = {"git", "diff", "--cached", "--quiet", NULL};
+	char *msg = xasprintf("crm sync: changes by %s", st->user);
+	const char *commit[] = {"git", "commit", "-q", "-m", msg, NULL};
+	int rc = git_run(st->dir, add, NULL, 0, err);
+
+	if (rc == 0 && (rc = git_run(st->dir, diff, NULL, 1, err)) == 1)
+		rc = git_run(st->dir, commit, NULL, 0, err);
+	free(msg);
+	if (rc > 0)
+		crm_errf(err, NULL, 0, "git could not commit the local changes");
+	return rc ? -1 : 0;
+}
+
+/* The lines of now that were not in before (as merge_logs counts). */
+static void new_lines(const struct buf *before, const struct buf *now,
+		      struct buf *out)
+{
+	struct buf both = {0};
+	size_t skip;
+
+	merge_logs(before->s ? before->s : "", before->len,
+		   now->s ? now->s : "", now->len, &both);
+	skip = before->len + (before->len && before->s[before->len - 1] !=
+			      '\n');
+	if (both.len > skip)
+		buf_add(out, both.s + skip, both.len - skip);
+	buf_free(&both);
+}
+
+/* A log as of commit old (empty without one) and as it is now. */
+static void log_came_in(const struct store *st, const char *old,
+			const char *prefix, const char *log, struct buf *out)
+{
+	char *obj = xasprintf("%s:%s%s", old ? old : "", prefix, log);
+	char *path = store_path(st, log);
+	const char *args[] = {"git", "cat-file", "blob", obj, NULL};
+	struct buf before = {0}, now = {0};
+	struct crm_err e = {0};
+
+	if (old)
+		git_run(st->dir, args, &before, 1, &e);
+	file_read_all(path, &now, &e);
+	new_lines(&before, &now, out);
+	buf_free(&before);
+	buf_free(&now);
+	free(path);
+	free(obj);
+}
+
+#define SYNC_SCREEN 20
+
+struct incoming {
+	const struct table *opps;
+	struct strmap *ix;
+	long deals, moves, other, shown, hidden;
+};
+
+static int incoming_line(void *ctx, const struct logrec *r, long line,
+			 struct crm_err *err)
+{
+	struct incoming *in = ctx;
+	const char *entity = logrec_get(r, "entity"), *id = logrec_get(r, "id");
+	const char *field = logrec_get(r, "field"), *to = logrec_get(r, "to");
+	const char *from = logrec_get(r, "from"), *by = logrec_get(r, "by");
+	int deal = entity && !strcmp(entity, "opportunity") && id && field &&
+		   to && from && by;
+	int added = deal && !strcmp(field, "id") && *to;
+	int moved = deal && !strcmp(field, "stage") && *from;
+	long row;
+
+	if (!added && !moved) {
+		in->other += !deal || strcmp(field, "stage");
+		return 0;
+	}
+	added ? in->deals++ : in->moves++;
+	if (in->shown >= SYNC_SCREEN) {
+		in->hidden++;
+		return 0;
+	}
+	in->shown++;
+	row = table_index_row(in->ix, id);
+	printf("%-9s %s  %s", added ? "new deal" : "stage", id,
+	       row >= 0 ? table_get(in->opps, (size_t)row, "name") : "");
+	if (moved)
+		printf("  %s -> %s", from, to);
+	printf("  (%s)\n", by);
+	return 0;
+}
+
+/* What came in since commit old: new deals and stage moves on standard
+ * output (one screen), the counts on standard error. */
+static int report_incoming(struct store *st, const char *old,
+			   const char *prefix, struct crm_err *err)
+{
+	struct buf hist = {0}, acts = {0};
+	struct incoming in = {0};
+	struct table *opps = store_table(st, "opportunities", err);
+	long nacts = 0;
+	FILE *fp;
+
+	if (!opps)
+		return -1;
+	in.opps = opps;
+	in.ix = table_index_by(opps, "id");
+	log_came_in(st, old, prefix, "history.jsonl", &hist);
+	log_came_in(st, old, prefix, "activities.jsonl", &acts);
+	for (size_t i = 0; i < acts.len; i++)
+		nacts += acts.s[i] == '\n';
+	if (hist.len && (fp = fmemopen(hist.s, hist.len, "r"))) {
+		jsonl_scan_fp(fp, "history.jsonl", incoming_line, &in, err);
+		fclose(fp);
+	}
+	if (in.hidden)
+		printf("... and %ld more\n", in.hidden);
+	if (in.deals + in.moves + in.other + nacts == 0)
+		crm_msg("nothing came in");
+	else
+		crm_msg("came in: %ld new deal%s, %ld stage move%s, %ld other "
+			"change%s, %ld activit%s", in.deals,
+			in.deals == 1 ? "" : "s", in.moves,
+			in.moves == 1 ? "" : "s", in.other,
+			in.other == 1 ? "" : "s", nacts, nacts == 1 ? "y" : "ies");
+	strmap_free(in.ix);
+	table_free(opps);
+	buf_free(&hist);
+	buf_free(&acts);
+	return 0;
+}
+
+static int pull_and_push(struct store *st, struct crm_err *err)
+{
+	const char *head[] = {"git", "rev-parse", "-q", "--verify", "HEAD",
+			      NULL};
+	const char *prefix[] = {"git", "rev-parse", "--show-prefix", NULL};
+	const char *pull[] = {"git", "pull", "-q", "--no-rebase", "--no-edit",
+			      NULL};
+	const char *push[] = {"git", "push", "-q", NULL};
+	char *old = git_line(st->dir, head), *pre = git_line(st->dir, prefix);
+	int rc = git_run(st->dir, pull, NULL, 0, err);
+
+	if (rc > 0)
+		rc = crm_errf(err, NULL, 0, "git pull failed: resolve what it "
+			      "says, commit, then run crm sync again");
+	if (rc == 0)
+		rc = report_incoming(st, old, pre ? pre : "", err);
+	if (rc == 0 && (rc = git_run(st->dir, push, NULL, 0, err)) > 0)
+		rc = crm_errf(err, NULL, 0, "git push failed");
+	free(old);
+	free(pre);
+	return rc ? -1 : 0;
+}
+
+static int cmd_sync(int argc, char **argv, struct crm_err *err)
+{
+	const char *driver[] = {"git", "config", "merge.crm.driver", NULL};
+	const char *remote[] = {"git", "remote", NULL};
+	struct store st;
+	char *d = NULL, *r = NULL;
+	int rc = -1;
+
+	if (argc > 0)
+		return crm_usagef(err, "sync takes no operands");
+	if (cli_open(&st, &common, err) < 0)
+		return -1;
+	/* the tools wait while git rewrites the tables */
+	if (!(d = git_line(st.dir, driver)))
+		crm_errf(err, NULL, 0, "this clone has no crm merge driver: "
+			 "run 'crm git-setup' first");
+	else if (store_lock(&st, err) == 0 && commit_local(&st, err) == 0) {
+		r = git_line(st.dir, remote);
+		rc = r && *r ? pull_and_push(&st, err) : 0;
+		if (!r || !*r)
+			crm_msg("no git remote: changes committed here only");
+	}
+	free(d);
+	free(r);
+	store_close(&st);
+	return rc;
+}
+
 /* ---- running a tool ------------------------------------------------------------ */
 
 static void export_common(void)
@@ -443,13 +1060,30 @@ static int run_tool(int argc, char **argv)
 struct verb {
 	const char *name;
 	int (*run)(int argc, char **argv, struct crm_err *err);
+	const char *options;	/* its own long options */
 };
 
 static const struct verb verbs[] = {
-	{"init", cmd_init},
-	{"check", cmd_check},
-	{NULL, NULL}
+	{"init", cmd_init, "git"},
+	{"check", cmd_check, ""},
+	{"git-setup", cmd_git_setup, ""},
+	{"sync", cmd_sync, ""},
+	{"merge-driver", cmd_merge_driver, "strict log"},
+	{NULL, NULL, NULL}
 };
+
+/* A verb given another verb's option: "--git is for init only". */
+static int verb_options_ok(const struct verb *v, struct crm_err *err)
+{
+	static const char *const names[] = {"git", "strict", "log"};
+	const int set[] = {opt_git, opt_strict, opt_log};
+
+	for (size_t i = 0; i < 3; i++)
+		if (set[i] && !strstr(v->options, names[i]))
+			return crm_usagef(err, "--%s is not an option of %s",
+					  names[i], v->name);
+	return 0;
+}
 
 /* Options before the command, and again after init/check. */
 static int parse_options(int argc, char **argv, const char *shortopts)
@@ -462,6 +1096,9 @@ static int parse_options(int argc, char **argv, const char *shortopts)
 		case 'C': common.dir = optarg; break;
 		case OPT_TODAY: common.today = optarg; break;
 		case 'u': common.user = optarg; break;
+		case OPT_GIT: opt_git = 1; break;
+		case OPT_STRICT: opt_strict = 1; break;
+		case OPT_LOG: opt_log = 1; break;
 		case 'h':
 			fputs(synopsis, stdout);
 			fputs("\n", stdout);
@@ -502,7 +1139,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Try 'crm --help'.\n");
 		return CRM_USAGE;
 	}
-	status = v->run(argc - optind, argv + optind, &err);
+	status = verb_options_ok(v, &err) < 0 ? -1
+		 : v->run(argc - optind, argv + optind, &err);
 	if (status < 0)
 		status = err.code == CRM_USAGE ? cli_usage(synopsis, "%s", err.msg)
 					       : cli_fail(&err);

@@ -9,12 +9,13 @@ _crm_cust_valued='-C --dir --today -u --user --lock-timeout -k --kind
 	-s --set -w --where --tag --tier --sort -f --format -t --type
 	-n --next -a --action --since --to -r --reason --title --wechat
 	--amount --currency --start --end --opp --renewal --expiring --due
-	--split --every --date --plan --method --customer'
+	--split --every --date --plan --method --customer --encoding
+	--delimiter --map --date-order --match --on-dup --rejects'
 
 # The commands, and the long options of each (as crm-cust.c checks them),
 # and those every command takes.
 _crm_cust_verbs=$'add\nlist\nshow\nset\nlog\ntag\ntier\nclaim\nrelease
-reclaim\nlock\nunlock\ndedupe\nmerge\ncontact\ncontract\npay'
+reclaim\nlock\nunlock\ndedupe\nmerge\ncontact\ncontract\npay\nimport'
 _crm_cust_common='--dir --today --user --lock-timeout --help'
 _crm_cust_opts_add='--kind --owner --source --industry --phone --email
 	--city --country --set'
@@ -39,6 +40,8 @@ _crm_cust_opts_contract_list='--expiring --where --sort --format --excel'
 _crm_cust_opts_pay_plan='--due --amount --split --every'
 _crm_cust_opts_pay_record='--amount --date --plan --method'
 _crm_cust_opts_pay_list='--customer --overdue --format --excel'
+_crm_cust_opts_import='--encoding --delimiter --map --date-order --match
+	--on-dup --rejects --dry-run'
 
 _crm_cust_has_value()
 {
@@ -226,6 +229,20 @@ _crm_cust_value()
 		compopt -o nospace 2>/dev/null || :
 		_crm_cust_reply "$(_crm_cust_settable)"
 		;;
+	--rejects)
+		compopt -o filenames 2>/dev/null || :
+		COMPREPLY=($(compgen -f -- "$cur")) || :
+		;;
+	--encoding)
+		_crm_cust_reply $'UTF-8\nGB18030\nGBK\nBIG5\nUTF-16\nWINDOWS-1252' ;;
+	--delimiter)
+		_crm_cust_reply $',\n;\n|\ntab' ;;
+	--date-order)
+		_crm_cust_reply $'ymd\nmdy\ndmy' ;;
+	--match)
+		_crm_cust_reply $'name,id\nname\nid' ;;
+	--on-dup)
+		_crm_cust_reply $'skip\nupdate\ncreate' ;;
 	*)
 		COMPREPLY=() ;;
 	esac
@@ -299,6 +316,12 @@ _crm_cust_operand()
 		fi ;;
 	list)
 		((n == 1)) && _crm_cust_reply - ;;
+	import)
+		if ((n == 1)); then
+			compopt -o filenames 2>/dev/null || :
+			COMPREPLY=($(compgen -f -- "$cur")) || :
+			[[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
+		fi ;;
 	contact)
 		case $sub in
 		'') _crm_cust_reply $'add\nlist' ;;

@@ -7,7 +7,8 @@
 _crm_opp_valued='-C --dir --today -u --user --lock-timeout -c --customer
 	-m --amount --close -o --owner --stage --source --pipeline -s --set
 	-w --where --sort -f --format --note -t --type -n --next -a --action
-	-d --date -r --reason --to'
+	-d --date -r --reason --to --encoding --delimiter --map --map-stage
+	--date-order --match --on-dup --rejects'
 
 # The long options of each command (as crm-opp.c checks them), and those
 # every command takes.
@@ -22,6 +23,8 @@ _crm_opp_opts_win='--amount --date --contract'
 _crm_opp_opts_lose='--reason --note --date'
 _crm_opp_opts_assign='--to'
 _crm_opp_opts_stale='--owner --format --excel'
+_crm_opp_opts_import='--encoding --delimiter --map --map-stage --pipeline
+	--date-order --match --on-dup --rejects --dry-run'
 
 _crm_opp_verbs=$'add\nlist\nshow\nstage\nset\nlog\nwin\nlose\nreopen\nassign'
 _crm_opp_verbs+=$'\nstale\nimport'
@@ -214,6 +217,23 @@ _crm_opp_value()
 		compopt -o nospace 2>/dev/null || :
 		_crm_opp_reply "$(_crm_opp_settable)"
 		;;
+	--rejects)
+		compopt -o filenames 2>/dev/null || :
+		COMPREPLY=($(compgen -f -- "$cur")) || :
+		;;
+	--encoding)
+		_crm_opp_reply $'UTF-8\nGB18030\nGBK\nBIG5\nUTF-16\nWINDOWS-1252' ;;
+	--delimiter)
+		_crm_opp_reply $',\n;\n|\ntab' ;;
+	--map-stage)
+		compopt -o nospace 2>/dev/null || :
+		_crm_opp_reply $'Closed Won=\nClosed Lost=\n赢单=\n输单=' ;;
+	--date-order)
+		_crm_opp_reply $'ymd\nmdy\ndmy' ;;
+	--match)
+		_crm_opp_reply $'name,id\nname\nid' ;;
+	--on-dup)
+		_crm_opp_reply $'skip\nupdate\ncreate' ;;
 	*)
 		COMPREPLY=() ;;
 	esac
@@ -251,6 +271,7 @@ _crm_opp_operand()
 		if ((n == 1)); then
 			compopt -o filenames 2>/dev/null || :
 			COMPREPLY=($(compgen -f -- "$cur")) || :
+			[[ -z $cur || $cur == - ]] && COMPREPLY+=(-)
 		fi ;;
 	esac
 	return 0
@@ -315,7 +336,7 @@ _crm_opp()
 			$_crm_opp_opts_list $_crm_opp_opts_stage
 			$_crm_opp_opts_log $_crm_opp_opts_win
 			$_crm_opp_opts_lose $_crm_opp_opts_assign
-			$_crm_opp_opts_stale" ;;
+			$_crm_opp_opts_stale $_crm_opp_opts_import" ;;
 		add) opts=$_crm_opp_opts_add ;;
 		list) opts=$_crm_opp_opts_list ;;
 		stage) opts=$_crm_opp_opts_stage ;;
@@ -324,6 +345,7 @@ _crm_opp()
 		lose) opts=$_crm_opp_opts_lose ;;
 		assign) opts=$_crm_opp_opts_assign ;;
 		stale) opts=$_crm_opp_opts_stale ;;
+		import) opts=$_crm_opp_opts_import ;;
 		esac
 		[[ -n $verb ]] && opts="$opts $_crm_opp_common"
 		_crm_opp_reply "$(printf '%s\n' $opts | sort -u)"

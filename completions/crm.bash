@@ -10,8 +10,11 @@
 _crm_compdir=.
 [[ ${BASH_SOURCE[0]} == */* ]] && _crm_compdir=${BASH_SOURCE[0]%/*}
 
-_crm_commands=$'init\ncheck\nlead\nopp\ncust\nfunnel\nremind'
+_crm_commands=$'init\ncheck\ngit-setup\nsync\nmerge-driver\nlead\nopp\ncust\nfunnel\nremind'
 _crm_options=$'--dir\n--today\n--user\n--help'
+# Options of one command only.
+_crm_init_options=$'--git'
+_crm_merge_options=$'--strict\n--log'
 
 # Offer those of the lines of $1 that start with $cur.
 _crm_reply()
@@ -116,13 +119,20 @@ _crm()
 		case ${COMP_WORDS[tool]} in
 		init)
 			if [[ $cur == -* ]]; then
-				_crm_reply "$_crm_options"
+				_crm_reply "$_crm_options"$'\n'"$_crm_init_options"
 			else
 				compopt -o filenames 2>/dev/null || :
 				COMPREPLY=($(compgen -d -- "$cur")) || :
 			fi ;;
-		check)
+		check|git-setup|sync)
 			[[ $cur == -* ]] && _crm_reply "$_crm_options" ;;
+		merge-driver)
+			if [[ $cur == -* ]]; then
+				_crm_reply "$_crm_options"$'\n'"$_crm_merge_options"
+			else
+				compopt -o filenames 2>/dev/null || :
+				COMPREPLY=($(compgen -f -- "$cur")) || :
+			fi ;;
 		*)
 			_crm_delegate "$tool" ;;
 		esac
@@ -145,7 +155,7 @@ _crm()
 		return 0 ;;
 	esac
 	if [[ $cur == -* ]]; then
-		_crm_reply "$_crm_options"
+		_crm_reply "$_crm_options"$'\n'"$_crm_init_options"$'\n'"$_crm_merge_options"
 	else
 		_crm_reply "$_crm_commands"
 	fi

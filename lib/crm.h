@@ -48,6 +48,8 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "s" unless n is 1 or -1: "%ld day%s", n, plural(n). */
+const char *plural(long n);
 
 /* A growable byte buffer, always NUL-terminated. */
 struct buf { char *s; size_t len, cap; };
@@ -101,6 +103,10 @@ struct csv_opts {
 	size_t max_field;    /* 0 means CSV_MAX_FIELD_DEFAULT */
 	int allow_ragged;    /* the importer pads/reports ragged rows itself */
 	int skip_blank;      /* skip records that are one empty field */
+	/* When set, [0] and [1] hold, during each call of the row function,
+	 * the byte offsets in the input where the record starts and where
+	 * the line it ends on ends (a span to copy back as it was). */
+	size_t *span;
 };
 
 /*
@@ -189,6 +195,13 @@ int id_valid(const char *s, char type);
 /* Normalise a user-typed id or prefix in place: upper case, and
  * Crockford's I/L -> 1, O -> 0 in the random part.  */
 void id_normalize(char *s);
+/* A set of ids (well-formed ones; any other is never in it), about 16
+ * bytes an id: what makes a new id that no row has yet in O(1). */
+struct idset;
+struct idset *idset_new(void);
+void idset_free(struct idset *s);
+void idset_add(struct idset *s, const char *id);
+int idset_has(const struct idset *s, const char *id);
 
 /* ---- configuration (conf.c) -------------------------------------------
  *
@@ -294,10 +307,17 @@ const struct col_def *table_def_col(const struct table_def *d,
  * are.  malloc'd, or NULL with err. */
 char *value_normalize(const struct table_def *def, const char *col,
 		      const char *v, struct crm_err *err);
+/* The same for a column already looked up (d NULL: a custom field). */
+char *col_normalize(const struct col_def *d, const char *col, const char *v,
+		    struct crm_err *err);
 /* Is v a valid stored value for col (what crm check enforces)?  0 or -1
  * with err's message set (no file/line). */
 int value_check(const struct table_def *def, const char *col, const char *v,
 		struct crm_err *err);
+/* The same with the column's definition at hand (d may be NULL: a
+ * custom column, anything goes). */
+int value_check_col(const struct table_def *def, const struct col_def *d,
+		    const char *v, struct crm_err *err);
 
 /* ---- tables (table.c) ----------------------------------------------------
  *
@@ -313,6 +333,19 @@ struct table {
 	size_t nrows, cap;
 	char ***rows;                 /* rows[r][c] */
 	long *lines;                  /* physical line of each row, 0 if new */
+	struct idset *ids;            /* made by table_new_id, kept by
+					 table_set; NULL until then */
+	/* Rows as the file had them, to write back as they were: row r is
+	 * raw_len[r] bytes at raw_off[r] (0: changed or new), valid while
+	 * raw_ok (the file unchanged, same columns in the same order). */
+	size_t *raw_off;
+	uint32_t *raw_len;
+	int raw_ok;
+	long long raw_size, raw_mtime, raw_ino;
+	/* A table of only the rows one key names (table_load_named): the
+	 * file's every record as a span, and which of them rows[] holds. */
+	size_t nall, *all_off, *held, file_ncols;
+	uint32_t *all_len;
 };
 
 /* Read dir/def->file.  A missing file is an empty table.  Missing fixed
@@ -352,12 +385,20 @@ long table_find_value(const struct table *t, const char *col, const char *v);
 struct strmap *table_index_by(const struct table *t, const char *col);
 /* Its lookup: the row, or -1. */
 long table_index_row(const struct strmap *ix, const char *value);
-/* A new id of the table's type that no row has yet. */
-void table_new_id(const struct table *t, char *out);
+/* A new id of the table's type that no row has yet (nor one it gave
+ * before): an id set of the table, made on the first call. */
+void table_new_id(struct table *t, char *out);
 /* Sort rows by id (tables stay sorted by id so diffs stay small). */
 void table_sort_by_id(struct table *t);
 /* Remove row r; rows after it move up one. */
 void table_del_row(struct table *t, size_t r);
+/* Only the rows that key could name (table_find_ref: an id prefix or
+ * an exact name), when the file is as crm writes it (sorted by id,
+ * fields quoted only where needed); saving it writes the whole file,
+ * the other rows copied.  Else the whole table, as table_load.  The
+ * rows of such a table can be changed, not added or removed. */
+struct table *table_load_named(const char *dir, const struct table_def *def,
+			       const char *key, struct crm_err *err);
 /* Write atomically to t->path (caller holds the store lock). */
 int table_save(struct table *t, struct crm_err *err);
 
@@ -371,6 +412,7 @@ struct store {
 	double lock_timeout;  /* seconds, default 10 */
 	struct buf pending_history;     /* log lines not yet appended */
 	struct buf pending_activities;
+	FILE *history_spill;  /* older pending history lines, on disk */
 };
 
 /* Find the directory: opt_dir (-C), else $CRM_DIR, else the nearest
@@ -388,6 +430,13 @@ struct table *store_table(struct store *s, const char *name,
 			  struct crm_err *err);
 /* dir/name, malloc'd. */
 char *store_path(const struct store *s, const char *name);
+/* A scratch file in the data directory (same disk as the tables, not a
+ * tmpfs), already unlinked: gone with the process.  NULL with err. */
+FILE *store_tmpfile(const struct store *s, struct crm_err *err);
+/* Move the queued history lines to a scratch file, to keep memory
+ * bounded while a big import queues millions; the commit's journal
+ * appends them first. */
+int store_spill_logs(struct store *s, struct crm_err *err);
 
 /* Atomic replacement of one file: temp in the same directory, fsync,
  * rename, fsync of the directory. */
@@ -432,9 +481,6 @@ void excel_write_row(FILE *fp, char *const *fields, size_t n);
 void excel_write_bom(FILE *fp);
 /* A CSV listing row: excel_write_row with --excel, else csv_write_row. */
 void out_csv_row(FILE *fp, char *const *fields, size_t n);
-/* Every cell of t through excel_unquote (an import of an export). */
-struct table;
-void table_excel_unquote(struct table *t);
 
 /* An output file named by an option (--rejects, --mbox) must not be a
  * file of the data directory, by name, symlink or hard link: a usage
@@ -473,15 +519,21 @@ int jsonl_scan_fp(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 typedef void (*jsonl_bad_fn)(void *ctx, const struct crm_err *err);
 int jsonl_check(const char *path, const char *name, jsonl_fn fn, void *ctx,
 		jsonl_bad_fn bad, struct crm_err *err);
+/* One line (no LF) through fn as line 1 of "-": with use_fast, a line
+ * in the canonical form we write is read by our own scanner, else (and
+ * always without use_fast) by libjq.  Both give the same record; the
+ * unit test compares them. */
+int jsonl_parse_line(const char *line, size_t len, int use_fast,
+		     jsonl_fn fn, void *ctx, struct crm_err *err);
 /* Append bytes (whole lines) to a log with one write(), then fsync.
  * Caller holds the lock. */
 int jsonl_append(const char *path, const char *data, size_t len,
 		 struct crm_err *err);
 
 /*
- * Log lines are queued in the store and appended by store_flush_logs(),
- * which a program calls after its tables are saved, still under the lock:
- * a table is the truth, its log never runs ahead of it.
+ * Log lines are queued in the store and appended by store_commit(), in
+ * the same journalled change as the tables, still under the lock: a
+ * table is the truth, its log never runs ahead of it.
  */
 /* history.jsonl: {"at","by","entity","id","field","from","to"} */
 void history_append(struct store *s, const char *entity, const char *id,
@@ -495,8 +547,6 @@ void activity_append(struct store *s, const char *entity, const char *id,
 /* "call|visit|email|meeting|note|revisit|service" */
 extern const char activity_types[];
 int activity_type_ok(const char *type);
-/* Append the queued lines, one write() per log, fsync'd. */
-int store_flush_logs(struct store *s, struct crm_err *err);
 /* Set a table field (adding the column if new) and queue the change for
  * history.  Returns 1 when changed, 0 when the value was already v. */
 int table_set_logged(struct store *s, struct table *t, size_t row,
@@ -511,6 +561,12 @@ struct filter;
  * "--where: <jq's message>". */
 struct filter *filter_compile(const char *expr, struct crm_err *err);
 void filter_free(struct filter *f);
+/* The same, always evaluated by libjq on whole records: what the unit
+ * test compares the C evaluation with. */
+struct filter *filter_compile_jq(const char *expr, struct crm_err *err);
+/* 1 when evaluated in C, 2 by libjq on the fields it names only, 0 by
+ * libjq on whole records. */
+int filter_is_simple(const struct filter *f);
 /* 1 when the expression's first output is truthy, 0 when not, -1 on a
  * runtime error (the filter is unusable afterwards). */
 int filter_match(struct filter *f, const struct table *t, char **row,
@@ -554,6 +610,18 @@ struct stale {
 struct stale *stale_deals(const struct store *s, const struct pipelines *ps,
 			  const struct table *opps, long ahead, size_t *n,
 			  struct crm_err *err);
+/* The same a row at a time, for a table streamed: the day of each
+ * deal's last stage change from history (NULL and err when it can't be
+ * read), whether row r is stale (then *out says how), and the order. */
+struct strmap *stale_moves(const struct store *s, struct crm_err *err);
+int stale_row(const struct pipelines *ps, const struct table *t, size_t r,
+	      const struct strmap *moved, long ahead, struct stale *out);
+void stale_sort(struct stale *v, size_t n);
+/* A one-row view of a row being streamed by table_scan, for code
+ * written for loaded tables (table_get(v, 0, col)): *v is t with row
+ * (whose address rowp is) as its only row, on *line. */
+void table_row_view(struct table *v, const struct table *t, char ***rowp,
+		    long *line);
 
 /* ---- command-line plumbing shared by the programs (cli.c) ------------- */
 
@@ -662,6 +730,12 @@ typedef int (*record_fn)(struct table *t, size_t row, void *ctx,
 int records_change(struct store *s, const char *table, int nops,
 		   char **operands, record_fn fn, void *ctx,
 		   struct crm_err *err);
+/* The same; with one_row, when fn looks at no row but the one it is
+ * given, one named record is changed without the table in memory
+ * (table_load_named): a change costs about a copy of the file. */
+int records_change_in(struct store *s, const char *table, int nops,
+		      char **operands, record_fn fn, void *ctx, int one_row,
+		      struct crm_err *err);
 /* A follow-up: an activity, last_contact = today, and with next the
  * record's next_date and next_action. */
 struct followup {
@@ -682,6 +756,13 @@ void activity_line(struct buf *b, const struct logrec *r, const char *about);
 
 int store_commit(struct store *s, struct table *const *tables,
 		 struct crm_err *err);
+/* The same, each table written by write (table_write_temp's contract: the
+ * temporary file written and synced, not renamed); write may queue more
+ * log lines, which go in with the rest. */
+typedef int (*table_writer)(void *ctx, struct table *t,
+			    struct atomic_file *a, struct crm_err *err);
+int store_commit_via(struct store *s, struct table *const *tables,
+		     table_writer write, void *ctx, struct crm_err *err);
 
 /* ---- listings (listing.c) ----------------------------------------------
  *
@@ -759,6 +840,10 @@ const char *import_field(const struct import *im, size_t i);
 const char *import_encoding(const struct import *im); /* "UTF-8", "GB18030" */
 /* The source's header as read (trimmed): the rejects file repeats it. */
 char *const *import_header(const struct import *im, size_t *n);
+/* The reason column of a rejects file.  Not "reason", a field (a deal's
+ * loss reason): a source column so named is left out, so a fixed rejects
+ * file imports again as it is. */
+#define IMPORT_REJECT_COLUMN "_reject_reason"
 char import_delimiter(const struct import *im);
 struct import_row {
 	long line;            /* physical line where the record starts */
@@ -789,6 +874,76 @@ void import_norm_phone(const char *in, char *out, size_t n);
  * Review/商务谈判 -> the open stage so called).  NULL when unknown. */
 const char *import_stage(const struct pipeline *p, const char *raw,
 			 const char *const *maps, size_t nmaps);
+
+/* ---- imported rows into the tables (ingest.c) ------------------------------
+ *
+ * leads: a lead a row.  customers: the row's customer (matched by name
+ * ignoring case and spacing, else created) and its contact person
+ * (matched within the customer by e-mail, phone or name, else created).
+ * opportunities: the deal, with its customer and contact as above.  The
+ * caller holds the store lock; ingest_commit writes every table changed.
+ */
+enum ingest_dup { DUP_SKIP, DUP_UPDATE, DUP_CREATE };
+enum { MATCH_EMAIL = 1, MATCH_PHONE = 2, MATCH_ID = 4, MATCH_NAME = 8 };
+enum { INGEST_IMPORTED, INGEST_UPDATED, INGEST_DUPLICATE, INGEST_REJECTED };
+struct ingest_opts {
+	const char *table;             /* leads, customers, opportunities */
+	unsigned match;                /* MATCH_* */
+	enum ingest_dup on_dup;
+	const struct pipelines *pipelines;   /* opportunities */
+	const struct pipeline *pipeline;     /* a deal's, unless the row says */
+};
+struct ingest_counts {
+	long customers_new, customers_matched, contacts_new, contacts_matched;
+};
+struct ingest;
+struct ingest *ingest_begin(struct store *s, struct import *im,
+			    const struct ingest_opts *o, struct crm_err *err);
+/* INGEST_* (a reject's reason in why), or -1 with err on a fatal error. */
+int ingest_row(struct ingest *g, const struct import_row *row,
+	       struct crm_err *why, struct crm_err *err);
+const struct ingest_counts *ingest_counts(const struct ingest *g);
+int ingest_commit(struct ingest *g, struct crm_err *err);
+void ingest_free(struct ingest *g);
+/* A name as a key: ASCII case and every space ignored ("ACME  Ltd" is
+ * "acmeltd"), so customers match whatever their spacing. */
+void name_key(const char *s, char *out, size_t n);
+
+/* ---- the import verb (import_cli.c) ------------------------------------------
+ *
+ * crm-lead, crm-cust and crm-opp import: options, --dry-run, rejects,
+ * progress and the summary, written once.  A program adds
+ * CLI_IMPORT_LONGOPTS to its getopt table (and its own --dry-run),
+ * CLI_IMPORT_HELP to its help, and CLI_IMPORT_VERB_OPTIONS to the verb.
+ */
+enum {
+	CLI_OPT_ENCODING = 0x1000, CLI_OPT_DELIMITER, CLI_OPT_MAP,
+	CLI_OPT_DATE_ORDER, CLI_OPT_MATCH, CLI_OPT_ON_DUP, CLI_OPT_REJECTS,
+	CLI_OPT_MAP_STAGE
+};
+#define CLI_IMPORT_LONGOPTS \
+	{"encoding", required_argument, NULL, CLI_OPT_ENCODING}, \
+	{"delimiter", required_argument, NULL, CLI_OPT_DELIMITER}, \
+	{"map", required_argument, NULL, CLI_OPT_MAP}, \
+	{"date-order", required_argument, NULL, CLI_OPT_DATE_ORDER}, \
+	{"match", required_argument, NULL, CLI_OPT_MATCH}, \
+	{"on-dup", required_argument, NULL, CLI_OPT_ON_DUP}, \
+	{"rejects", required_argument, NULL, CLI_OPT_REJECTS}
+#define CLI_IMPORT_VERB_OPTIONS \
+	"encoding delimiter map date-order match on-dup rejects dry-run"
+#define CLI_IMPORT_HELP \
+	"      --encoding=ENCODING  the file's encoding (import; default: sniffed)\n" \
+	"      --delimiter=CHAR     the file's delimiter (import; default: sniffed)\n" \
+	"      --map=COLUMN=FIELD   map a source column to a field (import;\n" \
+	"                           repeatable)\n" \
+	"      --date-order=ORDER   ymd, mdy or dmy for slashed dates (import)\n"
+#define CLI_IMPORT_HELP2 \
+	"      --on-dup=ACTION      skip, update or create a duplicate (import;\n" \
+	"                           default skip)\n" \
+	"      --rejects=FILE       write rejected rows with their reason (import)\n"
+/* Import argv[0] into table ("leads", "customers", "opportunities"). */
+int cli_import(struct store *s, const struct cli *c, const char *table,
+	       int argc, char **argv, struct crm_err *err);
 
 /* ---- payments (pay.c) ------------------------------------------------------
  *
@@ -850,5 +1005,93 @@ size_t *groups_rows(size_t *parent, size_t nrows, size_t *n);
 size_t groups_print(const struct table *t, const size_t *parent,
 		    const size_t *rows, size_t n, struct out *o,
 		    char *const *cols, size_t ncols);
+
+/* ---- git sync: record-level merges (merge.c, git.c) ---------------------
+ *
+ * A data directory in git merges by record: crm merge-driver runs
+ * merge_tables on git's three versions of a table and merge_logs on its
+ * two versions of a log.
+ */
+
+/* A table from any path (git's temp files); name is used in messages.  A
+ * missing or empty file is an empty table. */
+struct table *table_load_file(const char *path, const char *name,
+			      const struct table_def *def,
+			      struct crm_err *err);
+
+/* Seconds since the epoch of a stored date or timestamp, -1 if none. */
+long long merge_instant(const char *s);
+/* When each value was set, from history: "id field to" -> latest "at".
+ * merge_history_add reads history.jsonl text into the map. */
+int merge_history_add(struct strmap *ix, const char *text, size_t len,
+		      const char *name, struct crm_err *err);
+/* The time of the latest change of id's field to value, "" unknown. */
+const char *merge_history_when(const struct strmap *ix, const char *id,
+			       const char *field, const char *value);
+void merge_history_free(struct strmap *ix);
+
+enum merge_kind {
+	MERGE_FIELD,        /* the same field changed two ways */
+	MERGE_DELETED       /* deleted on one side, changed on the other */
+};
+struct merge_conflict {
+	enum merge_kind kind;
+	char *id;
+	char *field, *base, *ours, *theirs;   /* MERGE_FIELD */
+	char *ours_at, *theirs_at;            /* from history, "" unknown */
+	int kept;   /* 'o' ours, 't' theirs, 0 left as a conflict (strict);
+		     * MERGE_DELETED: the side that changed it, kept */
+};
+struct merge_opts {
+	int strict;                   /* leave field conflicts unresolved */
+	const struct strmap *history; /* may be NULL */
+};
+struct merge {
+	struct table *out;   /* merged, rows in id order */
+	char ***alt;         /* per row: theirs' version of a record left in
+			      * conflict (strict), else NULL */
+	struct merge_conflict *c;
+	size_t nc;
+};
+/*
+ * Three-way merge by id: a record added on either side is kept; changed
+ * on one side takes the change; changed on both merges field by field; a
+ * field changed two ways is a conflict, resolved by the later change per
+ * history (equal or unknown times: the greater value), or left (strict).
+ * updated and last_contact take the later date without a conflict.
+ * Deleted on one side and changed on the other keeps the change (and is
+ * a conflict, for the report).  Columns: ours', then theirs' new ones.
+ * -1 with err when a side has a record without id or a duplicate id.
+ */
+int merge_tables(const struct table *base, const struct table *ours,
+		 const struct table *theirs, const struct merge_opts *opts,
+		 struct merge *m, struct crm_err *err);
+void merge_free(struct merge *m);
+/* ',"k":"v"' into a JSON object being written (no comma after '{'). */
+void json_add_pair(struct buf *b, const char *k, const char *v);
+/* A conflict as a conflicts.jsonl line: at, by, file, id, conflict
+ * ("field" or "deleted"), field, base, ours, theirs, ours_at, theirs_at
+ * (field conflicts), kept ("ours", "theirs" or "" when left). */
+void merge_conflict_json(struct buf *b, const char *at, const char *by,
+			 const char *file, const struct merge_conflict *c);
+/* m as CSV text; records left in conflict between git's markers. */
+void merge_format(const struct merge *m, struct buf *b);
+/* Union of two versions of a log: ours' lines, then those of theirs that
+ * ours lacks (a line theirs has k times comes k times in all), in order;
+ * no line is doubled. */
+void merge_logs(const char *ours, size_t olen, const char *theirs,
+		size_t tlen, struct buf *out);
+
+
+/* All of a file appended to out; a missing file adds nothing. */
+int file_read_all(const char *path, struct buf *out, struct crm_err *err);
+/* Run git (args: "git", ..., NULL) in dir (NULL: here).  Its standard
+ * output goes into out, or to our standard error when out is NULL (ours
+ * stays data); quiet silences its standard error.  git's exit status, or
+ * -1 with err when it could not be run. */
+int git_run(const char *dir, const char *const *args, struct buf *out,
+	    int quiet, struct crm_err *err);
+/* The first line git prints (malloc'd), NULL when git fails. */
+char *git_line(const char *dir, const char *const *args);
 
 #endif

@@ -54,6 +54,10 @@ struct reader {
 	size_t ncols;         /* fields in the first record (the header) */
 	int have_header;
 	int failed;           /* err is filled; ignore libcsv's callbacks */
+	size_t *span;         /* opts->span */
+	size_t off;           /* input offset of the piece being parsed */
+	size_t rec_off;       /* where the current record started */
+	size_t piece_end;     /* offset after the piece being parsed */
 };
 
 /* libcsv's default strips spaces and tabs around unquoted fields. */
@@ -131,6 +135,10 @@ static void deliver_record(struct reader *r)
 	for (i = 0; i < r->nfields; i++)
 		r->ptrs[i] = r->data.s + r->offs[i];
 	r->ptrs[r->nfields] = NULL;
+	if (r->span) {
+		r->span[0] = r->rec_off;
+		r->span[1] = r->piece_end;
+	}
 	if (r->fn(r->ctx, r->ptrs, r->nfields, r->rec_line, r->err) < 0)
 		r->failed = 1;
 }
@@ -202,10 +210,14 @@ static int feed(struct reader *r, const char *s, size_t n)
 
 		if (nl)
 			len = (size_t)(nl - s) + 1;
-		if (!in_record(r))
+		if (!in_record(r)) {
 			r->rec_line = r->line;
+			r->rec_off = r->off;
+		}
+		r->piece_end = r->off + len;
 		if (parse_piece(r, s, len) < 0)
 			return -1;
+		r->off += len;
 		if (nl)
 			r->line++;
 		s += len;
@@ -245,6 +257,7 @@ static int reader_init(struct reader *r, const char *name,
 				       : CSV_MAX_FIELD_DEFAULT;
 	r->allow_ragged = opts->allow_ragged;
 	r->skip_blank = opts->skip_blank;
+	r->span = opts->span;
 	r->fn = fn;
 	r->ctx = ctx;
 	r->err = err;
@@ -287,6 +300,7 @@ int csv_read(FILE *fp, const char *name, const struct csv_opts *opts,
 	while (rc == 0 && (n = fread(chunk, 1, CHUNK, fp)) > 0) {
 		skip = first ? bom_len(chunk, n) : 0;
 		first = 0;
+		r.off += skip;
 		rc = feed(&r, chunk + skip, n - skip);
 	}
 	if (rc == 0 && ferror(fp))
@@ -310,6 +324,7 @@ int csv_read_mem(const char *data, size_t len, const char *name,
 		return -1;
 	if (len > 0) {
 		skip = bom_len(data, len);
+		r.off = skip;
 		rc = feed(&r, data + skip, len - skip);
 	}
 	if (rc == 0)

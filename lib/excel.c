@@ -60,17 +60,6 @@ void excel_write_bom(FILE *fp)
 	fputs("\xEF\xBB\xBF", fp);
 }
 
-void table_excel_unquote(struct table *t)
-{
-	for (size_t r = 0; r < t->nrows; r++)
-		for (size_t c = 0; c < t->ncols; c++) {
-			const char *v = excel_unquote(t->rows[r][c]);
-
-			if (v != t->rows[r][c])
-				memmove(t->rows[r][c], v, strlen(v) + 1);
-		}
-}
-
 void out_csv_row(FILE *fp, char *const *fields, size_t n)
 {
 	if (out_excel)

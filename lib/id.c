@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
@@ -86,14 +87,32 @@ static void weak_bytes(unsigned char *b, size_t n)
 	}
 }
 
+/* Random bytes from a pool refilled a page at a time: an import making a
+ * million ids makes a few hundred getrandom() calls, not a million. */
+#define POOL_BYTES 4096
+
+static void random_bytes(unsigned char *b, size_t n)
+{
+	static unsigned char pool[POOL_BYTES];
+	static size_t left;
+
+	if (left < n) {
+		if (getrandom_bytes(pool, sizeof pool) < 0 &&
+		    urandom_bytes(pool, sizeof pool) < 0)
+			weak_bytes(pool, sizeof pool);
+		left = sizeof pool;
+	}
+	memcpy(b, pool + sizeof pool - left, n);
+	left -= n;
+}
+
 void id_new(char type, char *out)
 {
 	unsigned char b[ID_RANDOM_BYTES];
 	uint64_t bits = 0;
 	size_t i;
 
-	if (getrandom_bytes(b, sizeof b) < 0 && urandom_bytes(b, sizeof b) < 0)
-		weak_bytes(b, sizeof b);
+	random_bytes(b, sizeof b);
 	for (i = 0; i < sizeof b; i++)
 		bits = bits << 8 | b[i];
 	out[0] = type >= 'a' && type <= 'z' ? (char)(type - 'a' + 'A') : type;
@@ -134,4 +153,93 @@ void id_normalize(char *s)
 		else if (s[i] == 'O')
 			s[i] = '0';
 	}
+}
+
+/* ---- a set of ids ------------------------------------------------------
+ *
+ * A well-formed id is 40 bits and a type: one uint64_t (type index + 1
+ * above the 40 bits, so 0 marks an empty slot) in an open-addressing
+ * table.  An id that is not well-formed is never in the set: no new id
+ * can equal it anyway.
+ */
+struct idset {
+	uint64_t *slots;
+	size_t cap, n;      /* cap a power of two */
+};
+
+static uint64_t id_code(const char *id)
+{
+	uint64_t bits = 0;
+	size_t i;
+
+	if (!id_valid(id, 0))
+		return 0;
+	for (i = 2; i < 2 + ID_RANDOM_CHARS; i++)
+		bits = bits << 5 | (uint64_t)(strchr(crockford, id[i]) -
+					      crockford);
+	return (uint64_t)(strchr(id_types, id[0]) - id_types + 1) <<
+	       ID_RANDOM_BITS | bits;
+}
+
+static size_t id_slot(const struct idset *s, uint64_t code)
+{
+	/* The bits are random already; mix in the type. */
+	size_t i = (size_t)((code * 0x9E3779B97F4A7C15u) >> 20) & (s->cap - 1);
+
+	while (s->slots[i] && s->slots[i] != code)
+		i = (i + 1) & (s->cap - 1);
+	return i;
+}
+
+struct idset *idset_new(void)
+{
+	struct idset *s = xcalloc(1, sizeof *s);
+
+	s->cap = 64;
+	s->slots = xcalloc(s->cap, sizeof *s->slots);
+	return s;
+}
+
+void idset_free(struct idset *s)
+{
+	if (!s)
+		return;
+	free(s->slots);
+	free(s);
+}
+
+static void idset_grow(struct idset *s)
+{
+	uint64_t *old = s->slots;
+	size_t oldcap = s->cap;
+
+	s->cap *= 2;
+	s->slots = xcalloc(s->cap, sizeof *s->slots);
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i])
+			s->slots[id_slot(s, old[i])] = old[i];
+	free(old);
+}
+
+void idset_add(struct idset *s, const char *id)
+{
+	uint64_t code = id_code(id);
+	size_t i;
+
+	if (!code)
+		return;
+	if ((s->n + 1) * 2 > s->cap)
+		idset_grow(s);
+	i = id_slot(s, code);
+	if (!s->slots[i]) {
+		s->slots[i] = code;
+		s->n++;
+	}
+}
+
+int idset_has(const struct idset *s, const char *id)
+{
+	uint64_t code = id_code(id);
+
+	return code && s->slots[id_slot(s, code)] == code;
 }

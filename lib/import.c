@@ -335,6 +335,8 @@ static const struct {
 enum kind { K_TEXT, K_EMAIL, K_PHONE, K_MONEY, K_DATE, K_NUMBER,
 	    K_PROBABILITY, K_ENUM, K_STAGE };
 
+static int is_identity(const char *field);
+
 /* A mapped column. */
 struct mcol {
 	char *source;       /* the header, or "First Name + Last Name" */
@@ -343,6 +345,8 @@ struct mcol {
 	enum kind kind;
 	size_t src, src2;   /* source columns; src2 != UNKNOWN: joined */
 	int wan;            /* amounts in 万: the header said 万元 */
+	struct strmap *seen;   /* an enum's keys -> values so far */
+	int identity;          /* is_identity(field) */
 };
 
 struct import {
@@ -365,6 +369,9 @@ struct import {
 	char **vals;
 	struct buf why;     /* a row's reject reason */
 	struct buf tmp, tmp2;
+	long *lines;        /* a record's source line, when not the CSV's */
+	size_t ignore;      /* the source column left out, or UNKNOWN */
+	char **row;         /* a record without it */
 };
 
 /* ---- text -------------------------------------------------------------- */
@@ -458,12 +465,23 @@ static void norm_key(const char *s, char *out, size_t n)
 	buf_free(&b);
 }
 
+/* Is key the key of name?  Names are few (synonyms, enum values,
+ * stages, headers) and asked about for every row: their keys are made
+ * once and kept for the run. */
 static int key_is(const char *key, const char *name)
 {
+	static struct strmap *known;
 	char k[KEY_MAX];
+	void **slot;
 
-	norm_key(name, k, sizeof k);
-	return !strcmp(key, k);
+	if (!known)
+		known = strmap_new();
+	slot = strmap_slot(known, name);
+	if (!*slot) {
+		norm_key(name, k, sizeof k);
+		*slot = xstrdup(k);
+	}
+	return !strcmp(key, *slot);
 }
 
 /* Bytes of white space at s[0..len): ASCII, NBSP, U+3000, and the
@@ -625,20 +643,28 @@ static void gb_byte(struct gb_guess *g, unsigned c)
 		g->line++;
 }
 
+/* The GB18030 guess over the whole of fp. */
+static void gb_pass(FILE *fp, struct gb_guess *g, char *buf)
+{
+	size_t n;
+
+	rewind(fp);
+	while ((n = fread(buf, 1, CHUNK, fp)) > 0)
+		for (size_t i = 0; i < n; i++)
+			gb_byte(g, (unsigned char)buf[i]);
+}
+
 /* Is all of fp valid UTF-8?  Reads it to the end in chunks, carrying a
- * sequence cut by a chunk's end into the next one. */
+ * sequence cut by a chunk's end into the next one.  When it is not, a
+ * second pass guesses whether it is GB18030 (g). */
 static int stream_is_utf8(FILE *fp, struct gb_guess *g, struct crm_err *err,
 			  const char *name)
 {
 	char *buf = xmalloc(CHUNK + 4);
-	size_t have = 0, n, ok, i;
+	size_t have = 0, n, ok;
 	int valid = 1;
 
-	while ((n = fread(buf + have, 1, CHUNK, fp)) > 0) {
-		for (i = 0; i < n; i++)
-			gb_byte(g, (unsigned char)buf[have + i]);
-		if (!valid)
-			continue;
+	while (valid && (n = fread(buf + have, 1, CHUNK, fp)) > 0) {
 		n += have;
 		ok = utf8_valid_prefix(buf, n);
 		have = n - ok;
@@ -646,14 +672,15 @@ static int stream_is_utf8(FILE *fp, struct gb_guess *g, struct crm_err *err,
 			valid = 0;
 		else
 			memmove(buf, buf + ok, have);
-		if (!valid)
-			have = 0;
 	}
+	valid = valid && have == 0;
+	if (!valid && !ferror(fp))
+		gb_pass(fp, g, buf);
 	free(buf);
 	if (ferror(fp))
 		return crm_errf(err, NULL, 0, "cannot read %s: %s", name,
 				strerror(errno));
-	return valid && have == 0;
+	return valid;
 }
 
 struct decoder {
@@ -851,6 +878,108 @@ static int choose_encoding(struct import *im, FILE *fp, struct crm_err *err)
 	return im->fp ? 0 : -1;
 }
 
+/* ---- JSON Lines: crm's own records (list --format jsonl) -------------- */
+
+/* Does the text start (after a BOM and blanks) with '{'? */
+static int is_jsonl(FILE *fp)
+{
+	char head[4096];
+	size_t n = fread(head, 1, sizeof head, fp), i = 0;
+
+	rewind(fp);
+	if (n >= 3 && !memcmp(head, "\xef\xbb\xbf", 3))
+		i = 3;
+	while (i < n && strchr(" \t\r\n", head[i]))
+		i++;
+	return i < n && head[i] == '{';
+}
+
+struct jsonl_csv {
+	struct import *im;
+	struct strmap *seen;
+	char **keys;
+	size_t nkeys;
+	FILE *out;
+	size_t nlines;
+};
+
+/* First pass: the union of the keys, in order of first appearance. */
+static int jsonl_keys(void *ctx, const struct logrec *r, long line,
+		      struct crm_err *err)
+{
+	struct jsonl_csv *j = ctx;
+
+	for (size_t i = 0; i < r->n; i++) {
+		void **slot = strmap_slot(j->seen, r->keys[i]);
+
+		if (*slot)
+			continue;
+		*slot = (void *)1;
+		j->keys = xrealloc(j->keys, (j->nkeys + 1) * sizeof *j->keys);
+		j->keys[j->nkeys++] = xstrdup(r->keys[i]);
+	}
+	return 0;
+}
+
+/* Second pass: each object a CSV record, its line remembered. */
+static int jsonl_row(void *ctx, const struct logrec *r, long line,
+		     struct crm_err *err)
+{
+	struct jsonl_csv *j = ctx;
+	char **cells = xcalloc(j->nkeys + 1, sizeof *cells);
+
+	for (size_t k = 0; k < j->nkeys; k++) {
+		const char *v = logrec_get(r, j->keys[k]);
+
+		cells[k] = (char *)(v ? v : "");
+	}
+	csv_write_row(j->out, cells, j->nkeys, ',');
+	free(cells);
+	j->im->lines = xrealloc(j->im->lines, (j->nlines + 1) *
+				sizeof *j->im->lines);
+	j->im->lines[j->nlines++] = line;
+	return 0;
+}
+
+/* JSON Lines records as CSV text in a temporary file, streamed twice:
+ * memory holds the keys and a line number a record. */
+static FILE *jsonl_to_csv(struct import *im, FILE *fp, struct crm_err *err)
+{
+	struct jsonl_csv j = {im, strmap_new(), NULL, 0, tmpfile(), 0};
+	int rc = -1;
+
+	if (!j.out)
+		crm_errf(err, NULL, 0, "cannot make a temporary file: %s",
+			 strerror(errno));
+	else if (jsonl_scan_fp(fp, im->name, jsonl_keys, &j, err) == 0) {
+		csv_write_row(j.out, j.keys, j.nkeys, ',');
+		rewind(fp);
+		rc = jsonl_scan_fp(fp, im->name, jsonl_row, &j, err);
+	}
+	if (rc == 0 && fflush(j.out) != 0)
+		rc = crm_errf(err, NULL, 0, "cannot write a temporary file: "
+			      "%s", strerror(errno));
+	for (size_t k = 0; k < j.nkeys; k++)
+		free(j.keys[k]);
+	free(j.keys);
+	strmap_free(j.seen);
+	fclose(fp);
+	if (rc < 0 && j.out)
+		fclose(j.out);
+	if (rc < 0)
+		return NULL;
+	rewind(j.out);
+	return j.out;
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+/*
+ * A file (or "-") opened as a stream of rows: UTF-8 CSV text in im->fp,
+ * whatever the source was (a sniffed or named encoding, JSON Lines).
+ * Another source format (a spreadsheet) plugs in here: turn it into CSV
+ * text and, when its line numbers differ, im->lines.
+ */
 static int open_text(struct import *im, const char *enc, struct crm_err *err)
 {
 	FILE *fp;
@@ -862,6 +991,10 @@ static int open_text(struct import *im, const char *enc, struct crm_err *err)
 			 strerror(errno));
 	if (!fp)
 		return -1;
+	if ((!enc || is_utf8_name(enc)) && is_jsonl(fp)) {
+		im->encoding = "UTF-8";
+		return (im->fp = jsonl_to_csv(im, fp, err)) ? 0 : -1;
+	}
 	if (!enc)
 		return choose_encoding(im, fp, err);
 	im->encoding = enc;
@@ -1053,7 +1186,30 @@ static int read_header(struct import *im, struct crm_err *err)
 		return -1;
 	if (!im->header)
 		return crm_errf(err, im->name, 0, "no header row");
+	im->ignore = UNKNOWN;
+	for (size_t j = 0; j < im->nheader; j++)
+		if (!strcmp(im->header[j], IMPORT_REJECT_COLUMN)) {
+			im->ignore = j;
+			free(im->header[j]);
+			memmove(im->header + j, im->header + j + 1,
+				(im->nheader - j) * sizeof *im->header);
+			im->nheader--;
+			break;
+		}
 	return 0;
+}
+
+/* A record without the column left out (a rejects file's reason). */
+static char **without_ignored(struct import *im, char **f, size_t *n)
+{
+	if (im->ignore == UNKNOWN || *n <= im->ignore)
+		return f;
+	im->row = xrealloc(im->row, *n * sizeof *im->row);
+	memcpy(im->row, f, im->ignore * sizeof *f);
+	memcpy(im->row + im->ignore, f + im->ignore + 1,
+	       (*n - im->ignore - 1) * sizeof *f);
+	(*n)--;
+	return im->row;
 }
 
 /* ---- the mapping ------------------------------------------------------- */
@@ -1318,6 +1474,8 @@ static void add_col(struct import *im, char *source, char *field,
 	c->src = src;
 	c->src2 = src2;
 	c->wan = wan;
+	c->seen = NULL;
+	c->identity = is_identity(field);
 }
 
 /* The mapped columns in source order; First and Last Name as one. */
@@ -1748,26 +1906,51 @@ static int enum_has(const char *values, const char *key, const char **hit)
 	return -1;
 }
 
-static int conv_enum(const struct mcol *c, const char *t, struct buf *out,
-		     struct crm_err *why)
+static const char *enum_value(const struct mcol *c, const char *key,
+			      struct buf *tmp)
 {
-	char key[KEY_MAX], qb[QUOTE_MAX];
 	const char *hit;
 	int len;
 
-	norm_key(t, key, sizeof key);
 	if ((len = enum_has(c->def->values, key, &hit)) >= 0) {
-		buf_add(out, hit, (size_t)len);
-		return 0;
+		buf_reset(tmp);
+		buf_add(tmp, hit, (size_t)len);
+		return tmp->s;
 	}
 	for (size_t i = 0; *key && i < N(enum_synonyms); i++)
 		if (!strcmp(enum_synonyms[i].field, c->field) &&
-		    key_is(key, enum_synonyms[i].from)) {
-			buf_adds(out, enum_synonyms[i].to);
-			return 0;
-		}
+		    key_is(key, enum_synonyms[i].from))
+			return enum_synonyms[i].to;
+	return NULL;
+}
+
+/* A status or kind: a file has few, each looked up once (c->seen). */
+static int conv_enum(struct mcol *c, const char *t, struct buf *out,
+		     struct crm_err *why)
+{
+	char key[KEY_MAX], qb[QUOTE_MAX];
+	struct buf tmp = {0};
+	const char *v;
+	void **slot;
+
+	norm_key(t, key, sizeof key);
+	if (!c->seen)
+		c->seen = strmap_new();
+	slot = strmap_slot(c->seen, key);
+	if (!*slot && (v = enum_value(c, key, &tmp)))
+		*slot = xstrdup(v);
+	buf_free(&tmp);
+	if (*slot) {
+		buf_adds(out, *slot);
+		return 0;
+	}
 	return crm_errf(why, NULL, 0, "%s '%s' is not one of %s", c->field,
 			quote(t, qb), c->def->values);
+}
+
+static void free_seen(void *ctx, const char *key, void *val)
+{
+	free(val);
 }
 
 static int conv_stage(const struct import *im, const char *t,
@@ -1790,7 +1973,7 @@ static int conv_stage(const struct import *im, const char *t,
 }
 
 /* t (cleaned, not empty) in stored form appended to out. */
-static int convert(const struct import *im, const struct mcol *c,
+static int convert(const struct import *im, struct mcol *c,
 		   const char *t, struct buf *out, struct crm_err *why)
 {
 	switch (c->kind) {
@@ -1931,17 +2114,25 @@ static int skip_row(struct run *r, char **f, size_t n)
 	return is_total_row(f, n) || is_header_again(r->im, f, n);
 }
 
-static int has_identity(const struct import *im)
+/* Does the field name a record: a name, company, person, e-mail or
+ * phone? */
+static int is_identity(const char *field)
 {
 	static const char *const fields[] = {
 		"name", "company", "customer", "contact", "email", "phone"
 	};
 
+	for (size_t k = 0; k < N(fields); k++)
+		if (!strcmp(field, fields[k]))
+			return 1;
+	return 0;
+}
+
+static int has_identity(const struct import *im)
+{
 	for (size_t i = 0; i < im->ncols; i++)
-		for (size_t k = 0; k < N(fields); k++)
-			if (!strcmp(im->cols[i].field, fields[k]) &&
-			    *im->vals[i])
-				return 1;
+		if (im->cols[i].identity && *im->vals[i])
+			return 1;
 	return 0;
 }
 
@@ -1976,6 +2167,8 @@ static int is_placeholder(const char *t)
 		"none", "无", "暂无"
 	};
 
+	if (strlen(t) > 6)
+		return 0;
 	for (size_t i = 0; i < N(words); i++)
 		if (!strcasecmp(t, words[i]))
 			return 1;
@@ -1987,7 +2180,7 @@ static int is_placeholder(const char *t)
 static void value_of(struct import *im, size_t i, char **f,
 		     struct crm_err *bad)
 {
-	const struct mcol *c = &im->cols[i];
+	struct mcol *c = &im->cols[i];
 	struct crm_err why;
 	size_t start = im->arena.len;
 
@@ -2063,12 +2256,14 @@ static int on_row(void *ctx, char **f, size_t n, long line,
 		r->skipped += r->rec < r->im->header_rec;
 		return 0;
 	}
+	f = without_ignored(r->im, f, &n);
 	if (skip_row(r, f, n)) {
 		r->skipped++;
 		return 0;
 	}
 	build_row(r->im, f, n, &row);
-	row.line = line;
+	row.line = r->im->lines ? r->im->lines[r->rec - r->im->header_rec - 1]
+				: line;
 	return r->fn(r->ctx, &row, err);
 }
 
@@ -2123,6 +2318,9 @@ void import_close(struct import *im)
 	for (size_t i = 0; i < im->ncols; i++) {
 		free(im->cols[i].source);
 		free(im->cols[i].field);
+		if (im->cols[i].seen)
+			strmap_each(im->cols[i].seen, free_seen, NULL);
+		strmap_free(im->cols[i].seen);
 	}
 	free(im->cols);
 	free_strings(im->header, im->nheader);
@@ -2132,6 +2330,8 @@ void import_close(struct import *im)
 	buf_free(&im->tmp2);
 	free(im->offs);
 	free(im->vals);
+	free(im->row);
+	free(im->lines);
 	free(im->name);
 	free(im);
 }

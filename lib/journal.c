@@ -55,14 +55,35 @@ static int journal_names_ok(char kind, const char *name, const char *to)
 	return 0;
 }
 
-/* LEN bytes appended to the log at path that was SIZE bytes long,
- * unless they already are.  0 or -1 with errno. */
-static int log_apply(const char *path, off_t size, const char *data,
-		     size_t len)
+/* Copy len bytes of fp to fd, a block at a time (a big import's history
+ * is hundreds of MB).  0, or an errno. */
+static int log_copy(int fd, FILE *fp, size_t len)
+{
+	char *block = xmalloc(1 << 20);
+	int e = 0;
+
+	while (!e && len) {
+		size_t want = len < (1 << 20) ? len : (1 << 20), off = 0;
+
+		if (fread(block, 1, want, fp) != want) {
+			e = EIO;
+			break;
+		}
+		for (ssize_t w; !e && off < want; off += (size_t)w)
+			if ((w = write(fd, block + off, want - off)) < 0)
+				e = errno;
+		len -= want;
+	}
+	free(block);
+	return e;
+}
+
+/* The next LEN bytes of fp appended to the log at path that was SIZE
+ * bytes long, unless they already are.  0 or -1 with errno. */
+static int log_apply(const char *path, off_t size, FILE *fp, size_t len)
 {
 	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
 	off_t now;
-	ssize_t w = 0;
 	int e = 0;
 
 	if (fd < 0)
@@ -70,13 +91,12 @@ static int log_apply(const char *path, off_t size, const char *data,
 	now = lseek(fd, 0, SEEK_END);
 	if (now == size + (off_t)len) {	/* done before */
 		close(fd);
-		return 0;
+		return fseeko(fp, (off_t)len, SEEK_CUR);
 	}
 	if (now > size && ftruncate(fd, size) < 0)
 		e = errno;
-	for (size_t off = 0; !e && off < len; off += (size_t)w)
-		if ((w = write(fd, data + off, len - off)) < 0)
-			e = errno;
+	if (!e)
+		e = log_copy(fd, fp, len);
 	if (!e && fsync(fd) < 0)
 		e = errno;
 	if (e && now <= size && ftruncate(fd, now < size ? now : size) < 0)
@@ -136,26 +156,19 @@ static int journal_apply(const char *dir, FILE *fp, struct crm_err *err)
 			continue;
 		}
 		long long size, len;
-		char *data;
 
 		/* Sizes are decimals no larger than the journal itself: a
-		 * huge one (found by fuzzing) must not wrap the allocation. */
+		 * huge one (found by fuzzing) must not wrap or run away. */
 		if (log_sizes(fp, p, &size, &len) < 0) {
 			rc = crm_errf(err, JOURNAL, 0, DAMAGED);
 			break;
 		}
-		data = xmalloc((size_t)len + 1);
-		if (fread(data, 1, (size_t)len, fp) != (size_t)len) {
-			free(data);
-			rc = crm_errf(err, JOURNAL, 0, DAMAGED);
-			break;
-		}
 		to = xasprintf("%s/%s", dir, name);
-		if (log_apply(to, (off_t)size, data, (size_t)len) < 0)
+		if (log_apply(to, (off_t)size, fp, (size_t)len) < 0)
 			rc = crm_errf(err, NULL, 0, "cannot append to %s: %s",
-				      to, strerror(errno));
+				      to, errno == EIO ? "truncated journal"
+				      : strerror(errno));
 		free(to);
-		free(data);
 	}
 	free(line);
 	return rc;
@@ -186,27 +199,60 @@ int journal_recover(const char *dir, struct crm_err *err)
 	return rc;
 }
 
-/* The log's lines to append, after its whole lines (a torn last line,
- * from a power cut, is cut off). */
-static int log_entry(FILE *fp, const char *dir, const char *name,
-		     const struct buf *b, struct crm_err *err)
+/* Copy what a spill file holds (history lines queued to disk by a big
+ * import) into the journal. */
+static int spill_copy(FILE *to, FILE *spill, struct crm_err *err)
 {
-	char *path = xasprintf("%s/%s", dir, name);
-	int fd = b->len ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	char block[1 << 16];
+	size_t n;
+
+	if (fseek(spill, 0, SEEK_SET) < 0)
+		return crm_errf(err, NULL, 0, "cannot read a scratch file: %s",
+				strerror(errno));
+	while ((n = fread(block, 1, sizeof block, spill)) > 0)
+		fwrite(block, 1, n, to);
+	if (ferror(spill))
+		return crm_errf(err, NULL, 0, "cannot read a scratch file: %s",
+				strerror(errno));
+	return 0;
+}
+
+static long spill_size(FILE *spill)
+{
+	if (!spill || fflush(spill) == EOF || fseek(spill, 0, SEEK_END) < 0)
+		return spill ? -1 : 0;
+	return ftell(spill);
+}
+
+/* The log's lines to append, after its whole lines (a torn last line,
+ * from a power cut, is cut off): the spilled ones, then those queued. */
+static int log_entry(FILE *fp, const char *dir, const char *name,
+		     const struct buf *b, FILE *spill, struct crm_err *err)
+{
+	long spilled = spill_size(spill);
+	size_t len = b->len + (spilled > 0 ? (size_t)spilled : 0);
+	char *path;
+	int fd;
 	off_t whole = 0;
 
+	if (spilled < 0)
+		return crm_errf(err, NULL, 0, "cannot read a scratch file: %s",
+				strerror(errno));
+	path = xasprintf("%s/%s", dir, name);
+	fd = len ? open(path, O_RDONLY | O_CLOEXEC) : -1;
 	if (fd >= 0) {
 		whole = jsonl_whole_size(fd);
 		close(fd);
-	} else if (b->len && errno != ENOENT) {
+	} else if (len && errno != ENOENT) {
 		whole = -1;
 	}
 	if (whole < 0)
 		crm_errf(err, NULL, 0, "cannot read %s: %s", path,
 			 strerror(errno));
-	else if (b->len) {
-		fprintf(fp, "L %s\t%lld\t%zu\n", name, (long long)whole,
-			b->len);
+	else if (len) {
+		fprintf(fp, "L %s\t%lld\t%zu\n", name, (long long)whole, len);
+		if (spilled > 0 && spill_copy(fp, spill, err) < 0)
+			whole = -1;
 		fwrite(b->s, 1, b->len, fp);
 	}
 	free(path);
@@ -228,7 +274,8 @@ int journal_commit(struct store *s, struct atomic_file *a, size_t n,
 		fprintf(jf.fp, "T %s\t%s\n", base_of(a[i].tmp),
 			base_of(a[i].path));
 	for (size_t i = 0; i < 2; i++)
-		if (log_entry(jf.fp, s->dir, log_names[i], logs[i], err) < 0) {
+		if (log_entry(jf.fp, s->dir, log_names[i], logs[i],
+			      i == 0 ? s->history_spill : NULL, err) < 0) {
 			atomic_abort(&jf);
 			goto fail;
 		}
@@ -242,6 +289,9 @@ int journal_commit(struct store *s, struct atomic_file *a, size_t n,
 	}
 	buf_reset(logs[0]);
 	buf_reset(logs[1]);
+	if (s->history_spill)
+		fclose(s->history_spill);
+	s->history_spill = NULL;
 	if (!(fp = fopen(j, "r"))) {
 		rc = crm_errf(err, NULL, 0, "cannot open %s: %s", j,
 			      strerror(errno));

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jv.h>
@@ -48,7 +49,23 @@ void json_add_string(struct buf *b, const char *s)
 	buf_addc(b, '"');
 }
 
-/* ---- reading ------------------------------------------------------------ */
+/* ---- reading ------------------------------------------------------------
+ *
+ * Our logs are written by json_add_string in one canonical form: a flat
+ * object of string values, no spaces, escapes \" \\ \n \r \t \b \f only
+ * (and \u00XX for other control bytes).  fast_line() reads exactly that
+ * form several times faster than libjq's parser; anything else (numbers,
+ * nesting, spaces, \u escapes, repeated keys, raw control bytes) goes to
+ * libjq, which gives the same record or a clear error.
+ */
+
+/* One line's record: keys and values point into dec. */
+struct line_rec {
+	struct logrec r;
+	size_t cap;
+	struct buf dec;     /* decoded keys and values, NUL after each */
+	int from_jq;        /* r's strings were malloc'd by parse_jq */
+};
 
 static int scan_lines(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 		      jsonl_bad_fn bad, struct crm_err *err);
@@ -56,21 +73,30 @@ static int scan_lines(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 const char *logrec_get(const struct logrec *r, const char *key)
 {
 	for (size_t i = 0; i < r->n; i++)
-		if (!strcmp(r->keys[i], key))
+		if (r->keys[i][0] == key[0] && !strcmp(r->keys[i], key))
 			return r->vals[i];
 	return NULL;
 }
 
-static void logrec_clear(struct logrec *r)
+static void line_rec_clear(struct line_rec *lr)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->keys[i]);
-		free(r->vals[i]);
+	if (lr->from_jq) {
+		for (size_t i = 0; i < lr->r.n; i++) {
+			free(lr->r.keys[i]);
+			free(lr->r.vals[i]);
+		}
+		lr->from_jq = 0;
 	}
-	free(r->keys);
-	free(r->vals);
-	r->n = 0;
-	r->keys = r->vals = NULL;
+	lr->r.n = 0;
+}
+
+static void line_rec_grow(struct line_rec *lr, size_t n)
+{
+	if (n <= lr->cap)
+		return;
+	lr->cap = n + 8;
+	lr->r.keys = xrealloc(lr->r.keys, lr->cap * sizeof *lr->r.keys);
+	lr->r.vals = xrealloc(lr->r.vals, lr->cap * sizeof *lr->r.vals);
 }
 
 static char *jv_to_text(jv v)
@@ -90,18 +116,95 @@ static char *jv_to_text(jv v)
 	return s;
 }
 
-/* One line -> r; -1 with err when it is not a JSON object. */
-static int parse_line(const char *line, size_t len, const char *name,
-		      long lineno, struct logrec *r, struct crm_err *err)
+/* Decode one canonical string at *pp (after its opening quote) into out;
+ * NULL when it is not of the canonical form. */
+static char *fast_string(const char **pp, const char *end, char *out)
 {
-	jv v;
-	size_t cap;
+	const char *p = *pp;
 
-	if (memchr(line, '\0', len))
-		return crm_errf(err, name, lineno, "NUL byte in data");
-	if (utf8_valid_prefix(line, len) != len)
-		return crm_errf(err, name, lineno, "invalid UTF-8");
-	v = jv_parse_sized(line, (int)len);
+	for (; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '"') {
+			*out++ = '\0';
+			*pp = p + 1;
+			return out;
+		}
+		if (c < 0x20)
+			return NULL;
+		if (c != '\\') {
+			*out++ = (char)c;
+			continue;
+		}
+		if (++p == end)
+			return NULL;
+		switch (*p) {
+		case '"': case '\\': case '/': *out++ = *p; break;
+		case 'n': *out++ = '\n'; break;
+		case 'r': *out++ = '\r'; break;
+		case 't': *out++ = '\t'; break;
+		case 'b': *out++ = '\b'; break;
+		case 'f': *out++ = '\f'; break;
+		default: return NULL;        /* \u: libjq decodes it */
+		}
+	}
+	return NULL;
+}
+
+static int has_repeated_key(const struct logrec *r)
+{
+	for (size_t i = 1; i < r->n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (r->keys[i][0] == r->keys[j][0] &&
+			    !strcmp(r->keys[i], r->keys[j]))
+				return 1;
+	return 0;
+}
+
+/* The canonical form into lr: 0, or -1 to leave the line to libjq. */
+static int fast_line(const char *line, size_t len, struct line_rec *lr)
+{
+	const char *p = line + 1, *end = line + len;
+	char *out, *start;
+	size_t n = 0;
+
+	if (len < 2 || line[0] != '{' || end[-1] != '}' || line[1] != '"')
+		return -1;
+	if (lr->dec.cap < len + 1) {
+		lr->dec.cap = len + 1024;
+		lr->dec.s = xrealloc(lr->dec.s, lr->dec.cap);
+	}
+	out = lr->dec.s;
+	for (;;) {
+		line_rec_grow(lr, n + 1);
+		if (*p++ != '"')
+			return -1;
+		start = out;
+		if (!(out = fast_string(&p, end, out)))
+			return -1;
+		lr->r.keys[n] = start;
+		if (p + 1 >= end || p[0] != ':' || p[1] != '"')
+			return -1;
+		p += 2;
+		start = out;
+		if (!(out = fast_string(&p, end, out)))
+			return -1;
+		lr->r.vals[n++] = start;
+		if (p == end - 1)
+			break;
+		if (*p++ != ',')
+			return -1;
+	}
+	lr->r.n = n;
+	return has_repeated_key(&lr->r) ? (lr->r.n = 0, -1) : 0;
+}
+
+/* Any other JSON object, through libjq; -1 with err when it is none. */
+static int parse_jq(const char *line, size_t len, const char *name,
+		    long lineno, struct line_rec *lr, struct crm_err *err)
+{
+	jv v = jv_parse_sized(line, (int)len);
+
 	if (!jv_is_valid(v)) {
 		jv msg = jv_invalid_get_msg(v);
 		char text[200] = "bad JSON", *cut;
@@ -122,16 +225,44 @@ static int parse_line(const char *line, size_t len, const char *name,
 		jv_free(v);
 		return crm_errf(err, name, lineno, "not a JSON object");
 	}
-	cap = (size_t)jv_object_length(jv_copy(v));
-	r->keys = xcalloc(cap, sizeof *r->keys);
-	r->vals = xcalloc(cap, sizeof *r->vals);
+	line_rec_grow(lr, (size_t)jv_object_length(jv_copy(v)));
+	lr->from_jq = 1;
 	jv_object_foreach(v, k, val) {
-		r->keys[r->n] = xstrdup(jv_string_value(k));
-		r->vals[r->n++] = jv_to_text(val);
+		lr->r.keys[lr->r.n] = xstrdup(jv_string_value(k));
+		lr->r.vals[lr->r.n++] = jv_to_text(val);
 		jv_free(k);
 	}
 	jv_free(v);
 	return 0;
+}
+
+/* One line -> lr; -1 with err when it is not a JSON object. */
+static int parse_line(const char *line, size_t len, const char *name,
+		      long lineno, struct line_rec *lr, int use_fast,
+		      struct crm_err *err)
+{
+	if (memchr(line, '\0', len))
+		return crm_errf(err, name, lineno, "NUL byte in data");
+	if (utf8_valid_prefix(line, len) != len)
+		return crm_errf(err, name, lineno, "invalid UTF-8");
+	if (use_fast && fast_line(line, len, lr) == 0)
+		return 0;
+	return parse_jq(line, len, name, lineno, lr, err);
+}
+
+int jsonl_parse_line(const char *line, size_t len, int use_fast,
+		     jsonl_fn fn, void *ctx, struct crm_err *err)
+{
+	struct line_rec lr = {0};
+	int rc = parse_line(line, len, "-", 1, &lr, use_fast, err);
+
+	if (rc == 0)
+		rc = fn(ctx, &lr.r, 1, err);
+	line_rec_clear(&lr);
+	free(lr.r.keys);
+	free(lr.r.vals);
+	buf_free(&lr.dec);
+	return rc;
 }
 
 static int is_blank(const char *s, size_t n)
@@ -176,46 +307,89 @@ int jsonl_check(const char *path, const char *name, jsonl_fn fn, void *ctx,
 	return rc;
 }
 
+/* Bytes read at once: whole lines are cut out of blocks this big. */
+#define BLOCK (1024 * 1024)
+
+struct line_reader {
+	FILE *fp;
+	char *s;
+	size_t len, pos, cap;   /* bytes held, where the next line starts */
+	int eof;
+};
+
+/* The next line (without its LF) into *line, *n; 0 at the end. */
+static int next_line(struct line_reader *lr, char **line, size_t *n)
+{
+	char *nl;
+
+	while (!(nl = memchr(lr->s + lr->pos, '\n', lr->len - lr->pos))) {
+		if (lr->eof) {
+			if (lr->pos == lr->len)
+				return 0;
+			*line = lr->s + lr->pos;
+			*n = lr->len - lr->pos;
+			lr->pos = lr->len;
+			return 1;
+		}
+		memmove(lr->s, lr->s + lr->pos, lr->len - lr->pos);
+		lr->len -= lr->pos;
+		lr->pos = 0;
+		if (lr->cap - lr->len < BLOCK / 2) {
+			lr->cap = lr->cap ? 2 * lr->cap : BLOCK;
+			lr->s = xrealloc(lr->s, lr->cap);
+		}
+		size_t got = fread(lr->s + lr->len, 1, lr->cap - lr->len,
+				   lr->fp);
+		lr->len += got;
+		lr->eof = got == 0;
+	}
+	*line = lr->s + lr->pos;
+	*n = (size_t)(nl - *line);
+	lr->pos += *n + 1;
+	return 1;
+}
+
 static int scan_lines(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 		      jsonl_bad_fn bad, struct crm_err *err)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	struct line_reader in = {fp, NULL, 0, 0, 0, 0};
+	struct line_rec lr = {0};
+	char *line;
+	size_t len;
 	long lineno = 0;
 	int rc = 0;
 
-	while (rc == 0 && (len = getline(&line, &cap, fp)) >= 0) {
-		struct logrec r = {0};
-
-		int torn = line[len - 1] != '\n';
+	while (rc == 0 && next_line(&in, &line, &len)) {
+		/* the last line, without its newline */
+		int torn = line + len == in.s + in.len;
 
 		lineno++;
-		if (!torn)
-			len--;
-		if (is_blank(line, (size_t)len))
+		if (is_blank(line, len))
 			continue;
-		rc = parse_line(line, (size_t)len, name, lineno, &r, err);
+		rc = parse_line(line, len, name, lineno, &lr, 1, err);
 		/* A last line without its newline that does not parse is an
 		 * append cut short (power loss): not there yet.  The next
 		 * writer cuts it off. */
 		if (rc < 0 && torn) {
-			logrec_clear(&r);
+			line_rec_clear(&lr);
 			rc = 0;
 			break;
 		}
 		if (rc == 0)
-			rc = fn(ctx, &r, lineno, err);
+			rc = fn(ctx, &lr.r, lineno, err);
 		else if (bad) {
 			bad(ctx, err);
 			rc = 0;
 		}
-		logrec_clear(&r);
+		line_rec_clear(&lr);
 	}
 	if (rc == 0 && ferror(fp))
 		rc = crm_errf(err, NULL, 0, "cannot read %s: %s", name,
 			      strerror(errno));
-	free(line);
+	free(in.s);
+	free(lr.r.keys);
+	free(lr.r.vals);
+	buf_free(&lr.dec);
 	return rc;
 }
 
@@ -296,7 +470,7 @@ int jsonl_append(const char *path, const char *data, size_t len,
 	return 0;
 }
 
-static void add_pair(struct buf *b, const char *k, const char *v)
+void json_add_pair(struct buf *b, const char *k, const char *v)
 {
 	if (b->s[b->len - 1] != '{')
 		buf_addc(b, ',');
@@ -308,14 +482,20 @@ static void add_pair(struct buf *b, const char *k, const char *v)
 static void begin_line(struct store *s, struct buf *b, const char *entity,
 		       const char *id)
 {
-	char at[40];
+	/* A million lines a run: the clock read once a second. */
+	static char at[40];
+	static time_t at_time = -1;
+	time_t now = time(NULL);
 
-	date_now_iso(at);
+	if (now != at_time) {
+		date_now_iso(at);
+		at_time = now;
+	}
 	buf_addc(b, '{');
-	add_pair(b, "at", at);
-	add_pair(b, "by", s->user);
-	add_pair(b, "entity", entity);
-	add_pair(b, "id", id);
+	json_add_pair(b, "at", at);
+	json_add_pair(b, "by", s->user);
+	json_add_pair(b, "entity", entity);
+	json_add_pair(b, "id", id);
 }
 
 void history_append(struct store *s, const char *entity, const char *id,
@@ -324,9 +504,9 @@ void history_append(struct store *s, const char *entity, const char *id,
 	struct buf *b = &s->pending_history;
 
 	begin_line(s, b, entity, id);
-	add_pair(b, "field", field);
-	add_pair(b, "from", from);
-	add_pair(b, "to", to);
+	json_add_pair(b, "field", field);
+	json_add_pair(b, "from", from);
+	json_add_pair(b, "to", to);
 	buf_adds(b, "}\n");
 }
 
@@ -354,34 +534,27 @@ void activity_append(struct store *s, const char *entity, const char *id,
 	struct buf *b = &s->pending_activities;
 
 	begin_line(s, b, entity, id);
-	add_pair(b, "type", type);
-	add_pair(b, "text", text);
+	json_add_pair(b, "type", type);
+	json_add_pair(b, "text", text);
 	for (size_t i = 0; i < nx; i++)
 		if (xvals[i] && *xvals[i])
-			add_pair(b, xkeys[i], xvals[i]);
+			json_add_pair(b, xkeys[i], xvals[i]);
 	buf_adds(b, "}\n");
 }
 
-static int flush_one(struct store *s, struct buf *b, const char *file,
-		     struct crm_err *err)
+int store_spill_logs(struct store *s, struct crm_err *err)
 {
-	char *path;
-	int rc;
+	struct buf *b = &s->pending_history;
 
 	if (!b->len)
 		return 0;
-	path = store_path(s, file);
-	rc = jsonl_append(path, b->s, b->len, err);
-	free(path);
-	buf_reset(b);
-	return rc;
-}
-
-int store_flush_logs(struct store *s, struct crm_err *err)
-{
-	if (flush_one(s, &s->pending_history, HISTORY_FILE, err) < 0)
+	if (!s->history_spill && !(s->history_spill = store_tmpfile(s, err)))
 		return -1;
-	return flush_one(s, &s->pending_activities, ACTIVITIES_FILE, err);
+	if (fwrite(b->s, 1, b->len, s->history_spill) != b->len)
+		return crm_errf(err, NULL, 0, "cannot write a scratch file: "
+				"%s", strerror(errno));
+	buf_reset(b);
+	return 0;
 }
 
 int table_set_logged(struct store *s, struct table *t, size_t row,

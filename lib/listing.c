@@ -14,6 +14,7 @@ struct listing {
 	listing_pred pred;
 	void *ctx;
 	struct out *out;
+	const struct col_def **defs;   /* per table column, for row_valid */
 	int *cols;                 /* output column -> table column */
 	size_t ncols;
 	char **cells;
@@ -67,16 +68,29 @@ static void listing_begin(struct listing *l, const struct table *t)
 
 /* Amounts, numbers and dates must be what they claim before a filter
  * or the next program in the pipe relies on them. */
-static int row_valid(const struct table *t, char **row, long line,
-		     struct crm_err *err)
+/* The typed columns' definitions, NULL for the others (looked up once a
+ * table, not once a row). */
+static const struct col_def **typed_cols(const struct table *t)
 {
+	const struct col_def **defs = xcalloc(t->ncols + 1, sizeof *defs);
+
 	for (size_t c = 0; t->def && c < t->ncols; c++) {
 		const struct col_def *d = table_def_col(t->def, t->cols[c]);
 
-		if (!d || !*row[c] || (d->type != COL_MONEY &&
-		    d->type != COL_NUMBER && d->type != COL_DATE))
+		if (d && (d->type == COL_MONEY || d->type == COL_NUMBER ||
+			  d->type == COL_DATE))
+			defs[c] = d;
+	}
+	return defs;
+}
+
+static int row_valid(const struct table *t, const struct col_def **defs,
+		     char **row, long line, struct crm_err *err)
+{
+	for (size_t c = 0; t->def && c < t->ncols; c++) {
+		if (!defs[c] || !*row[c])
 			continue;
-		if (value_check(t->def, t->cols[c], row[c], err) < 0) {
+		if (value_check_col(t->def, defs[c], row[c], err) < 0) {
 			snprintf(err->file, sizeof err->file, "%s", t->name);
 			err->line = line;
 			return -1;
@@ -87,10 +101,13 @@ static int row_valid(const struct table *t, char **row, long line,
 
 int table_check_typed(const struct table *t, struct crm_err *err)
 {
-	for (size_t r = 0; r < t->nrows; r++)
-		if (row_valid(t, t->rows[r], t->lines[r], err) < 0)
-			return -1;
-	return 0;
+	const struct col_def **defs = typed_cols(t);
+	int rc = 0;
+
+	for (size_t r = 0; rc == 0 && r < t->nrows; r++)
+		rc = row_valid(t, defs, t->rows[r], t->lines[r], err);
+	free(defs);
+	return rc;
 }
 
 static int listing_row(void *ctx, const struct table *t, char **row,
@@ -101,7 +118,9 @@ static int listing_row(void *ctx, const struct table *t, char **row,
 
 	if (!l->out)
 		listing_begin(l, t);
-	if (row_valid(t, row, line, err) < 0)
+	if (!l->defs)
+		l->defs = typed_cols(t);
+	if (row_valid(t, l->defs, row, line, err) < 0)
 		return -1;
 	if (l->pred)
 		sel = l->pred(l->ctx, t, row);
@@ -125,6 +144,7 @@ static int listing_end(struct listing *l, const struct table *t, int rc)
 		n = out_end(l->out);
 	free(l->cols);
 	free(l->cells);
+	free(l->defs);
 	filter_free(l->where);
 	free(l);
 	if (rc < 0)

@@ -126,26 +126,35 @@ static void deal_fact(struct pool *p, const struct pipelines *ps,
 		p->facts[c].protector = s->name;
 }
 
+struct deal_scan { struct pool *p; struct pipelines ps; };
+
+static int scan_deal(void *ctx, const struct table *t, char **row,
+		     long line, struct crm_err *err)
+{
+	struct deal_scan *ds = ctx;
+	struct table v;
+
+	table_row_view(&v, t, &row, &line);
+	deal_fact(ds->p, &ds->ps, &v, 0);
+	return 0;
+}
+
+/* The deals are streamed, not held: only their facts are kept. */
 static int deal_facts(struct pool *p, struct crm_err *err)
 {
-	struct pipelines ps;
-	struct table *o;
+	struct deal_scan ds = {p, {0}};
+	int rc;
 
-	if (pipelines_load(p->st->conf, &ps, err) < 0)
+	if (pipelines_load(p->st->conf, &ds.ps, err) < 0)
 		return -1;
-	if (!(o = store_table(p->st, "opportunities", err))) {
-		pipelines_free(&ps);
-		return -1;
-	}
-	for (size_t r = 0; r < o->nrows; r++)
-		deal_fact(p, &ps, o, r);
+	rc = table_scan(p->st->dir, table_def_find("opportunities"),
+			scan_deal, &ds, err);
 	/* stage names point into the pipelines: keep the text instead */
 	for (size_t r = 0; r < p->cust->nrows; r++)
 		if (p->facts[r].protector)
 			p->facts[r].protector = xstrdup(p->facts[r].protector);
-	table_free(o);
-	pipelines_free(&ps);
-	return 0;
+	pipelines_free(&ds.ps);
+	return rc;
 }
 
 struct pool *pool_open(struct store *s, const struct table *cust,
@@ -198,6 +207,16 @@ long pool_notify_days(const struct pool *p)
 static int32_t later(int32_t a, int32_t b)
 {
 	return a == DATE_NONE ? b : b == DATE_NONE || a > b ? a : b;
+}
+
+/* The refusal of a claim inside reclaim-block-days. */
+static int pool_blocked(const char *id, const char *user, long ago,
+			long block, struct crm_err *err)
+{
+	return crm_errf(err, NULL, 0, "%s went back to the pool from %s %ld "
+			"day%s ago; %s may claim it again in %ld day%s", id,
+			user, ago, plural(ago), user, block - ago,
+			plural(block - ago));
 }
 
 /* A tier may have its own clock: [tier "A"] pool-contact-days. */
@@ -272,12 +291,8 @@ int pool_may_claim(const struct pool *p, size_t row, const char *user,
 				"pool", id, table_get(t, row, "owner"));
 	if (f->reclaimed_from && !strcmp(f->reclaimed_from, user) &&
 	    date_today() - f->reclaimed < p->block_days)
-		return crm_errf(err, NULL, 0, "%s went back to the pool from "
-				"%s %ld days ago; %s may claim it again in "
-				"%ld days", id, user,
-				(long)(date_today() - f->reclaimed), user,
-				p->block_days - (long)(date_today() -
-						       f->reclaimed));
+		return pool_blocked(id, user, date_today() - f->reclaimed,
+				    p->block_days, err);
 	for (size_t r = 0; p->claim_limit > 0 && r < t->nrows; r++)
 		held += !strcmp(table_get(t, r, "owner"), user);
 	if (p->claim_limit > 0 && held >= (size_t)p->claim_limit)

@@ -86,26 +86,40 @@ int record_assign(struct store *s, struct table *t, size_t row,
 	return 0;
 }
 
+/* Every table is written and synced before the first is renamed: a full
+ * disk or a bad write leaves every table as it was. */
 int store_commit(struct store *s, struct table *const *tables,
 		 struct crm_err *err)
 {
-	struct atomic_file a[16];
-	size_t n = 0;
+	return store_commit_via(s, tables, NULL, NULL, err);
+}
 
-	/* Every table's temp file is written before any is renamed: a full
-	 * disk leaves all of them as they were. */
-	for (size_t i = 0; tables[i]; i++) {
-		if (n == sizeof a / sizeof a[0] ||
-		    table_write_temp(tables[i], &a[n], err) < 0) {
-			if (n == sizeof a / sizeof a[0])
-				crm_errf(err, NULL, 0, "too many tables");
-			for (size_t k = 0; k < n; k++)
+/* Every table's temp file is written before any is renamed, and the
+ * renames and log appends go through one journal: a full disk or a kill
+ * leaves every table as it was, or the whole change made. */
+int store_commit_via(struct store *s, struct table *const *tables,
+		     table_writer write, void *ctx, struct crm_err *err)
+{
+	struct atomic_file *a;
+	size_t n = 0;
+	int rc;
+
+	while (tables[n])
+		n++;
+	a = xcalloc(n + 1, sizeof *a);
+	for (size_t i = 0; i < n; i++) {
+		rc = write ? write(ctx, tables[i], &a[i], err)
+			   : table_write_temp(tables[i], &a[i], err);
+		if (rc < 0) {
+			for (size_t k = 0; k < i; k++)
 				atomic_abort(&a[k]);
+			free(a);
 			return -1;
 		}
-		n++;
 	}
-	return journal_commit(s, a, n, err);
+	rc = journal_commit(s, a, n, err);
+	free(a);
+	return rc;
 }
 
 /* Name the record in a message about one of its fields. */
@@ -140,11 +154,25 @@ int records_change(struct store *s, const char *table, int nops,
 		   char **operands, record_fn fn, void *ctx,
 		   struct crm_err *err)
 {
+	return records_change_in(s, table, nops, operands, fn, ctx, 0, err);
+}
+
+int records_change_in(struct store *s, const char *table, int nops,
+		      char **operands, record_fn fn, void *ctx, int one_row,
+		      struct crm_err *err)
+{
 	struct table *t;
 	size_t *rows = NULL, n = 0;
 	int rc = -1;
 
-	if (store_lock(s, err) < 0 || !(t = store_table(s, table, err)))
+	if (store_lock(s, err) < 0)
+		return -1;
+	if (one_row && nops == 1 && strcmp(operands[0], "-"))
+		t = table_load_named(s->dir, table_def_find(table),
+				     operands[0], err);
+	else
+		t = store_table(s, table, err);
+	if (!t)
 		return -1;
 	for (int i = 0; i < nops; i++, free(rows), rows = NULL) {
 		if (!(rows = records_named(t, operands[i], &n, err)))

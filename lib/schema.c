@@ -182,7 +182,12 @@ static int parse_number(const char *v, long *out)
 char *value_normalize(const struct table_def *def, const char *col,
 		      const char *v, struct crm_err *err)
 {
-	const struct col_def *d = table_def_col(def, col);
+	return col_normalize(table_def_col(def, col), col, v, err);
+}
+
+char *col_normalize(const struct col_def *d, const char *col, const char *v,
+		    struct crm_err *err)
+{
 	char out[48];
 	int32_t day;
 	int64_t minor;
@@ -224,7 +229,37 @@ char *value_normalize(const struct table_def *def, const char *col,
 int value_check(const struct table_def *def, const char *col, const char *v,
 		struct crm_err *err)
 {
-	const struct col_def *d = table_def_col(def, col);
+	return value_check_col(def, table_def_col(def, col), v, err);
+}
+
+/* Is v an amount exactly as money_format writes it?  Checked without
+ * money_parse, which reads every way a person writes money. */
+static int is_stored_money(const char *v)
+{
+	int64_t cents = 0;
+	size_t i = v[0] == '-', digits = 0;
+	char out[32];
+
+	for (; v[i] >= '0' && v[i] <= '9' && digits < 16; i++, digits++)
+		cents = cents * 10 + (v[i] - '0');
+	if (!digits || (v[i] && v[i] != '.'))
+		return 0;
+	if (v[i] == '.') {
+		if (!(v[i + 1] >= '0' && v[i + 1] <= '9' && v[i + 2] >= '0' &&
+		      v[i + 2] <= '9' && !v[i + 3]))
+			return 0;
+		cents = cents * 100 + (v[i + 1] - '0') * 10 + (v[i + 2] - '0');
+	} else {
+		cents *= 100;
+	}
+	money_format(v[0] == '-' ? -cents : cents, out);
+	return !strcmp(out, v);
+}
+
+int value_check_col(const struct table_def *def, const struct col_def *d,
+		    const char *v, struct crm_err *err)
+{
+	const char *col = d ? d->name : "";
 	char *norm;
 	int32_t day;
 
@@ -247,6 +282,8 @@ int value_check(const struct table_def *def, const char *col, const char *v,
 					"%s id", v, def->entity);
 		return 0;
 	case COL_MONEY:
+		if (is_stored_money(v))
+			return 0;
 		norm = value_normalize(def, col, v, err);
 		if (norm && strcmp(norm, v))
 			crm_errf(err, NULL, 0, "%s '%s' is not a plain "

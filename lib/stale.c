@@ -48,40 +48,60 @@ static int32_t last_touch(const struct table *t, size_t r,
 	return touched;
 }
 
+struct strmap *stale_moves(const struct store *s, struct crm_err *err)
+{
+	struct strmap *moved = strmap_new();
+	char *path = store_path(s, "history.jsonl");
+	int rc = jsonl_scan(path, "history.jsonl", note_stage_change, moved,
+			    err);
+
+	free(path);
+	if (rc < 0) {
+		strmap_free(moved);
+		return NULL;
+	}
+	return moved;
+}
+
+int stale_row(const struct pipelines *ps, const struct table *t, size_t r,
+	      const struct strmap *moved, long ahead, struct stale *out)
+{
+	const struct pipeline *p = pipeline_find(ps, table_get(t, r,
+						 "pipeline"));
+	const struct stage *st = p ? pipeline_stage(p, table_get(t, r,
+						    "stage")) : NULL;
+	int32_t today = date_today(), touched;
+
+	if (!st || !stage_is_open(st) || st->rot_days <= 0)
+		return 0;
+	touched = last_touch(t, r, moved);
+	if (touched == DATE_NONE || today + ahead - touched <= st->rot_days)
+		return 0;
+	*out = (struct stale){r, touched, st->rot_days,
+			      today - touched - st->rot_days};
+	return 1;
+}
+
+void stale_sort(struct stale *v, size_t n)
+{
+	if (n)
+		qsort(v, n, sizeof *v, cmp_stale);
+}
+
 struct stale *stale_deals(const struct store *s, const struct pipelines *ps,
 			  const struct table *t, long ahead, size_t *n,
 			  struct crm_err *err)
 {
-	struct strmap *moved = strmap_new();
-	char *path = store_path(s, "history.jsonl");
-	struct stale *v = NULL;
-	int32_t today = date_today();
+	struct strmap *moved = stale_moves(s, err);
+	struct stale *v;
 
 	*n = 0;
-	if (jsonl_scan(path, "history.jsonl", note_stage_change, moved,
-		       err) < 0)
-		goto out;
+	if (!moved)
+		return NULL;
 	v = xcalloc(t->nrows + 1, sizeof *v);
-	for (size_t r = 0; r < t->nrows; r++) {
-		const struct pipeline *p = pipeline_find(ps, table_get(t, r,
-							 "pipeline"));
-		const struct stage *st = p ? pipeline_stage(p, table_get(t, r,
-							    "stage")) : NULL;
-		int32_t touched;
-
-		if (!st || !stage_is_open(st) || st->rot_days <= 0)
-			continue;
-		touched = last_touch(t, r, moved);
-		if (touched == DATE_NONE ||
-		    today + ahead - touched <= st->rot_days)
-			continue;
-		v[(*n)++] = (struct stale){r, touched, st->rot_days,
-					   today - touched - st->rot_days};
-	}
-	if (*n)
-		qsort(v, *n, sizeof *v, cmp_stale);
-out:
-	free(path);
+	for (size_t r = 0; r < t->nrows; r++)
+		*n += (size_t)stale_row(ps, t, r, moved, ahead, &v[*n]);
+	stale_sort(v, *n);
 	strmap_free(moved);
 	return v;
 }

@@ -96,6 +96,9 @@ void store_set_user(struct store *s, const char *opt_user)
 void store_close(struct store *s)
 {
 	store_unlock(s);
+	if (s->history_spill)
+		fclose(s->history_spill);
+	s->history_spill = NULL;
 	buf_free(&s->pending_history);
 	buf_free(&s->pending_activities);
 	conf_free(s->conf);
@@ -107,6 +110,24 @@ void store_close(struct store *s)
 char *store_path(const struct store *s, const char *name)
 {
 	return xasprintf("%s/%s", s->dir, name);
+}
+
+FILE *store_tmpfile(const struct store *s, struct crm_err *err)
+{
+	char *path = xasprintf("%s/%sscratch.XXXXXX", s->dir,
+			       ATOMIC_TMP_PREFIX);
+	int fd = mkstemp(path);
+	FILE *fp = NULL;
+
+	if (fd < 0 || !(fp = fdopen(fd, "w+")))
+		crm_errf(err, NULL, 0, "cannot create %s: %s", path,
+			 strerror(errno));
+	if (fd >= 0)
+		unlink(path);
+	if (fd >= 0 && !fp)
+		close(fd);
+	free(path);
+	return fp;
 }
 
 /* A crashed writer leaves ".tmp-*" files; nobody else writes them while

@@ -8,6 +8,7 @@
 struct slot {
 	char *key;
 	void *val;
+	uint64_t h;        /* key's hash: most misses end without strcmp */
 };
 
 struct strmap {
@@ -43,13 +44,20 @@ void strmap_free(struct strmap *m)
 	free(m);
 }
 
-static struct slot *find(const struct strmap *m, const char *key)
+static struct slot *find_hashed(const struct strmap *m, const char *key,
+				uint64_t h)
 {
-	size_t i = (size_t)hash(key) & (m->cap - 1);
+	size_t i = (size_t)h & (m->cap - 1);
 
-	while (m->slots[i].key && strcmp(m->slots[i].key, key))
+	while (m->slots[i].key && (m->slots[i].h != h ||
+				   strcmp(m->slots[i].key, key)))
 		i = (i + 1) & (m->cap - 1);
 	return &m->slots[i];
+}
+
+static struct slot *find(const struct strmap *m, const char *key)
+{
+	return find_hashed(m, key, hash(key));
 }
 
 static void grow(struct strmap *m)
@@ -61,19 +69,21 @@ static void grow(struct strmap *m)
 	m->slots = xcalloc(m->cap, sizeof *m->slots);
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].key)
-			*find(m, old[i].key) = old[i];
+			*find_hashed(m, old[i].key, old[i].h) = old[i];
 	free(old);
 }
 
 void **strmap_slot(struct strmap *m, const char *key)
 {
 	struct slot *s;
+	uint64_t h = hash(key);
 
 	if ((m->n + 1) * 4 > m->cap * 3)
 		grow(m);
-	s = find(m, key);
+	s = find_hashed(m, key, h);
 	if (!s->key) {
 		s->key = xstrdup(key);
+		s->h = h;
 		m->n++;
 	}
 	return &s->val;

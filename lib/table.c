@@ -1,7 +1,10 @@
 /* table.c - a CSV table in memory, indexed by header name */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "crm.h"
 
@@ -25,13 +28,50 @@ struct table *table_new(const struct table_def *def, const char *dir)
 	return t;
 }
 
+/*
+ * A row is one block: a small header, the field pointers, and (for a
+ * row read from a file) the fields' bytes right after them -- one
+ * malloc a row instead of one a field, and half the memory.  A field
+ * set later is malloc'd on its own; row_owns() tells which is which.
+ */
+struct row_head {
+	size_t end;             /* bytes in the block after the header */
+	size_t nptr;            /* field pointers */
+};
+
+static struct row_head *head_of(char **row)
+{
+	return (struct row_head *)row - 1;
+}
+
+/* A row of n field pointers and room for bytes more. */
+static char **row_alloc(size_t n, size_t bytes)
+{
+	size_t ptrs = n * sizeof(char *);
+	struct row_head *h = xmalloc(sizeof *h + ptrs + bytes);
+
+	h->end = ptrs + bytes;
+	h->nptr = n;
+	return (char **)(h + 1);
+}
+
+/* Is the field s inside the row's own block (not malloc'd alone)? */
+static int row_owns(char **row, const char *s)
+{
+	const char *base = (const char *)row;
+	const struct row_head *h = head_of(row);
+
+	return s >= base + h->nptr * sizeof(char *) && s < base + h->end;
+}
+
 static void row_free(char **row, size_t n)
 {
 	if (!row)
 		return;
 	for (size_t i = 0; i < n; i++)
-		free(row[i]);
-	free(row);
+		if (!row_owns(row, row[i]))
+			free(row[i]);
+	free(head_of(row));
 }
 
 void table_free(struct table *t)
@@ -45,6 +85,12 @@ void table_free(struct table *t)
 	free(t->cols);
 	free(t->rows);
 	free(t->lines);
+	idset_free(t->ids);
+	free(t->raw_off);
+	free(t->raw_len);
+	free(t->all_off);
+	free(t->all_len);
+	free(t->held);
 	free(t->path);
 	free(t->name);
 	free(t);
@@ -66,10 +112,16 @@ int table_add_col(struct table *t, const char *name)
 		return i;
 	t->cols = xrealloc(t->cols, (t->ncols + 1) * sizeof *t->cols);
 	t->cols[t->ncols] = xstrdup(name);
+	t->raw_ok = 0;          /* every row gets a field more */
 	for (size_t r = 0; r < t->nrows; r++) {
-		t->rows[r] = xrealloc(t->rows[r],
-				      (t->ncols + 1) * sizeof *t->rows[r]);
-		t->rows[r][t->ncols] = xstrdup("");
+		char **old = t->rows[r], **row = row_alloc(t->ncols + 1, 0);
+
+		for (size_t c = 0; c < t->ncols; c++)
+			row[c] = row_owns(old, old[c]) ? xstrdup(old[c])
+						       : old[c];
+		row[t->ncols] = xstrdup("");
+		free(head_of(old));
+		t->rows[r] = row;
 	}
 	return (int)t->ncols++;
 }
@@ -80,15 +132,18 @@ static size_t table_push(struct table *t, char **row, long line)
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->rows = xrealloc(t->rows, t->cap * sizeof *t->rows);
 		t->lines = xrealloc(t->lines, t->cap * sizeof *t->lines);
+		t->raw_off = xrealloc(t->raw_off, t->cap * sizeof *t->raw_off);
+		t->raw_len = xrealloc(t->raw_len, t->cap * sizeof *t->raw_len);
 	}
 	t->rows[t->nrows] = row;
 	t->lines[t->nrows] = line;
+	t->raw_len[t->nrows] = 0;
 	return t->nrows++;
 }
 
 size_t table_add_row(struct table *t)
 {
-	char **row = xmalloc(t->ncols * sizeof *row);
+	char **row = row_alloc(t->ncols, 0);
 
 	for (size_t i = 0; i < t->ncols; i++)
 		row[i] = xstrdup("");
@@ -108,8 +163,12 @@ int table_set(struct table *t, size_t row, const char *col, const char *v)
 
 	if (c < 0 || row >= t->nrows)
 		return -1;
-	free(t->rows[row][c]);
+	if (!row_owns(t->rows[row], t->rows[row][c]))
+		free(t->rows[row][c]);
+	t->raw_len[row] = 0;
 	t->rows[row][c] = xstrdup(v ? v : "");
+	if (c == 0 && t->ids)
+		idset_add(t->ids, t->rows[row][c]);
 	return 0;
 }
 
@@ -122,6 +181,13 @@ struct loader {
 	table_row_fn fn;     /* NULL: keep rows in t */
 	void *ctx;
 	char **scratch;      /* scan mode: the current row */
+	size_t span[2];      /* the record's bytes in the file */
+	int identity;        /* file columns are the table's, in order */
+	/* table_load_named: the key's normal form and the name it may be;
+	 * the last id seen; set when the file is not as crm writes it. */
+	const char *want, *name;
+	struct buf last;
+	int odd;
 };
 
 /* Build t's columns from the header: fixed ones stay in schema order,
@@ -143,7 +209,54 @@ static int loader_header(struct loader *ld, char **f, size_t n, long line,
 						"duplicate column '%s'", f[i]);
 		ld->map[i] = table_add_col(t, f[i]);
 	}
+	ld->identity = n == t->ncols && n > 1;
+	for (size_t i = 0; i < n; i++)
+		ld->identity &= ld->map[i] == (int)i;
 	return 0;
+}
+
+/* Is the record's span exactly what csv_write_row writes for it?  Then
+ * saving copies it.  The reader took these very fields from the span,
+ * which can only be longer than the writer's form (quotes not needed,
+ * CRLF): the same length is the same bytes. */
+static size_t canonical_len(const struct loader *ld, char **f, size_t n)
+{
+	size_t len = n;
+
+	if (!ld->identity || n != ld->nfile)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t plain = strcspn(f[i], ",\"\r\n");
+
+		len += plain;
+		if (!f[i][plain] && strncmp(f[i], "\xEF\xBB\xBF", 3))
+			continue;
+		/* quoted by the writer: quotes around, inner ones doubled */
+		len += 2 + strlen(f[i] + plain);
+		for (const char *q = f[i]; (q = strchr(q, '"')); q++)
+			len++;
+	}
+	return ld->span[1] - ld->span[0] == len && len < UINT32_MAX ? len : 0;
+}
+
+static void note_raw(struct loader *ld, size_t r, char **f, size_t n)
+{
+	size_t len = canonical_len(ld, f, n);
+
+	if (len) {
+		ld->t->raw_off[r] = ld->span[0];
+		ld->t->raw_len[r] = (uint32_t)len;
+	}
+}
+
+/* Bytes a row's fields take, NULs and one empty field included. */
+static size_t row_bytes(char **f, size_t n, size_t nfile)
+{
+	size_t bytes = 1;
+
+	for (size_t i = 0; i < n && i < nfile; i++)
+		bytes += strlen(f[i]) + 1;
+	return bytes;
 }
 
 static int loader_row(void *ctx, char **f, size_t n, long line,
@@ -151,7 +264,7 @@ static int loader_row(void *ctx, char **f, size_t n, long line,
 {
 	struct loader *ld = ctx;
 	struct table *t = ld->t;
-	char **row;
+	char **row, *bytes;
 
 	if (!ld->map)
 		return loader_header(ld, f, n, line, err);
@@ -162,15 +275,19 @@ static int loader_row(void *ctx, char **f, size_t n, long line,
 			ld->scratch[ld->map[i]] = f[i];
 		return ld->fn(ld->ctx, t, ld->scratch, line, err);
 	}
-	row = xmalloc(t->ncols * sizeof *row);
+	row = row_alloc(t->ncols, row_bytes(f, n, ld->nfile));
+	bytes = (char *)(row + t->ncols);
+	*bytes = '\0';         /* the empty field, for columns not in the file */
 	for (size_t i = 0; i < t->ncols; i++)
-		row[i] = NULL;
-	for (size_t i = 0; i < n && i < ld->nfile; i++)
-		row[ld->map[i]] = xstrdup(f[i]);
-	for (size_t i = 0; i < t->ncols; i++)
-		if (!row[i])
-			row[i] = xstrdup("");
-	table_push(t, row, line);
+		row[i] = bytes;
+	bytes++;
+	for (size_t i = 0; i < n && i < ld->nfile; i++) {
+		size_t len = strlen(f[i]) + 1;
+
+		row[ld->map[i]] = memcpy(bytes, f[i], len);
+		bytes += len;
+	}
+	note_raw(ld, table_push(t, row, line), f, n);
 	return 0;
 }
 
@@ -187,13 +304,47 @@ static int scan_row(void *ctx, char **f, size_t n, long line,
 	return rc;
 }
 
+/* table_load_named: every record's span, the rows the key may name. */
+static int named_row(void *ctx, char **f, size_t n, long line,
+		     struct crm_err *err)
+{
+	struct loader *ld = ctx;
+	struct table *t = ld->t;
+	size_t before = t->nrows, k = t->nall;
+	int name = table_col(t, "name");
+
+	if (!ld->map)
+		return loader_row(ctx, f, n, line, err);
+	if (!canonical_len(ld, f, n) || (ld->last.len &&
+					 strcmp(ld->last.s, f[0]) >= 0))
+		ld->odd = 1;
+	buf_reset(&ld->last);
+	buf_adds(&ld->last, f[0]);
+	if (k % 1024 == 0) {
+		t->all_off = xrealloc(t->all_off, (k + 1024) * sizeof(size_t));
+		t->all_len = xrealloc(t->all_len, (k + 1024) * sizeof(uint32_t));
+	}
+	t->all_off[k] = ld->span[0];
+	t->all_len[k] = (uint32_t)(ld->span[1] - ld->span[0]);
+	t->nall++;
+	if (strncmp(f[0], ld->want, strlen(ld->want)) && (name < 0 ||
+	    (size_t)name >= n || strcmp(f[name], ld->name)))
+		return 0;
+	if (loader_row(ctx, f, n, line, err) < 0)
+		return -1;
+	t->held = xrealloc(t->held, t->nrows * sizeof *t->held);
+	t->held[before] = k;
+	return 0;
+}
+
 static int load_into(struct loader *ld, FILE *fp, struct crm_err *err)
 {
 	struct csv_opts opts = {0};
 	int rc;
 
-	rc = csv_read(fp, ld->t->name, &opts, ld->fn ? scan_row : loader_row,
-		      ld, err);
+	opts.span = ld->span;
+	rc = csv_read(fp, ld->t->name, &opts, ld->fn ? scan_row :
+		      ld->want ? named_row : loader_row, ld, err);
 	free(ld->map);
 	free(ld->scratch);
 	return rc;
@@ -212,11 +363,25 @@ static FILE *open_table(struct table *t, int *missing, struct crm_err *err)
 	return fp;
 }
 
-struct table *table_load(const char *dir, const struct table_def *def,
-			 struct crm_err *err)
+/* What tells that a file is still the one read. */
+static int file_stamp(int fd, long long *size, long long *mtime,
+		      long long *ino)
 {
-	struct table *t = table_new(def, dir);
-	struct loader ld = {t, 0, NULL, NULL, NULL, NULL};
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -1;
+	*size = (long long)st.st_size;
+	*mtime = (long long)st.st_mtim.tv_sec * 1000000000LL +
+		 st.st_mtim.tv_nsec;
+	*ino = (long long)st.st_ino;
+	return 0;
+}
+
+/* Read t->path into t; NULL (t freed) on error. */
+static struct table *load_table(struct table *t, struct crm_err *err)
+{
+	struct loader ld = {.t = t};
 	int missing;
 	FILE *fp = open_table(t, &missing, err);
 
@@ -228,7 +393,57 @@ struct table *table_load(const char *dir, const struct table_def *def,
 		table_free(t);
 		return NULL;
 	}
+	t->raw_ok = ld.identity && file_stamp(fileno(fp), &t->raw_size,
+					      &t->raw_mtime, &t->raw_ino) == 0;
 	fclose(fp);
+	return t;
+}
+
+struct table *table_load(const char *dir, const struct table_def *def,
+			 struct crm_err *err)
+{
+	return load_table(table_new(def, dir), err);
+}
+
+struct table *table_load_file(const char *path, const char *name,
+			      const struct table_def *def,
+			      struct crm_err *err)
+{
+	struct table *t = table_new(def, NULL);
+
+	free(t->path);
+	free(t->name);
+	t->path = xstrdup(path);
+	t->name = xstrdup(name);
+	return load_table(t, err);
+}
+
+struct table *table_load_named(const char *dir, const struct table_def *def,
+			       const char *key, struct crm_err *err)
+{
+	struct table *t = table_new(def, dir);
+	char *want = xstrdup(key);
+	struct loader ld = {.t = t, .want = want, .name = key};
+	int missing, rc;
+	FILE *fp = open_table(t, &missing, err);
+
+	id_normalize(want);
+	if (!fp || !*want) {
+		free(want);
+		table_free(t);
+		return !fp && !missing ? NULL : table_load(dir, def, err);
+	}
+	rc = load_into(&ld, fp, err);
+	t->raw_ok = rc == 0 && !ld.odd && file_stamp(fileno(fp),
+		&t->raw_size, &t->raw_mtime, &t->raw_ino) == 0;
+	t->file_ncols = t->ncols;
+	fclose(fp);
+	free(want);
+	buf_free(&ld.last);
+	if (rc < 0 || !t->raw_ok) {
+		table_free(t);
+		return rc < 0 ? NULL : table_load(dir, def, err);
+	}
 	return t;
 }
 
@@ -236,7 +451,7 @@ int table_scan(const char *dir, const struct table_def *def,
 	       table_row_fn fn, void *ctx, struct crm_err *err)
 {
 	struct table *t = table_new(def, dir);
-	struct loader ld = {t, 0, NULL, fn, ctx, NULL};
+	struct loader ld = {.t = t, .fn = fn, .ctx = ctx};
 	int missing, rc = 0;
 	FILE *fp = open_table(t, &missing, err);
 
@@ -248,6 +463,18 @@ int table_scan(const char *dir, const struct table_def *def,
 	}
 	table_free(t);
 	return rc;
+}
+
+void table_row_view(struct table *v, const struct table *t, char ***rowp,
+		    long *line)
+{
+	*v = *t;
+	v->rows = rowp;
+	v->lines = line;
+	v->nrows = v->cap = 1;
+	v->raw_off = NULL;
+	v->raw_len = NULL;
+	v->raw_ok = 0;
 }
 
 /* ---- lookup -------------------------------------------------------------- */
@@ -304,11 +531,17 @@ long table_find_value(const struct table *t, const char *col, const char *v)
 	return found;
 }
 
-void table_new_id(const struct table *t, char *out)
+void table_new_id(struct table *t, char *out)
 {
+	if (!t->ids) {
+		t->ids = idset_new();
+		for (size_t r = 0; r < t->nrows; r++)
+			idset_add(t->ids, t->rows[r][0]);
+	}
 	do
 		id_new(t->def ? t->def->id_type : 'X', out);
-	while (table_find_value(t, "id", out) != -1);
+	while (idset_has(t->ids, out));
+	idset_add(t->ids, out);
 }
 
 /* ---- writing --------------------------------------------------------------- */
@@ -326,28 +559,179 @@ void table_sort_by_id(struct table *t)
 	qsort(t->rows, t->nrows, sizeof *t->rows, cmp_row_id);
 	for (size_t r = 0; r < t->nrows; r++)
 		t->lines[r] = 0;
+	t->raw_ok = 0;
 }
 
 /* Written in id order so diffs stay small; the table in memory keeps its
- * order, so row indexes a caller holds stay valid after a save.  The temp
- * file is written and synced; a->tmp awaits atomic_commit(). */
+ * order, so row indexes a caller holds stay valid after a save. */
+struct sorted_row { char **row; size_t r; };
+
+static int cmp_sorted(const void *a, const void *b)
+{
+	const struct sorted_row *x = a, *y = b;
+	int c = strcmp(x->row[0], y->row[0]);
+
+	return c ? c : x->r < y->r ? -1 : x->r > y->r;
+}
+
+/* Rows unchanged since the file was read are copied from it as they
+ * were, in runs as long as the file has them in a row: a change of one
+ * record costs about a copy of the file. */
+struct copier {
+	int fd;                 /* the file as read, or -1 */
+	size_t off, len;        /* the run of raw bytes not yet copied */
+	char *buf;
+	int failed;             /* reading it failed */
+};
+
+static int copy_run(struct copier *c, FILE *out)
+{
+	while (c->len > 0) {
+		size_t n = c->len < (1 << 20) ? c->len : (1 << 20);
+		ssize_t got = pread(c->fd, c->buf, n, (off_t)c->off);
+
+		if (got <= 0) {
+			c->failed = 1;
+			return -1;
+		}
+		fwrite(c->buf, 1, (size_t)got, out);
+		c->off += (size_t)got;
+		c->len -= (size_t)got;
+	}
+	return 0;
+}
+
+/* Add a span to the run, copying the run first when it does not go on
+ * from there. */
+static int copy_span(struct copier *c, size_t off, size_t len, FILE *out)
+{
+	int rc = 0;
+
+	if (!c->len || c->off + c->len != off) {
+		rc = copy_run(c, out);
+		c->off = off;
+		c->len = 0;
+	}
+	c->len += len;
+	return rc;
+}
+
+/* The last run copied, the file closed; rc, with err said. */
+static int copier_close(struct copier *c, FILE *out, const struct table *t,
+			int rc, struct crm_err *err)
+{
+	if (rc == 0 && c->fd >= 0)
+		rc = copy_run(c, out);
+	if (c->failed)
+		crm_errf(err, NULL, 0, "cannot read %s: %s", t->name,
+			 strerror(errno ? errno : EIO));
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->buf);
+	return rc;
+}
+
+static int copier_open(struct copier *c, const struct table *t)
+{
+	long long size, mtime, ino;
+
+	memset(c, 0, sizeof *c);
+	c->fd = t->raw_ok ? open(t->path, O_RDONLY | O_CLOEXEC) : -1;
+	if (c->fd >= 0 && (file_stamp(c->fd, &size, &mtime, &ino) < 0 ||
+			   size != t->raw_size || mtime != t->raw_mtime ||
+			   ino != t->raw_ino)) {
+		close(c->fd);
+		c->fd = -1;
+	}
+	if (c->fd >= 0)
+		c->buf = xmalloc(1 << 20);
+	return c->fd;
+}
+
+static int write_rows(struct table *t, const struct sorted_row *v,
+		      FILE *out, struct crm_err *err)
+{
+	struct copier c;
+	int rc = 0;
+
+	copier_open(&c, t);
+	for (size_t i = 0; rc == 0 && i < t->nrows; i++) {
+		size_t r = v[i].r;
+
+		if (c.fd >= 0 && t->raw_len[r]) {
+			rc = copy_span(&c, t->raw_off[r], t->raw_len[r], out);
+			continue;
+		}
+		rc = c.fd >= 0 ? copy_run(&c, out) : 0;
+		csv_write_row(out, v[i].row, t->ncols, ',');
+	}
+	return copier_close(&c, out, t, rc, err);
+}
+
+/* A table_load_named table: the file's records in its order, the rows
+ * held written for themselves (unless unchanged), the others copied --
+ * with an empty field more for each column added since. */
+static int write_partial(struct table *t, FILE *out, struct crm_err *err)
+{
+	struct copier c = {.buf = xmalloc(1 << 20)};
+	size_t h = 0, extra = t->ncols - t->file_ncols;
+	long long size, mtime, ino;
+	int rc = 0;
+
+	c.fd = open(t->path, O_RDONLY | O_CLOEXEC);
+	if (c.fd < 0 || file_stamp(c.fd, &size, &mtime, &ino) < 0 ||
+	    size != t->raw_size || mtime != t->raw_mtime || ino != t->raw_ino)
+		rc = crm_errf(err, NULL, 0, "%s changed while being written",
+			      t->name);
+	for (size_t k = 0; rc == 0 && k < t->nall; k++) {
+		int held = h < t->nrows && t->held[h] == k;
+
+		if ((held && (!t->raw_len[h] || extra)) || (!held && extra)) {
+			rc = copy_run(&c, out);
+			if (held) {
+				csv_write_row(out, t->rows[h++], t->ncols, ',');
+				continue;
+			}
+			c.off = t->all_off[k];
+			c.len = t->all_len[k] - 1;       /* all but its LF */
+			rc = rc ? rc : copy_run(&c, out);
+			for (size_t i = 0; i < extra; i++)
+				fputc(',', out);
+			fputc('\n', out);
+			continue;
+		}
+		h += held;
+		rc = copy_span(&c, t->all_off[k], t->all_len[k], out);
+	}
+	if (rc == 0 && h != t->nrows)
+		rc = crm_errf(err, NULL, 0, "%s: rows added to a table of "
+			      "some rows", t->name);
+	return copier_close(&c, out, t, rc, err);
+}
+
+/* The temp file written and synced; a->tmp awaits atomic_commit(). */
 int table_write_temp(struct table *t, struct atomic_file *a,
 		     struct crm_err *err)
 {
-	char ***sorted = xcalloc(t->nrows + 1, sizeof *sorted);
+	struct sorted_row *v = xcalloc(t->nrows + 1, sizeof *v);
+	int rc;
 
-	if (t->nrows) {
-		memcpy(sorted, t->rows, t->nrows * sizeof *sorted);
-		qsort(sorted, t->nrows, sizeof *sorted, cmp_row_id);
-	}
+	for (size_t r = 0; r < t->nrows; r++)
+		v[r] = (struct sorted_row){t->rows[r], r};
+	if (t->nrows)
+		qsort(v, t->nrows, sizeof *v, cmp_sorted);
 	if (atomic_begin(a, t->path, err) < 0) {
-		free(sorted);
+		free(v);
 		return -1;
 	}
 	csv_write_row(a->fp, t->cols, t->ncols, ',');
-	for (size_t r = 0; r < t->nrows; r++)
-		csv_write_row(a->fp, sorted[r], t->ncols, ',');
-	free(sorted);
+	rc = t->all_off || t->held ? write_partial(t, a->fp, err)
+				   : write_rows(t, v, a->fp, err);
+	free(v);
+	if (rc < 0) {
+		atomic_abort(a);
+		return -1;
+	}
 	return atomic_sync(a, err);
 }
 
@@ -406,12 +790,14 @@ void table_del_row(struct table *t, size_t r)
 {
 	if (r >= t->nrows)
 		return;
-	for (size_t c = 0; c < t->ncols; c++)
-		free(t->rows[r][c]);
-	free(t->rows[r]);
+	row_free(t->rows[r], t->ncols);
 	memmove(t->rows + r, t->rows + r + 1,
 		(t->nrows - r - 1) * sizeof *t->rows);
 	memmove(t->lines + r, t->lines + r + 1,
 		(t->nrows - r - 1) * sizeof *t->lines);
+	memmove(t->raw_off + r, t->raw_off + r + 1,
+		(t->nrows - r - 1) * sizeof *t->raw_off);
+	memmove(t->raw_len + r, t->raw_len + r + 1,
+		(t->nrows - r - 1) * sizeof *t->raw_len);
 	t->nrows--;
 }

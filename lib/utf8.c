@@ -36,6 +36,14 @@ size_t utf8_valid_prefix(const char *s, size_t n)
 	size_t i = 0, len;
 
 	while (i < n) {
+		uint64_t w;
+
+		/* ASCII eight bytes at a time. */
+		if (i + 8 <= n && (memcpy(&w, p + i, 8),
+				   !(w & 0x8080808080808080ULL))) {
+			i += 8;
+			continue;
+		}
 		if (p[i] < 0x80) {
 			i++;
 			continue;

@@ -167,7 +167,12 @@ void buf_adds(struct buf *b, const char *s)
 
 void buf_addc(struct buf *b, char c)
 {
-	buf_add(b, &c, 1);
+	if (b->len + 2 > b->cap) {
+		buf_add(b, &c, 1);
+		return;
+	}
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
 }
 
 void buf_printf(struct buf *b, const char *fmt, ...)
@@ -214,4 +219,9 @@ char *indent_lines(const char *s, size_t n)
 			buf_addc(&b, ' ');
 	}
 	return b.s;
+}
+
+const char *plural(long n)
+{
+	return n == 1 || n == -1 ? "" : "s";
 }

@@ -16,12 +16,6 @@ setup() {
 	new_data_dir
 }
 
-# Fields joined by commas, as they are (quote them yourself).
-join_csv() {
-	local IFS=,
-	echo "$*"
-}
-
 # A customers.csv row of the fixed columns: ID NAME OWNER CREATED.
 cust_row() {
 	join_csv "$1" "$2" company "$3" '' '' '' '' '' '' '' '' '' '' '' '' \
@@ -61,14 +55,6 @@ add_customer() {
 	crm-cust add "$@" >/dev/null && id_of "$1"
 }
 
-# The header line, then the other lines sorted as the tables are (by id).
-by_id() {
-	local head
-	IFS= read -r head
-	printf '%s\n' "$head"
-	LC_ALL=C sort
-}
-
 # One history.jsonl line: ENTITY ID FIELD FROM TO (no quotes in values).
 hist() {
 	printf '{"at":"2026-03-02T00:00:00Z","by":"tester","entity":"%s","id":"%s","field":"%s","from":"%s","to":"%s"}\n' "$@"
@@ -94,15 +80,6 @@ hold_lock() {
 	while flock -n "$CRM_DIR/.lock" true; do
 		sleep 0.02
 	done
-}
-
-assert_stderr() {
-	[ "$stderr" = "$1" ] || fail "$(printf 'stderr is:\n%s\nexpected:\n%s' "$stderr" "$1")"
-}
-
-assert_stderr_first() {
-	[ "${stderr%%$'\n'*}" = "$1" ] ||
-		fail "$(printf 'first line of stderr is:\n%s\nexpected:\n%s' "${stderr%%$'\n'*}" "$1")"
 }
 
 # ---- usage ----------------------------------------------------------------------

@@ -112,15 +112,6 @@ born() {
 	hist "$1" id '' "$1" "${2:-lead}"
 }
 
-assert_stderr() {
-	[ "$stderr" = "$1" ] || fail "$(printf 'stderr is:\n%s\nexpected:\n%s' "$stderr" "$1")"
-}
-
-assert_stderr_first() {
-	[ "${stderr%%$'\n'*}" = "$1" ] ||
-		fail "$(printf 'first line of stderr is:\n%s\nexpected:\n%s' "${stderr%%$'\n'*}" "$1")"
-}
-
 # Remember the data files, to check later that nothing was written.
 snapshot() {
 	SNAP="$BATS_TEST_TMPDIR/snap"
@@ -1360,13 +1351,13 @@ $(summary ragged.csv 5 3 0 0 2 1)"
 	run -0 --separate-stderr crm-lead import hubspot-contacts.csv --rejects "$BATS_TEST_TMPDIR/rejects.csv"
 	assert_output ''
 	assert_lines_of "$BATS_TEST_TMPDIR/rejects.csv" \
-		'Record ID,First Name,Last Name,Email,Phone Number,Company Name,Job Title,Lead Status,Contact owner,Create Date,Lifecycle Stage,Website URL,reason' \
+		'Record ID,First Name,Last Name,Email,Phone Number,Company Name,Job Title,Lead Status,Contact owner,Create Date,Lifecycle Stage,Website URL,_reject_reason' \
 		"503,Sara,Khan,sara@khan.example,,Khan Traders,,BAD_TIMING,,2026-02-22 09:30,lead,,status 'BAD_TIMING' is not one of new|working|qualified|converted|dropped" \
 		'504,,,,,,,,,,,,"no name, company, e-mail or phone"' \
 		"505,Ivy,Chen,ivy@chen.example,1.38001E+10,Chen Co,,OPEN_DEAL,,2026-02-23 11:11,opportunity,,phone '1.38001E+10' lost its digits in Excel (scientific notation)"
 	run -0 crm-lead import chinese-gb18030.csv --rejects "$BATS_TEST_TMPDIR/rejects-gb.csv"
 	assert_lines_of "$BATS_TEST_TMPDIR/rejects-gb.csv" \
-		'客户名称,联系人,手机,邮箱,线索来源,负责人,商机名称,商机阶段,预计成交金额,预计成交日期,创建时间,备注,reason' \
+		'客户名称,联系人,手机,邮箱,线索来源,负责人,商机名称,商机阶段,预计成交金额,预计成交日期,创建时间,备注,_reject_reason' \
 		"北京联合信息,刘洋,13700001111转123,liuyang#lianhe.example,转介绍,赵强,续约,需求确认,8万,2026/6/1,2026/2/10,,bad e-mail 'liuyang#lianhe.example'" \
 		"广州某公司,,,,,,测试,演示,abc,2026/7/1,2026/2/20,,amount 'abc' is not a number"
 	assert_no_temp_files "$BATS_TEST_TMPDIR"
@@ -1378,7 +1369,7 @@ $(summary ragged.csv 5 3 0 0 2 1)"
 	# Regression: the short row's reason lands in the phone column:
 	# "Ben Ma,Ma Co,ben@ma.example,\"row has 3 fields, header has 4\"".
 	assert_lines_of "$BATS_TEST_TMPDIR/rejects.csv" \
-		'name,company,email,phone,reason' \
+		'name,company,email,phone,_reject_reason' \
 		'Ben Ma,Ma Co,ben@ma.example,,"row has 3 fields, header has 4"' \
 		'Cid Wu,Wu Co,cid@wu.example,456,extra,"row has 5 fields, header has 4"'
 }
@@ -1386,7 +1377,7 @@ $(summary ragged.csv 5 3 0 0 2 1)"
 @test "crm-lead import --rejects: no rejects, the header alone" {
 	run -0 crm-lead import "$IMP/tab.tsv" --rejects "$BATS_TEST_TMPDIR/rejects.csv"
 	assert_lines_of "$BATS_TEST_TMPDIR/rejects.csv" \
-		'Full Name,Organization,E-mail Address,Mobile Phone,Lead Source,Status,Probability (%),Country,reason'
+		'Full Name,Organization,E-mail Address,Mobile Phone,Lead Source,Status,Probability (%),Country,_reject_reason'
 }
 
 # ---- import: options ------------------------------------------------------------------------------
@@ -1586,6 +1577,30 @@ $(summary hubspot-contacts.csv 5 0 0 2 3 0)"
 		"$(hist "$wei" city '' Shanghai)" \
 		"$(hist "$wei" country '' China)" \
 		"$(born "$anna")" "$(born "$spam")"
+}
+
+# A new lead is written to a scratch file as it is read (the spool) and
+# gets its id at the end; a later row of the same file that updates it
+# takes it back into the table first.
+@test "crm-lead import --on-dup update: a later row updates a lead the same file made" {
+	printf '%s\n' 'name,email,phone,company' 'Ann,ann@x.example,,Acme' \
+		'Bo,bo@x.example,123,' 'Ann Again,ANN@x.example,555,Acme Ltd' \
+		'Cy,,123,Cy Co' 'Di,di@x.example,,' >"$BATS_TEST_TMPDIR/in.csv"
+	run -0 --separate-stderr crm-lead import "$BATS_TEST_TMPDIR/in.csv" --on-dup update
+	assert_stderr "$(summary "$BATS_TEST_TMPDIR/in.csv" 5 3 2 0 0 0)"
+	local ann bo di
+	ann=$(id_of 'Ann Again') bo=$(id_of Cy) di=$(id_of Di)
+	assert_leads \
+		"$(row "$ann" name='Ann Again' company='Acme Ltd' email=ANN@x.example phone=555)" \
+		"$(row "$bo" name=Cy company='Cy Co' email=bo@x.example phone=123)" \
+		"$(row "$di" name=Di email=di@x.example)"
+	run -0 jq -r '.id + " " + .field + " " + .from + ">" + .to' "$CRM_DIR/history.jsonl"
+	assert_line "$ann name Ann>Ann Again"
+	assert_line "$ann company Acme>Acme Ltd"
+	assert_line "$bo name Bo>Cy"
+	assert_line "$di id >$di"
+	[ "${#lines[@]}" -eq 9 ] || fail "$output"
+	run -0 crm check
 }
 
 @test "crm-lead import --on-dup skip: the default, the lead stays as it is" {

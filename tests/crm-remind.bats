@@ -172,10 +172,6 @@ for name, addr in email.utils.getaddresses([sys.argv[1]]):
     print(name + " <" + addr + ">")' "$1"
 }
 
-assert_stderr() {
-	[ "$stderr" = "$1" ] || fail "$(printf 'stderr is:\n%s\nexpected:\n%s' "$stderr" "$1")"
-}
-
 assert_stderr_has() {
 	[[ $stderr == *"$1"* ]] || fail "$(printf 'stderr is:\n%s\nexpected it to hold:\n%s' "$stderr" "$1")"
 }

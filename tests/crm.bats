@@ -23,7 +23,7 @@ dir_sums() {
 	run -0 --separate-stderr crm --help
 	[ -z "$stderr" ] || fail "stderr: $stderr"
 	assert_line --index 0 'usage: crm [-C dir] [--today date] [--user name] command [args]'
-	assert_line --index 1 '       crm init [dir]'
+	assert_line --index 1 '       crm init [--git] [dir]'
 	assert_line --index 2 '       crm check'
 	assert_line '  -C, --dir=DIR            use the data directory DIR'
 	assert_line --partial 'Exit status: 0 ok, 1 nothing selected, 2 usage error, 3 data or system error.'
@@ -49,7 +49,9 @@ dir_sums() {
 	assert_output ''
 	[ "$stderr" = "$(printf '%s\n' 'crm: a command is required' \
 		'usage: crm [-C dir] [--today date] [--user name] command [args]' \
-		'       crm init [dir]' '       crm check' \
+		'       crm init [--git] [dir]' '       crm check' \
+		'       crm git-setup' '       crm sync' \
+		'       crm merge-driver [--strict | --log] base ours theirs path' \
 		'       crm tool [args ...]' "Try 'crm --help'.")" ] ||
 		fail "stderr: $stderr"
 }

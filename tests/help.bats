@@ -154,7 +154,17 @@ check_zsh_completion() {
 }
 
 @test "crm bash completion: offers the commands and every long option" {
-	check_bash_completion crm _crm "init check lead opp cust funnel remind"
+	check_bash_completion crm _crm "init check git-setup sync merge-driver lead opp cust funnel remind"
+}
+
+@test "crm bash completion: each command's own options" {
+	source "$COMP_DIR/crm.bash"
+	complete_bash _crm crm init --
+	assert_offered "--git --dir"
+	complete_bash _crm crm merge-driver --
+	assert_offered "--strict --log"
+	complete_bash _crm crm sync --
+	[[ " ${COMPREPLY[*]} " != *" --git "* ]] || fail "sync offered --git"
 }
 
 @test "crm bash completion: hands 'crm cust' over to crm-cust's" {

@@ -329,7 +329,7 @@ hostile_import() {
 	crm-opp list --format csv --excel >"$BATS_TEST_TMPDIR/export.csv"
 	grep -q "'=2\*3" "$BATS_TEST_TMPDIR/export.csv"
 	cut -d, -f2- "$BATS_TEST_TMPDIR/export.csv" >"$BATS_TEST_TMPDIR/noid.csv"
-	run -0 crm-opp import "$BATS_TEST_TMPDIR/noid.csv"
+	run -0 crm-opp import --on-dup create "$BATS_TEST_TMPDIR/noid.csv"
 	run -0 crm-opp list --format csv --where '.name == "=2*3"' --format ids
 	[ "${#lines[@]}" = 2 ]
 }

@@ -26,3 +26,31 @@ examples_copy() {
 	export CRM_DIR="$BATS_TEST_TMPDIR/examples"
 	cp -r "$EXAMPLES" "$CRM_DIR"
 }
+
+# One CSV line of the arguments (values without commas or quotes).
+join_csv() {
+	local IFS=,
+	echo "$*"
+}
+
+# The header line, then the other lines sorted as the tables are (by id).
+by_id() {
+	local head
+	IFS= read -r head
+	printf '%s\n' "$head"
+	LC_ALL=C sort
+}
+
+assert_stderr() {
+	[ "$stderr" = "$1" ] || fail "$(printf 'stderr is:\n%s\nexpected:\n%s' "$stderr" "$1")"
+}
+
+assert_stderr_first() {
+	[ "${stderr%%$'\n'*}" = "$1" ] ||
+		fail "$(printf 'first line of stderr is:\n%s\nexpected:\n%s' "${stderr%%$'\n'*}" "$1")"
+}
+
+# cksum of every file of the data directory, to prove nothing changed.
+sums() {
+	(cd "$CRM_DIR" && cksum ./*)
+}

@@ -122,9 +122,69 @@ static void test_normalize(void)
 	is_str(norm("k-u"), "K-U", "U is left alone");
 }
 
+static void test_idset(void)
+{
+	struct idset *s = idset_new();
+	char ids[NIDS][ID_MAX];
+	int i, missing = 0, extra = 0;
+
+	for (i = 0; i < NIDS; i++) {
+		id_new("CPLOKY"[i % 6], ids[i]);
+		if (i % 2 == 0)
+			idset_add(s, ids[i]);
+	}
+	for (i = 0; i < NIDS; i++) {
+		if (i % 2 == 0 && !idset_has(s, ids[i]))
+			missing++;
+		if (i % 2 == 1 && idset_has(s, ids[i]))
+			extra++;
+	}
+	is_int(missing, 0, "idset: every added id is in the set (through growth)");
+	is_int(extra, 0, "idset: no id that was not added is");
+	idset_add(s, "C-AAAAAAA1");
+	ok(idset_has(s, "C-AAAAAAA1"), "idset: a hand-made id");
+	ok(!idset_has(s, "P-AAAAAAA1"), "idset: the same bits of another type are not");
+	idset_add(s, "not-an-id");
+	ok(!idset_has(s, "not-an-id"), "idset: a malformed id is never in it");
+	ok(!idset_has(s, ""), "idset: nor the empty string");
+	idset_free(s);
+}
+
+static void test_table_new_id(void)
+{
+	struct table *t = table_new(table_def_find("leads"), NULL);
+	char id[ID_MAX];
+	size_t r;
+	int dup = 0;
+
+	r = table_add_row(t);
+	table_set(t, r, "id", "L-AAAAAAA1");
+	table_new_id(t, id);
+	ok(id_valid(id, 'L') && strcmp(id, "L-AAAAAAA1"), "table_new_id: a fresh lead id");
+	/* an id set after the set exists is known to it */
+	r = table_add_row(t);
+	table_set(t, r, "id", "L-BBBBBBB2");
+	ok(idset_has(t->ids, "L-BBBBBBB2"), "table_set of an id keeps the set");
+	ok(idset_has(t->ids, id), "an id given out is reserved");
+	for (int i = 0; i < 1000; i++) {
+		table_new_id(t, id);
+		r = table_add_row(t);
+		table_set(t, r, "id", id);
+	}
+	for (size_t a = 1; a < t->nrows; a++)
+		dup += !strcmp(t->rows[a][0], t->rows[a - 1][0]);
+	table_sort_by_id(t);
+	for (size_t a = 1; a < t->nrows; a++)
+		dup += !strcmp(t->rows[a][0], t->rows[a - 1][0]);
+	is_int(dup, 0, "table_new_id: 1000 new ids, all distinct");
+	table_free(t);
+}
+
 int main(void)
 {
 	test_new();
+	test_idset();
+	test_table_new_id();
 	test_random();
 	test_valid();
 	test_normalize();

@@ -110,9 +110,11 @@ static void test_append(void)
 	date_set_today("2026-03-02", &err);
 	history_append(&st, "customer", "C-1", "name", "", "上海\"晨光\", Ltd");
 	ok(access(path, F_OK) != 0, "nothing written before the flush");
-	is_int(store_flush_logs(&st, &err), 0, "flush");
+	is_int(store_commit(&st, (struct table *const[]){NULL}, &err), 0,
+	       "commit of logs alone");
 	history_append(&st, "customer", "C-1", "tier", "B", "A");
-	is_int(store_flush_logs(&st, &err), 0, "second flush appends");
+	is_int(store_commit(&st, (struct table *const[]){NULL}, &err), 0,
+	       "second commit appends");
 	is_int(jsonl_scan(path, "history.jsonl", collect, &s, &err), 0,
 	       "read back");
 	is_str(s.b.s, "1:at=2026-03-02T00:00:00Z;by=alice;entity=customer;"
@@ -126,6 +128,58 @@ static void test_append(void)
 	free(path);
 }
 
+/* The fast scanner and libjq read every line alike: the same record,
+ * or both an error. */
+static void both_ways(const char *line, const char *name)
+{
+	struct seen fast = {{0}, 0}, slow = {{0}, 0};
+	struct crm_err e1 = {0}, e2 = {0};
+	int r1 = jsonl_parse_line(line, strlen(line), 1, collect, &fast, &e1);
+	int r2 = jsonl_parse_line(line, strlen(line), 0, collect, &slow, &e2);
+
+	is_int(r1, r2, name);
+	is_str(fast.b.s ? fast.b.s : "", slow.b.s ? slow.b.s : "", name);
+	is_str(e1.msg, e2.msg, name);
+	buf_free(&fast.b);
+	buf_free(&slow.b);
+}
+
+static void test_fast_scanner(void)
+{
+	struct buf b = {0};
+
+	both_ways("{\"at\":\"2026-03-02T00:00:00Z\",\"by\":\"alice\","
+		  "\"entity\":\"opportunity\",\"id\":\"O-1\",\"field\":"
+		  "\"stage\",\"from\":\"\",\"to\":\"won\"}",
+		  "fast: a history line");
+	both_ways("{\"text\":\"a \\\"quote\\\", back\\\\slash\\n\\r"
+		  "\\t\\b\\f\\/ 上海\"}", "fast: every short escape");
+	both_ways("{\"t\":\"\\u0001\\u00e9\\ud83d\\ude00\"}",
+		  "fast: \\u escapes go to libjq");
+	both_ways("{\"a\":\"1\",\"a\":\"2\"}", "fast: a repeated key");
+	both_ways("{\"a\":\"1\", \"b\":\"2\"}", "fast: a space");
+	both_ways("{\"a\":1,\"b\":\"x\"}", "fast: a number");
+	both_ways("{\"a\":\"x\",\"b\":null}", "fast: null");
+	both_ways("{\"a\":\"x\"}\r", "fast: CR at the end");
+	both_ways("{\"a\":\"x\"", "fast: no closing brace");
+	both_ways("{\"a\":\"x\",}", "fast: a trailing comma");
+	both_ways("{\"a\":\"x}", "fast: an unterminated string");
+	both_ways("{\"a\":\"x\\q\"}", "fast: a bad escape");
+	both_ways("{\"a\":\"tab\there\"}", "fast: a raw control byte");
+	both_ways("{\"\":\"\"}", "fast: empty key and value");
+	both_ways("{}", "fast: empty object");
+	both_ways("{\"a\":\"x\"}{\"b\":\"y\"}", "fast: two objects");
+	both_ways("{\"a\":\"x\":\"y\"}", "fast: a colon too many");
+	both_ways("{\"a\"\"x\"}", "fast: no colon");
+	both_ways("{\"a\":\"x\\\"}", "fast: an escaped closing quote");
+	buf_printf(&b, "{");
+	for (int i = 0; i < 40; i++)
+		buf_printf(&b, "%s\"k%d\":\"v%d\"", i ? "," : "", i, i);
+	buf_printf(&b, "}");
+	both_ways(b.s, "fast: forty keys");
+	buf_free(&b);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -134,6 +188,7 @@ int main(void)
 	test_missing_file();
 	test_escape();
 	test_append();
+	test_fast_scanner();
 	char *p = xasprintf("%s/t.jsonl", dir);
 	unlink(p);
 	free(p);
