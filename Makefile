@@ -142,6 +142,7 @@ fuzz-regress: $(FUZZ_BINS)
 SUITES ?= $(wildcard tests/*.bats)
 check-valgrind: deps-extra all unit
 	tests/valgrind/run build/unit $(SUITES)
+
 # Speed at N deals next to mlr, jq and cat (tests/bench/run).
 bench: all $(OBJ)/bench/gen
 	@$(MAKE) -s deps DEB_PKGS="$(BENCH_PKGS)"

@@ -158,7 +158,7 @@ static int journal_apply(const char *dir, FILE *fp, struct crm_err *err)
 		long long size, len;
 
 		/* Sizes are decimals no larger than the journal itself: a
-		 * huge one (found by fuzzing) must not wrap. */
+		 * huge one (found by fuzzing) must not wrap or run away. */
 		if (log_sizes(fp, p, &size, &len) < 0) {
 			rc = crm_errf(err, JOURNAL, 0, DAMAGED);
 			break;

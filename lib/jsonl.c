@@ -322,7 +322,9 @@ static int next_line(struct line_reader *lr, char **line, size_t *n)
 {
 	char *nl;
 
-	while (!(nl = memchr(lr->s + lr->pos, '\n', lr->len - lr->pos))) {
+	/* (no memchr or memmove on the NULL of an empty reader: UBSan) */
+	while (!(nl = lr->len > lr->pos ? memchr(lr->s + lr->pos, '\n',
+						  lr->len - lr->pos) : NULL)) {
 		if (lr->eof) {
 			if (lr->pos == lr->len)
 				return 0;
@@ -331,7 +333,8 @@ static int next_line(struct line_reader *lr, char **line, size_t *n)
 			lr->pos = lr->len;
 			return 1;
 		}
-		memmove(lr->s, lr->s + lr->pos, lr->len - lr->pos);
+		if (lr->len > lr->pos)
+			memmove(lr->s, lr->s + lr->pos, lr->len - lr->pos);
 		lr->len -= lr->pos;
 		lr->pos = 0;
 		if (lr->cap - lr->len < BLOCK / 2) {

@@ -18,7 +18,9 @@ writer() {	# kind number: ROUNDS changes; "ok" a line on stdout per success
 	local kind=$1 w=$2 r
 	for ((r = 1; r <= ROUNDS; r++)); do
 		case $kind in
-		stage) crm-opp stage "${opp[$w]}" "${stages[r % 4]}" ;;
+		# its own user: crm check takes two equal log lines (the
+		# clock is pinned) for a merge gone wrong
+		stage) CRM_USER="stress-$r" crm-opp stage "${opp[$w]}" "${stages[r % 4]}" ;;
 		log) crm-cust log "$cust" "writer $w round $r" ;;
 		import) printf 'name,company,email\nimp-%s-%s,Co,i%s-%s@example.com\n' \
 				"$w" "$r" "$w" "$r" >"$work/in-$w-$r.csv"
