@@ -12,7 +12,7 @@ override CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 JQ_CFLAGS := $(shell pkg-config --cflags libjq 2>/dev/null)
 JQ_LIBS := $(shell pkg-config --libs libjq 2>/dev/null || echo -ljq)
 override CFLAGS += $(JQ_CFLAGS)
-LDLIBS += -lcsv $(JQ_LIBS)
+LDLIBS += -lcsv $(JQ_LIBS) -pthread
 
 # Debian packages the build and the tests need.
 DEB_PKGS = gcc make libc6-dev libcsv-dev libjq-dev bats bats-support \
