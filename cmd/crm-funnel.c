@@ -195,11 +195,28 @@ static int stage_index(const struct pipeline *p, const char *name)
 	return -1;
 }
 
-/* A field of a row being read. */
+/* A field of a row being read; the columns of the table being read are
+ * looked up once, not once a row (names are this file's literals). */
 static const char *field(const struct table *t, char **row, const char *col)
 {
-	int c = table_col(t, col);
+	static const struct table *seen;
+	static char **seen_cols;
+	static struct { const char *name; int c; } known[32];
+	static size_t nknown;
+	int c = -1;
+	size_t i;
 
+	if (seen != t || seen_cols != t->cols) {
+		seen = t;
+		seen_cols = t->cols;
+		nknown = 0;
+	}
+	for (i = 0; i < nknown && known[i].name != col; i++)
+		;
+	if (i < nknown)
+		c = known[i].c;
+	else if ((c = table_col(t, col)) >= -1 && nknown < 32)
+		known[nknown++].name = col, known[nknown - 1].c = c;
 	return c < 0 ? "" : row[c];
 }
 
