@@ -17,7 +17,7 @@ XLSX_CFLAGS := $(shell pkg-config --cflags $(XLSX_PC) 2>/dev/null)
 XLSX_LIBS := $(shell pkg-config --libs $(XLSX_PC) 2>/dev/null || \
 	echo -lzip -lexpat -lxlsxwriter)
 override CFLAGS += $(JQ_CFLAGS) $(XLSX_CFLAGS)
-LDLIBS += -lcsv $(JQ_LIBS) $(XLSX_LIBS) -lm
+LDLIBS += -lcsv $(JQ_LIBS) $(XLSX_LIBS) -lm -pthread
 
 # Debian packages the build and the tests need.
 DEB_PKGS = gcc make libc6-dev libcsv-dev libjq-dev libzip-dev libexpat1-dev \

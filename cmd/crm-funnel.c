@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -200,11 +201,28 @@ static int stage_index(const struct pipeline *p, const char *name)
 	return -1;
 }
 
-/* A field of a row being read. */
+/* A field of a row being read; the columns of the table being read are
+ * looked up once, not once a row (names are this file's literals). */
 static const char *field(const struct table *t, char **row, const char *col)
 {
-	int c = table_col(t, col);
+	static const struct table *seen;
+	static char **seen_cols;
+	static struct { const char *name; int c; } known[32];
+	static size_t nknown;
+	int c = -1;
+	size_t i;
 
+	if (seen != t || seen_cols != t->cols) {
+		seen = t;
+		seen_cols = t->cols;
+		nknown = 0;
+	}
+	for (i = 0; i < nknown && known[i].name != col; i++)
+		;
+	if (i < nknown)
+		c = known[i].c;
+	else if ((c = table_col(t, col)) >= -1 && nknown < 32)
+		known[nknown++].name = col, known[nknown - 1].c = c;
 	return c < 0 ? "" : row[c];
 }
 
@@ -488,34 +506,72 @@ static int scan_history(void *ctx, const struct logrec *rec, long line,
 	return 0;
 }
 
+/* The activities are read on a thread of their own while history is
+ * read: each deal's latest activity day goes to touched[], which is
+ * merged after (a latest day is the same whichever log comes first). */
+struct acts {
+	struct scope *sc;
+	int32_t *touched;       /* per deal */
+	char *path;
+	struct crm_err err;
+	int rc;
+};
+
 static int scan_activities(void *ctx, const struct logrec *rec, long line,
 			   struct crm_err *err)
 {
-	struct scope *sc = ctx;
+	struct acts *a = ctx;
 	const char *entity = logrec_get(rec, "entity");
 	struct deal *d;
-	int32_t day;
+	int32_t day, *t;
 
 	if (entity && !strcmp(entity, "opportunity") &&
-	    (d = deal_by_id(sc, logrec_get(rec, "id"))) &&
+	    (d = deal_by_id(a->sc, logrec_get(rec, "id"))) &&
 	    logrec_get(rec, "at") &&
 	    date_parse_iso(logrec_get(rec, "at"), &day) == 0 &&
-	    (d->touched == DATE_NONE || day > d->touched))
-		d->touched = day;
+	    (*(t = &a->touched[d - a->sc->deals]) == DATE_NONE || day > *t))
+		*t = day;
 	return 0;
+}
+
+static void *read_activities(void *arg)
+{
+	struct acts *a = arg;
+
+	a->rc = jsonl_scan(a->path, "activities.jsonl", scan_activities, a,
+			   &a->err);
+	return NULL;
 }
 
 static int scan_logs(struct scope *sc, struct crm_err *err)
 {
 	char *h = store_path(&st, "history.jsonl");
-	char *a = store_path(&st, "activities.jsonl");
-	int rc = jsonl_scan(h, "history.jsonl", scan_history, sc, err);
+	struct acts a = {.sc = sc,
+			 .touched = xcalloc(sc->n + 1, sizeof *a.touched),
+			 .path = store_path(&st, "activities.jsonl")};
+	pthread_t thread;
+	int threaded, rc;
 
-	if (rc == 0)
-		rc = jsonl_scan(a, "activities.jsonl", scan_activities, sc,
-				err);
+	for (size_t i = 0; i < sc->n; i++)
+		a.touched[i] = DATE_NONE;
+	threaded = pthread_create(&thread, NULL, read_activities, &a) == 0;
+	rc = jsonl_scan(h, "history.jsonl", scan_history, sc, err);
+	if (threaded)
+		pthread_join(thread, NULL);
+	else
+		read_activities(&a);
+	if (rc == 0 && a.rc < 0) {
+		*err = a.err;
+		rc = -1;
+	}
+	for (size_t i = 0; i < sc->n; i++)
+		if (a.touched[i] != DATE_NONE &&
+		    (sc->deals[i].touched == DATE_NONE ||
+		     a.touched[i] > sc->deals[i].touched))
+			sc->deals[i].touched = a.touched[i];
+	free(a.touched);
+	free(a.path);
 	free(h);
-	free(a);
 	return rc;
 }
 

@@ -355,7 +355,7 @@ static int next_line(struct line_reader *lr, char **line, size_t *n)
 static int scan_lines(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 		      jsonl_bad_fn bad, struct crm_err *err)
 {
-	struct line_reader in = {fp, NULL, 0, 0, 0, 0};
+	struct line_reader in = {fp, xmalloc(BLOCK), 0, 0, BLOCK, 0};
 	struct line_rec lr = {0};
 	char *line;
 	size_t len;
