@@ -305,9 +305,13 @@ static const char *const deal_view[] = {
 	"next_date"
 };
 
+/* list's selection, its options looked up once, not once a row */
+struct selection { const char *owner, *stage; int open, won, lost; };
+
 static int deal_selected(void *ctx, const struct table *t, char **row)
 {
-	const char *owner = opt("owner"), *stage = opt("stage");
+	const struct selection *sel = ctx;
+	const char *owner = sel->owner, *stage = sel->stage;
 	const struct pipeline *p;
 	const struct stage *s;
 
@@ -315,13 +319,13 @@ static int deal_selected(void *ctx, const struct table *t, char **row)
 		return 0;
 	if (stage && strcmp(row[table_col(t, "stage")], stage))
 		return 0;
-	if (!opt("open") && !opt("won") && !opt("lost"))
+	if (!sel->open && !sel->won && !sel->lost)
 		return 1;
 	p = pipeline_find(&pipes, row[table_col(t, "pipeline")]);
 	s = p ? pipeline_stage(p, row[table_col(t, "stage")]) : NULL;
 	if (!s)
 		return 0;
-	return opt("open") ? stage_is_open(s) : opt("won") ? s->won : s->lost;
+	return sel->open ? stage_is_open(s) : sel->won ? s->won : s->lost;
 }
 
 static int stdin_operand(int argc, char **argv, struct crm_err *err)
@@ -344,6 +348,8 @@ static int cmd_list(int argc, char **argv, struct crm_err *err)
 {
 	struct listing *l;
 	int from_stdin = stdin_operand(argc, argv, err);
+	struct selection sel = {opt("owner"), opt("stage"), !!opt("open"),
+				!!opt("won"), !!opt("lost")};
 
 	if (!!opt("open") + !!opt("won") + !!opt("lost") > 1)
 		return crm_usagef(err, "--open, --won and --lost exclude each "
@@ -357,7 +363,7 @@ static int cmd_list(int argc, char **argv, struct crm_err *err)
 		return -1;
 	listing_output(l, &st, opt("output"));
 	return listing_run(l, st.dir, table_def_find("opportunities"),
-			   from_stdin, deal_selected, NULL, err);
+			   from_stdin, deal_selected, &sel, err);
 }
 
 /* ---- stage, set, log ----------------------------------------------------------- */

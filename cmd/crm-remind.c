@@ -259,6 +259,7 @@ struct opp_scan {
 	struct stale *v;
 	char *(*keep)[4];       /* owner, id, name, stage of v[k] */
 	size_t n, cap;
+	const struct col_def **typed;
 };
 
 static int scan_opp(void *ctx, const struct table *t, char **row, long line,
@@ -268,7 +269,9 @@ static int scan_opp(void *ctx, const struct table *t, char **row, long line,
 	struct table v;
 
 	table_row_view(&v, t, &row, &line);
-	if (table_check_typed(&v, err) < 0)
+	if (!os->typed)
+		os->typed = table_typed_cols(t);
+	if (table_row_valid(t, os->typed, row, line, err) < 0)
 		return -1;
 	opp_due(&v, 0);
 	if (os->n == os->cap) {
@@ -289,7 +292,7 @@ static int scan_opp(void *ctx, const struct table *t, char **row, long line,
 
 static int opps_due(struct crm_err *err)
 {
-	struct opp_scan os = {stale_moves(&st, err), NULL, NULL, 0, 0};
+	struct opp_scan os = {stale_moves(&st, err), NULL, NULL, 0, 0, NULL};
 	int rc = os.moved ? table_scan(st.dir, table_def_find(
 		"opportunities"), scan_opp, &os, err) : -1;
 
@@ -310,6 +313,7 @@ static int opps_due(struct crm_err *err)
 		for (int j = 0; j < 4; j++)
 			free(os.keep[i][j]);
 	free(os.keep);
+	free(os.typed);
 	free(os.v);
 	strmap_free(os.moved);
 	return rc;

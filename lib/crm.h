@@ -802,6 +802,11 @@ int listing_run(struct listing *l, const char *dir,
 /* Every amount, number and date of t is what its column says; else -1
  * with err naming file:line. */
 int table_check_typed(const struct table *t, struct crm_err *err);
+/* The same a row at a time (a table streamed): the typed columns'
+ * definitions once (NULL for the others; free it), then each row. */
+const struct col_def **table_typed_cols(const struct table *t);
+int table_row_valid(const struct table *t, const struct col_def **defs,
+		    char **row, long line, struct crm_err *err);
 /* Rows of t named by the ids (or records) on stdin, in input order;
  * an unknown id is an error naming "-:line". */
 size_t *rows_from_stdin(const struct table *t, size_t *n,

@@ -92,7 +92,7 @@ static int listing_begin(struct listing *l, const struct table *t,
  * or the next program in the pipe relies on them. */
 /* The typed columns' definitions, NULL for the others (looked up once a
  * table, not once a row). */
-static const struct col_def **typed_cols(const struct table *t)
+const struct col_def **table_typed_cols(const struct table *t)
 {
 	const struct col_def **defs = xcalloc(t->ncols + 1, sizeof *defs);
 
@@ -106,8 +106,8 @@ static const struct col_def **typed_cols(const struct table *t)
 	return defs;
 }
 
-static int row_valid(const struct table *t, const struct col_def **defs,
-		     char **row, long line, struct crm_err *err)
+int table_row_valid(const struct table *t, const struct col_def **defs,
+		    char **row, long line, struct crm_err *err)
 {
 	for (size_t c = 0; t->def && c < t->ncols; c++) {
 		if (!defs[c] || !*row[c])
@@ -123,11 +123,11 @@ static int row_valid(const struct table *t, const struct col_def **defs,
 
 int table_check_typed(const struct table *t, struct crm_err *err)
 {
-	const struct col_def **defs = typed_cols(t);
+	const struct col_def **defs = table_typed_cols(t);
 	int rc = 0;
 
 	for (size_t r = 0; rc == 0 && r < t->nrows; r++)
-		rc = row_valid(t, defs, t->rows[r], t->lines[r], err);
+		rc = table_row_valid(t, defs, t->rows[r], t->lines[r], err);
 	free(defs);
 	return rc;
 }
@@ -141,8 +141,8 @@ static int listing_row(void *ctx, const struct table *t, char **row,
 	if (!l->out && listing_begin(l, t, err) < 0)
 		return -1;
 	if (!l->defs)
-		l->defs = typed_cols(t);
-	if (row_valid(t, l->defs, row, line, err) < 0)
+		l->defs = table_typed_cols(t);
+	if (table_row_valid(t, l->defs, row, line, err) < 0)
 		return -1;
 	if (l->pred)
 		sel = l->pred(l->ctx, t, row);

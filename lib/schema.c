@@ -236,24 +236,18 @@ int value_check(const struct table_def *def, const char *col, const char *v,
  * money_parse, which reads every way a person writes money. */
 static int is_stored_money(const char *v)
 {
-	int64_t cents = 0;
-	size_t i = v[0] == '-', digits = 0;
-	char out[32];
+	const char *p = v + (v[0] == '-');
+	size_t digits = strspn(p, "0123456789");
 
-	for (; v[i] >= '0' && v[i] <= '9' && digits < 16; i++, digits++)
-		cents = cents * 10 + (v[i] - '0');
-	if (!digits || (v[i] && v[i] != '.'))
+	/* no leading zero, no more digits than an int64 of cents holds */
+	if (!digits || digits > 16 || (p[0] == '0' && digits > 1))
 		return 0;
-	if (v[i] == '.') {
-		if (!(v[i + 1] >= '0' && v[i + 1] <= '9' && v[i + 2] >= '0' &&
-		      v[i + 2] <= '9' && !v[i + 3]))
-			return 0;
-		cents = cents * 100 + (v[i + 1] - '0') * 10 + (v[i + 2] - '0');
-	} else {
-		cents *= 100;
-	}
-	money_format(v[0] == '-' ? -cents : cents, out);
-	return !strcmp(out, v);
+	p += digits;
+	if (!*p)                        /* whole: "-0" is written "0" */
+		return !(v[0] == '-' && digits == 1 && v[1] == '0');
+	/* cents: two digits, never ".00" (that is written whole) */
+	return p[0] == '.' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
+	       p[2] <= '9' && !p[3] && (p[1] != '0' || p[2] != '0');
 }
 
 int value_check_col(const struct table_def *def, const struct col_def *d,
