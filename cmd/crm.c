@@ -351,38 +351,97 @@ static void bad_log_line(void *ctx, const struct crm_err *e)
 	problem_err(ctx, e);
 }
 
+/* The lines of a log seen so far, by a 64-bit hash and where each is in
+ * the file (24 bytes a line, not the line: a log has millions). */
+struct seen_line { uint64_t hash, off; uint32_t len, lineno; };
+struct seen_lines { struct seen_line *v; size_t n, cap; int fd; };
+
+static uint64_t line_hash(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h ? h : 1;
+}
+
+static void seen_grow(struct seen_lines *t)
+{
+	struct seen_lines old = *t;
+
+	t->cap = t->cap ? 2 * t->cap : 1024;
+	t->v = xcalloc(t->cap, sizeof *t->v);
+	for (size_t i = 0; i < old.cap; i++) {
+		size_t k = old.v[i].hash & (t->cap - 1);
+
+		if (!old.v[i].hash)
+			continue;
+		while (t->v[k].hash)
+			k = (k + 1) & (t->cap - 1);
+		t->v[k] = old.v[i];
+	}
+	free(old.v);
+}
+
+/* Is the line at lineno the same as an earlier one?  Its number, or 0
+ * (and it is remembered). */
+static long seen_before(struct seen_lines *t, const char *s, size_t n,
+			uint64_t off, long lineno, char **cmp)
+{
+	uint64_t h = line_hash(s, n);
+	size_t k;
+
+	if (2 * (t->n + 1) > t->cap)
+		seen_grow(t);
+	for (k = h & (t->cap - 1); t->v[k].hash; k = (k + 1) & (t->cap - 1)) {
+		struct seen_line *e = &t->v[k];
+
+		if (e->hash != h || e->len != n)
+			continue;
+		*cmp = xrealloc(*cmp, n + 1);
+		if (pread(t->fd, *cmp, n, (off_t)e->off) == (ssize_t)n &&
+		    !memcmp(*cmp, s, n))
+			return e->lineno;
+	}
+	t->v[k] = (struct seen_line){h, off, (uint32_t)n, (uint32_t)lineno};
+	t->n++;
+	return 0;
+}
+
 /* A log line twice is a merge gone wrong (or a change made twice). */
 static void check_log_twice(struct checker *ck, const char *name)
 {
-	char *path = store_path(ck->st, name), *line = NULL, msg[64];
+	char *path = store_path(ck->st, name), *line = NULL, *cmp = NULL;
 	FILE *fp = fopen(path, "r");
-	struct strmap *seen = strmap_new();
+	struct seen_lines seen = {NULL, 0, 0, fp ? fileno(fp) : -1};
 	size_t cap = 0;
 	ssize_t len;
-	long lineno = 0;
+	uint64_t off = 0;
+	long lineno = 0, first;
+	char msg[64];
 
 	while (fp && (len = getline(&line, &cap, fp)) >= 0) {
-		void **slot;
+		uint64_t at = off;
 
+		off += (uint64_t)len;
 		lineno++;
 		if (len && line[len - 1] == '\n')
-			line[--len] = '\0';
+			len--;
 		if (!len)
 			continue;
-		slot = strmap_slot(seen, line);
-		if (*slot) {
+		if ((first = seen_before(&seen, line, (size_t)len, at, lineno,
+					 &cmp))) {
 			snprintf(msg, sizeof msg, "same line as line %ld",
-				 (long)(intptr_t)*slot);
+				 first);
 			problem(ck, name, lineno, msg);
-		} else {
-			*slot = (void *)(intptr_t)lineno;
 		}
 	}
 	if (fp)
 		fclose(fp);
+	free(seen.v);
+	free(cmp);
 	free(line);
 	free(path);
-	strmap_free(seen);
 }
 
 /* Each conflict a merge resolved (or left) is a problem until someone
