@@ -16,13 +16,13 @@ static const char synopsis[] =
 	"       crm-cust set id field=value ...\n"
 	"       crm-cust log id text [--type type] [--next date] [--action text]\n"
 	"       crm-cust tag id|- +tag|-tag ...\n"
-	"       crm-cust tier [--since date] [--dry-run] [--format format]\n"
+	"       crm-cust tier [--since date] [--dry-run] [--format format] [--output file]\n"
 	"       crm-cust claim id [--to user]\n"
 	"       crm-cust release id --reason text\n"
-	"       crm-cust reclaim [--dry-run] [--format format]\n"
+	"       crm-cust reclaim [--dry-run] [--format format] [--output file]\n"
 	"       crm-cust lock id [--reason text]\n"
 	"       crm-cust unlock id [--reason text]\n"
-	"       crm-cust dedupe [--format format]\n"
+	"       crm-cust dedupe [--format format] [--output file]\n"
 	"       crm-cust merge keep duplicate ...\n"
 	"       crm-cust contact add customer name [--title title] [--email email] [--phone phone] [--wechat id] [--primary]\n"
 	"       crm-cust contact list [customer] [--where expr] [--format format] [--output file]\n"
@@ -31,7 +31,7 @@ static const char synopsis[] =
 	"       crm-cust pay plan contract --due date --amount amount ...\n"
 	"       crm-cust pay plan contract --split n --every interval [--due date] [--amount total]\n"
 	"       crm-cust pay record contract --amount amount [--date date] [--plan id] [--method text]\n"
-	"       crm-cust pay list [contract] [--customer id] [--overdue] [--format format]\n"
+	"       crm-cust pay list [contract] [--customer id] [--overdue] [--format format] [--output file]\n"
 	"       crm-cust import file [--sheet sheet] [--encoding encoding] [--delimiter char] [--map column=field] [--date-order order] [--match keys] [--on-dup action] [--rejects file] [--dry-run]\n";
 
 static const char help_text[] =
@@ -60,8 +60,9 @@ static const char help_text[] =
 	"      --sort=FIELD         sort by FIELD; -FIELD sorts descending\n"
 	"  -f, --format=FORMAT      table, csv, tsv, jsonl, ids or xlsx (default: table\n"
 	"                           on a terminal, csv otherwise); show: text or jsonl\n"
-	"      --output=FILE        write the listing to FILE, atomically (list;\n"
-	"                           xlsx needs it; default format by the name)\n"
+	"      --output=FILE        write the listing to FILE, atomically (list,\n"
+	"                           tier, reclaim, dedupe, pay list; xlsx needs it;\n"
+	"                           default format by the name)\n"
 	"  -t, --type=TYPE          call, visit, email, meeting, note, revisit or\n"
 	"                           service (log; default note)\n"
 	"  -n, --next=DATE          date of the next follow-up (log)\n"
@@ -212,14 +213,18 @@ static int money_opt(const char *name, const char *v, int64_t *minor,
 	return 0;
 }
 
+/* A report verb's --format and --output. */
 static int format_opt(struct crm_err *err)
 {
-	int fmt = opt("format") ? out_format_parse(opt("format")) : FMT_AUTO;
+	return out_report_format(&st, opt("format"), opt("output"), err);
+}
 
-	if (fmt < 0)
-		return crm_usagef(err, "--format: '%s' is not one of table, "
-				  "csv, tsv, jsonl, ids", opt("format"));
-	return fmt;
+/* Its listing, on stdout or into the --output FILE. */
+static struct out *report_open(int fmt, const char *sheet, char *const *cols,
+			       size_t n, const struct table_def *def,
+			       struct crm_err *err)
+{
+	return out_report_open(fmt, opt("output"), sheet, cols, n, def, err);
 }
 
 static int is_terminal_table(int fmt)
@@ -1062,17 +1067,18 @@ static char **tiers_by_revenue(const struct table *cust, const int64_t *rev,
 	return tier;
 }
 
-/* The changes, printed highest revenue first. */
+/* The changes, printed highest revenue first.  The --output FILE is
+ * opened before and committed before the customers: when it cannot be
+ * written, nothing changes. */
 static int tier_apply(struct table *cust, const int64_t *rev, char **tier,
-		      const size_t *order, struct crm_err *err)
+		      const size_t *order, int fmt, struct crm_err *err)
 {
-	struct out *o = NULL;
+	struct out *o = report_open(fmt, "tier", tier_cols, 5, &tier_view,
+				    err);
 	size_t changed = 0;
-	int fmt = format_opt(err);
 
-	if (fmt < 0)
+	if (!o)
 		return -1;
-	o = out_begin(stdout, (enum out_format)fmt, tier_cols, 5, &tier_view);
 	for (size_t i = 0; i < cust->nrows; i++) {
 		size_t r = order[i];
 		char money[32], *row[5];
@@ -1089,11 +1095,12 @@ static int tier_apply(struct table *cust, const int64_t *rev, char **tier,
 		changed++;
 		if (!opt("dry-run") && record_set(&st, cust, r, "tier",
 						  tier[r], err) < 0) {
-			out_end(o);
+			out_abort(o);
 			return -1;
 		}
 	}
-	out_end(o);
+	if (out_close(o, &changed, err) < 0)
+		return -1;
 	if (!changed)
 		return CRM_NONE;
 	return opt("dry-run") ? 0 : commit(cust, err);
@@ -1107,19 +1114,19 @@ static int cmd_tier(int argc, char **argv, struct crm_err *err)
 	size_t *order = NULL;
 	int32_t since;
 	long a, b;
-	int rc = -1;
+	int rc = -1, fmt = format_opt(err);
 
 	if (argc)
 		return crm_usagef(err, "tier takes no operands");
-	if (date_opt("since", date_add_months(date_today(), -12), &since,
-		     err) < 0 || tier_cuts(&a, &b, err) < 0)
+	if (fmt < 0 || date_opt("since", date_add_months(date_today(), -12),
+				&since, err) < 0 || tier_cuts(&a, &b, err) < 0)
 		return -1;
 	if ((opt("dry-run") || store_lock(&st, err) == 0) &&
 	    (cust = load("customers", err)) &&
 	    (rev = won_revenue(cust, since, err))) {
 		order = xcalloc(cust->nrows + 1, sizeof *order);
 		tier = tiers_by_revenue(cust, rev, a, b, order);
-		rc = tier_apply(cust, rev, tier, order, err);
+		rc = tier_apply(cust, rev, tier, order, fmt, err);
 	}
 	free(order);
 	free(tier);
@@ -1228,11 +1235,17 @@ static int cmd_reclaim(int argc, char **argv, struct crm_err *err)
 	    !(cust = load("customers", err)) ||
 	    !(pool = pool_open(&st, cust, err)))
 		goto out;
-	o = out_begin(stdout, (enum out_format)fmt, reclaim_cols, 4,
-		      table_def_find("customers"));
+	/* The --output FILE first: when it cannot be written, nothing
+	 * changes. */
+	if (!(o = report_open(fmt, "reclaim", reclaim_cols, 4,
+			      table_def_find("customers"), err)))
+		goto out;
 	st.user = "pool";
 	n = reclaim_due(cust, pool, o, err);
-	out_end(o);
+	if (n == (size_t)-1)
+		out_abort(o);
+	else if (out_close(o, &n, err) < 0)
+		n = (size_t)-1;
 	if (n != (size_t)-1)
 		rc = n == 0 ? CRM_NONE : opt("dry-run") ? 0 : commit(cust, err);
 	st.user = user;
@@ -1335,14 +1348,17 @@ static int cmd_dedupe(int argc, char **argv, struct crm_err *err)
 	groups_join_by(t, parent, "phone", import_norm_phone, NULL);
 	groups_join_by(t, parent, "email", norm_mail_domain, is_company);
 	rows = groups_rows(parent, t->nrows, &n);
-	o = out_begin(stdout, (enum out_format)fmt, dedupe_cols, 7,
-		      table_def_find("customers"));
-	groups = groups_print(t, parent, rows, n, o, dedupe_cols, 7);
-	out_end(o);
+	groups = 0;
+	if ((o = report_open(fmt, "dedupe", dedupe_cols, 7,
+			     table_def_find("customers"), err))) {
+		groups = groups_print(t, parent, rows, n, o, dedupe_cols, 7);
+		if (out_close(o, &n, err) < 0)
+			o = NULL;
+	}
 	free(rows);
 	free(parent);
 	table_free(t);
-	return groups ? CRM_OK : CRM_NONE;
+	return !o ? -1 : groups ? CRM_OK : CRM_NONE;
 }
 
 /* KEEP takes what it lacks from DUP: empty fields, and every tag. */
@@ -2042,7 +2058,7 @@ static int pay_list(int argc, char **argv, struct crm_err *err)
 	struct pay_filter f = {0};
 	struct table *pay = NULL;
 	struct out *o;
-	size_t n = 0;
+	size_t n = 0, rows;
 	int fmt = format_opt(err), rc = -1;
 
 	if (argc > 1)
@@ -2050,14 +2066,14 @@ static int pay_list(int argc, char **argv, struct crm_err *err)
 	if (fmt >= 0 && ref_id("contracts", argc ? argv[0] : NULL,
 			       &f.contract, err) == 0 &&
 	    ref_id("customers", opt("customer"), &f.customer, err) == 0 &&
-	    (pay = load("payments", err))) {
-		o = out_begin(stdout, (enum out_format)fmt, pay_list_cols, 9,
-			      &pay_list_view);
+	    (pay = load("payments", err)) &&
+	    (o = report_open(fmt, "payments", pay_list_cols, 9,
+			     &pay_list_view, err))) {
 		n = pay_rows(pay, &f, o);
 		if (n && is_terminal_table(fmt))
 			pay_total(o, f.sum);
-		out_end(o);
-		rc = n ? CRM_OK : CRM_NONE;
+		if (out_close(o, &rows, err) == 0)
+			rc = n ? CRM_OK : CRM_NONE;
 	}
 	free(f.contract);
 	free(f.customer);
@@ -2084,20 +2100,20 @@ static const struct cli_verb verbs[] = {
 	{"set", cmd_set, ""},
 	{"log", cmd_log, "type next action"},
 	{"tag", cmd_tag, ""},
-	{"tier", cmd_tier, "since dry-run format"},
+	{"tier", cmd_tier, "since dry-run format output"},
 	{"claim", cmd_claim, "to"},
 	{"release", cmd_release, "reason"},
-	{"reclaim", cmd_reclaim, "dry-run format"},
+	{"reclaim", cmd_reclaim, "dry-run format output"},
 	{"lock", cmd_lock, "reason"},
 	{"unlock", cmd_unlock, "reason"},
-	{"dedupe", cmd_dedupe, "format"},
+	{"dedupe", cmd_dedupe, "format output"},
 	{"merge", cmd_merge, ""},
 	{"contact", cmd_contact, "title email phone wechat primary where "
 	 "format sort"},
 	{"contract", cmd_contract, "amount start end opp renewal title "
 	 "currency expiring where sort format"},
 	{"pay", cmd_pay, "due amount split every date plan method customer "
-	 "overdue format"},
+	 "overdue format output"},
 	{"import", cmd_import, CLI_IMPORT_VERB_OPTIONS},
 	{NULL, NULL, NULL}
 };
@@ -2117,7 +2133,7 @@ static const struct cli_verb contract_verbs[] = {
 static const struct cli_verb pay_verbs[] = {
 	{"plan", pay_plan, "due amount split every"},
 	{"record", pay_record, "amount date plan method"},
-	{"list", pay_list, "customer overdue format"},
+	{"list", pay_list, "customer overdue format output"},
 	{NULL, NULL, NULL}
 };
 

@@ -14,7 +14,7 @@ static const char synopsis[] =
 	"       crm-lead log id text [--type type] [--next date] [--action text]\n"
 	"       crm-lead score [--explain id] [-]\n"
 	"       crm-lead assign [--to user | --round-robin users | --rules] id ...\n"
-	"       crm-lead dedupe [--merge]\n"
+	"       crm-lead dedupe [--merge] [--format format] [--output file]\n"
 	"       crm-lead convert id [--customer customer] [--opp name] [--amount amount] [--close date]\n"
 	"       crm-lead drop id --reason reason\n"
 	"       crm-lead import file [--sheet sheet] [--encoding encoding] [--delimiter char] [--map column=field] [--date-order order] [--match keys] [--on-dup action] [--rejects file] [--dry-run]\n";
@@ -43,8 +43,8 @@ static const char help_text[] =
 	"      --sort=FIELD         sort by FIELD; -FIELD sorts descending (list)\n"
 	"  -f, --format=FORMAT      table, csv, tsv, jsonl, ids or xlsx (default: table\n"
 	"                           on a terminal, csv otherwise)\n"
-	"      --output=FILE        write the listing to FILE, atomically (list;\n"
-	"                           xlsx needs it; default format by the name)\n"
+	"      --output=FILE        write the listing to FILE, atomically (list,\n"
+	"                           dedupe; xlsx needs it; default format by the name)\n"
 	"  -t, --type=TYPE          call, visit, email, meeting, note, revisit or\n"
 	"                           service (log; default note)\n"
 	"  -n, --next=DATE          date of the next follow-up (log)\n"
@@ -693,15 +693,15 @@ static char *dedupe_cols[] = {
 static int cmd_dedupe(int argc, char **argv, struct crm_err *err)
 {
 	struct table *t;
-	size_t *parent, *rows, n, groups;
+	size_t *parent, *rows, n, groups, written;
 	struct out *o;
 	int rc = 0, fmt;
 
 	if (argc > 0)
 		return crm_usagef(err, "dedupe takes no operands");
-	if ((fmt = opt("format") ? out_format_parse(opt("format")) : FMT_AUTO) < 0)
-		return crm_usagef(err, "--format: '%s' is not one of table, "
-				  "csv, tsv, jsonl, ids", opt("format"));
+	if ((fmt = out_report_format(&st, opt("format"), opt("output"),
+				     err)) < 0)
+		return -1;
 	if ((opt("merge") && store_lock(&st, err) < 0) ||
 	    !(t = load("leads", err)))
 		return -1;
@@ -709,13 +709,19 @@ static int cmd_dedupe(int argc, char **argv, struct crm_err *err)
 	groups_join_by(t, parent, "email", import_norm_email, lead_is_open);
 	groups_join_by(t, parent, "phone", import_norm_phone, lead_is_open);
 	rows = groups_rows(parent, t->nrows, &n);
-	o = out_begin(stdout, (enum out_format)fmt, dedupe_cols, 7, NULL);
-	groups = groups_print(t, parent, rows, n, o, dedupe_cols, 7);
-	out_end(o);
-	if (opt("merge") && groups && (merge_groups(t, parent, rows, n,
-						    err) < 0 ||
-				       store_commit(&st, (struct table *const[])
-						    {t, NULL}, err) < 0))
+	/* The --output FILE is committed before the merge: when it cannot
+	 * be written, nothing changes. */
+	groups = 0;
+	if (!(o = out_report_open(fmt, opt("output"), "dedupe", dedupe_cols, 7,
+				  NULL, err)))
+		rc = -1;
+	else
+		groups = groups_print(t, parent, rows, n, o, dedupe_cols, 7);
+	if (o && out_close(o, &written, err) < 0)
+		rc = -1;
+	if (rc == 0 && opt("merge") && groups &&
+	    (merge_groups(t, parent, rows, n, err) < 0 ||
+	     store_commit(&st, (struct table *const[]){t, NULL}, err) < 0))
 		rc = -1;
 	free(rows);
 	free(parent);
@@ -916,7 +922,7 @@ static const struct cli_verb verbs[] = {
 	{"log", cmd_log, "type next action"},
 	{"score", cmd_score, "explain"},
 	{"assign", cmd_assign, "to round-robin rules"},
-	{"dedupe", cmd_dedupe, "merge format"},
+	{"dedupe", cmd_dedupe, "merge format output"},
 	{"convert", cmd_convert, "customer opp amount close"},
 	{"drop", cmd_drop, "reason"},
 	{"import", cmd_import, CLI_IMPORT_VERB_OPTIONS},

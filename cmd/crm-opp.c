@@ -18,7 +18,7 @@ static const char synopsis[] =
 	"       crm-opp lose id --reason reason [--note text] [--date date]\n"
 	"       crm-opp reopen id\n"
 	"       crm-opp assign --to user id ...\n"
-	"       crm-opp stale [--owner user] [--format format]\n"
+	"       crm-opp stale [--owner user] [--format format] [--output file]\n"
 	"       crm-opp import file [--sheet sheet] [--encoding encoding] [--delimiter char] [--map column=field] [--map-stage source=stage] [--pipeline pipeline] [--date-order order] [--match keys] [--on-dup action] [--rejects file] [--dry-run]\n";
 
 static const char help_text[] =
@@ -47,8 +47,8 @@ static const char help_text[] =
 	"      --sort=FIELD         sort by FIELD; -FIELD sorts descending (list)\n"
 	"  -f, --format=FORMAT      table, csv, tsv, jsonl, ids or xlsx (default: table\n"
 	"                           on a terminal, csv otherwise)\n"
-	"      --output=FILE        write the listing to FILE, atomically (list;\n"
-	"                           xlsx needs it; default format by the name)\n"
+	"      --output=FILE        write the listing to FILE, atomically (list,\n"
+	"                           stale; xlsx needs it; default format by the name)\n"
 	"      --note=TEXT          a note kept with the change (stage, lose)\n"
 	"  -t, --type=TYPE          call, visit, email, meeting, note, revisit or\n"
 	"                           service (log; default note)\n"
@@ -789,18 +789,15 @@ static char *stale_cols[] = {
 };
 
 static int print_stale(const struct table *t, const struct stale *v,
-		       size_t n, struct crm_err *err)
+		       size_t n, int fmt, struct crm_err *err)
 {
-	const char *f = opt("format");
-	int fmt = f ? out_format_parse(f) : FMT_AUTO;
-	struct out *o;
+	struct out *o = out_report_open(fmt, opt("output"), "stale",
+					stale_cols, 9, &stale_def, err);
 	char touched[16], rot[24], over[24];
 	char *cells[9];
 
-	if (fmt < 0)
-		return crm_usagef(err, "--format: '%s' is not one of table, "
-				  "csv, tsv, jsonl, ids", f);
-	o = out_begin(stdout, (enum out_format)fmt, stale_cols, 9, &stale_def);
+	if (!o)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		for (size_t c = 0; c < 6; c++)
 			cells[c] = (char *)table_get(t, v[i].row,
@@ -813,25 +810,28 @@ static int print_stale(const struct table *t, const struct stale *v,
 		cells[8] = over;
 		out_row(o, cells);
 	}
-	return out_end(o) ? CRM_OK : CRM_NONE;
+	if (out_close(o, &n, err) < 0)
+		return -1;
+	return n ? CRM_OK : CRM_NONE;
 }
 
 static int cmd_stale(int argc, char **argv, struct crm_err *err)
 {
-	struct table *t;
+	struct table *t = NULL;
 	struct stale *v = NULL;
 	size_t n = 0, kept = 0;
-	int rc = -1;
+	int rc = -1, fmt = out_report_format(&st, opt("format"), opt("output"),
+					     err);
 
 	if (argc > 0)
 		return crm_usagef(err, "stale takes no operands");
-	if ((t = load("opportunities", err)) &&
+	if (fmt >= 0 && (t = load("opportunities", err)) &&
 	    (v = stale_deals(&st, &pipes, t, 0, &n, err))) {
 		for (size_t i = 0; i < n; i++)
 			if (!opt("owner") || !strcmp(table_get(t, v[i].row,
 						     "owner"), opt("owner")))
 				v[kept++] = v[i];
-		rc = print_stale(t, v, kept, err);
+		rc = print_stale(t, v, kept, fmt, err);
 	}
 	free(v);
 	table_free(t);
@@ -1014,7 +1014,7 @@ static const struct cli_verb verbs[] = {
 	{"lose", cmd_lose, "reason note date"},
 	{"reopen", cmd_reopen, ""},
 	{"assign", cmd_assign, "to"},
-	{"stale", cmd_stale, "owner format"},
+	{"stale", cmd_stale, "owner format output"},
 	{"import", cmd_import, CLI_IMPORT_VERB_OPTIONS " map-stage pipeline"},
 	{NULL, NULL, NULL}
 };

@@ -10,7 +10,7 @@
 #include "crm.h"
 
 static const char synopsis[] =
-	"usage: crm-remind [-C dir] [--today date] [--kind kinds] [--owner user] [--days n] [--where expr] [--format format]\n"
+	"usage: crm-remind [-C dir] [--today date] [--kind kinds] [--owner user] [--days n] [--where expr] [--format format] [--output file]\n"
 	"       crm-remind --format mail [--mbox file | --send] [--digest] [--once]\n";
 
 static const char help_text[] =
@@ -30,8 +30,10 @@ static const char help_text[] =
 	"  -o, --owner=USER         only this owner's items\n"
 	"      --days=N             also what falls due in the next N days (default 0)\n"
 	"  -w, --where=EXPR         only items for which the jq expression is true\n"
-	"  -f, --format=FORMAT      text, csv, tsv, jsonl or mail (default: text on a\n"
-	"                           terminal, csv otherwise)\n"
+	"  -f, --format=FORMAT      text, csv, tsv, jsonl, xlsx or mail (default: text\n"
+	"                           on a terminal, csv otherwise; xlsx for an --output\n"
+	"                           FILE ending .xlsx)\n"
+	"      --output=FILE        write the list to FILE, atomically (not mail)\n"
 	"      --mbox=FILE          write the mail to FILE instead of standard output\n"
 	"      --send               hand each message to [remind] sendmail\n"
 	"      --digest             add one message to [remind] manager with the\n"
@@ -44,7 +46,7 @@ static const char help_text[] =
 
 enum {
 	OPT_TODAY = 256, OPT_LOCK_TIMEOUT, OPT_EXCEL, OPT_DAYS, OPT_MBOX, OPT_SEND,
-	OPT_DIGEST, OPT_ONCE
+	OPT_DIGEST, OPT_ONCE, OPT_OUTPUT
 };
 
 static const struct option long_options[] = {
@@ -59,6 +61,7 @@ static const struct option long_options[] = {
 	{"format", required_argument, NULL, 'f'},
 	{"excel", no_argument, NULL, OPT_EXCEL},
 	{"mbox", required_argument, NULL, OPT_MBOX},
+	{"output", required_argument, NULL, OPT_OUTPUT},
 	{"send", no_argument, NULL, OPT_SEND},
 	{"digest", no_argument, NULL, OPT_DIGEST},
 	{"once", no_argument, NULL, OPT_ONCE},
@@ -539,16 +542,20 @@ static int filter_items(struct crm_err *err)
 	return 0;
 }
 
-static void print_rows(enum out_format fmt)
+static int print_rows(int fmt, struct crm_err *err)
 {
-	struct out *o = out_begin(stdout, fmt, item_cols, 8, &item_def);
+	struct out *o = out_report_open(fmt, opt("output"), "reminders",
+					item_cols, 8, &item_def, err);
 	char due[16], over[24], *cells[8];
+	size_t n;
 
+	if (!o)
+		return -1;
 	for (size_t i = 0; i < nitems; i++) {
 		item_cells(&items[i], cells, due, over);
 		out_row(o, cells);
 	}
-	out_end(o);
+	return out_close(o, &n, err);
 }
 
 /* "3 days overdue", "due today", "in 2 days" */
@@ -589,9 +596,12 @@ static size_t owner_end(size_t from)
 	return to;
 }
 
-static void print_text(void)
+/* On stdout, or atomically into the --output FILE. */
+static int print_text(struct crm_err *err)
 {
+	struct atomic_file af;
 	struct buf b = {0};
+	int rc = 0;
 
 	for (size_t i = 0, end; i < nitems; i = end) {
 		end = owner_end(i);
@@ -600,8 +610,16 @@ static void print_text(void)
 			   end - i);
 		owner_text(&b, i, end);
 	}
-	fputs(b.s ? b.s : "", stdout);
+	if (!opt("output"))
+		fputs(b.s ? b.s : "", stdout);
+	else if (atomic_begin(&af, opt("output"), err) < 0)
+		rc = -1;
+	else {
+		fputs(b.s ? b.s : "", af.fp);
+		rc = atomic_commit(&af, err);
+	}
 	buf_free(&b);
+	return rc;
 }
 
 /* ---- mail ------------------------------------------------------------------------ */
@@ -1102,13 +1120,22 @@ static int parse_days(struct crm_err *err)
 
 static int run(struct crm_err *err)
 {
-	const char *f = opt("format");
-	int fmt = !f ? (isatty(1) ? -2 : FMT_CSV) : !strcmp(f, "text") ? -2 :
-		  !strcmp(f, "mail") ? -3 : out_format_parse(f);
+	const char *f = opt("format"), *o = opt("output");
+	int fmt = !f ? (!o && isatty(1) ? -2 : FMT_AUTO) :
+		  !strcmp(f, "text") ? -2 : !strcmp(f, "mail") ? -3 :
+		  !strcmp(f, "xlsx") ? FMT_XLSX : out_format_parse(f);
 
 	if (fmt == -1 || fmt == FMT_IDS || fmt == FMT_TABLE)
 		return crm_usagef(err, "--format: '%s' is not one of text, csv, "
-				  "tsv, jsonl, mail", f);
+				  "tsv, jsonl, xlsx, mail", f);
+	if (fmt == -3 && o)
+		return crm_usagef(err, "--output: not with --format mail "
+				  "(--mbox writes the mail to a file)");
+	if (fmt >= 0 && (fmt = out_report_format(&st, f, o, err)) < 0)
+		return -1;
+	if (fmt == -2 && o && (!*o || store_check_output(&st, o, "--output",
+							   err) < 0))
+		return *o ? -1 : crm_usagef(err, "--output: no file name");
 	if (fmt != -3 && (opt("mbox") || opt("send") || opt("digest") ||
 			  opt("once")))
 		return crm_usagef(err, "--mbox, --send, --digest and --once go "
@@ -1121,10 +1148,8 @@ static int run(struct crm_err *err)
 		return -1;
 	if (fmt == -3)
 		return run_mail(err);
-	if (fmt == -2)
-		print_text();
-	else
-		print_rows((enum out_format)fmt);
+	if ((fmt == -2 ? print_text(err) : print_rows(fmt, err)) < 0)
+		return -1;
 	return nitems ? CRM_OK : CRM_NONE;
 }
 

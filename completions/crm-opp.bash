@@ -22,7 +22,7 @@ _crm_opp_opts_log='--type --next --action'
 _crm_opp_opts_win='--amount --date --contract'
 _crm_opp_opts_lose='--reason --note --date'
 _crm_opp_opts_assign='--to'
-_crm_opp_opts_stale='--owner --format --excel'
+_crm_opp_opts_stale='--owner --format --excel --output'
 _crm_opp_opts_import='--sheet --encoding --delimiter --map --map-stage --pipeline
 	--date-order --match --on-dup --rejects --dry-run'
 

@@ -6,11 +6,12 @@
 
 # Options taking a value; every other option is a flag.
 _crm_remind_valued='-C --dir --today -u --user --lock-timeout -k --kind
-	-o --owner --days -w --where -f --format --mbox'
+	-o --owner --days -w --where -f --format --mbox --output'
 
 # Every long option (crm-remind has no commands and no operands).
 _crm_remind_opts='--dir --today --user --lock-timeout --kind --owner
-	--days --where --format --excel --mbox --send --digest --once --help'
+	--days --where --format --output --excel --mbox --send --digest --once
+	--help'
 
 _crm_remind_kinds=$'followup\nstale\nnew-lead\nclose-date\nrevisit\nrenewal\npayment\npool'
 
@@ -93,12 +94,12 @@ _crm_remind_value()
 		compopt -o filenames 2>/dev/null || :
 		COMPREPLY=($(compgen -d -- "$cur")) || :
 		;;
-	--mbox)
+	--mbox|--output)
 		compopt -o filenames 2>/dev/null || :
 		COMPREPLY=($(compgen -f -- "$cur")) || :
 		;;
 	-f|--format)
-		_crm_remind_reply $'text\ncsv\ntsv\njsonl\nmail' ;;
+		_crm_remind_reply $'text\ncsv\ntsv\njsonl\nxlsx\nmail' ;;
 	-k|--kind)
 		_crm_remind_kind_list ;;
 	-o|--owner)

@@ -608,6 +608,23 @@ int out_close(struct out *o, size_t *nrows, struct crm_err *err);
 /* Leave FILE as it was (after an error). */
 void out_abort(struct out *o);
 
+/* ---- report verbs' --format and --output (output.c) ---------------------- */
+
+/* The format of a report verb (crm-cust tier, crm-opp stale, ...) from
+ * --format (NULL: none) and --output FILE (NULL: stdout): table, csv,
+ * tsv, jsonl, ids or xlsx; without --format, a FILE ending .xlsx means
+ * xlsx, another FILE csv, no FILE FMT_AUTO.  xlsx needs FILE; FILE must
+ * not be a file of the data directory.  enum out_format, or -1 with a
+ * usage error in err. */
+int out_report_format(const struct store *s, const char *format,
+		      const char *output, struct crm_err *err);
+/* Begin the report on stdout (output NULL) or into output (out_open),
+ * sheet naming the xlsx sheet.  End it with out_close, which commits
+ * FILE (and may fail), or out_abort. */
+struct out *out_report_open(int fmt, const char *output, const char *sheet,
+			    char *const *cols, size_t ncols,
+			    const struct table_def *def, struct crm_err *err);
+
 /* Open deals untouched — no follow-up (last_contact), no stage change in
  * history, not created — for longer than their stage's rot-days; most
  * overdue first (stale.c). */

@@ -2,6 +2,7 @@
  * an .xlsx workbook (xlsxout.c) */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "crm.h"
@@ -434,4 +435,38 @@ void out_abort(struct out *o)
 		xlsx_book_abort(b);
 	else if (to_file)
 		atomic_abort(&af);
+}
+
+int out_report_format(const struct store *s, const char *format,
+		      const char *output, struct crm_err *err)
+{
+	size_t n = output ? strlen(output) : 0;
+	int fmt;
+
+	if (format && !strcmp(format, "xlsx"))
+		fmt = FMT_XLSX;
+	else if (format && (fmt = out_format_parse(format)) < 0)
+		return crm_usagef(err, "--format: '%s' is not one of table, "
+				  "csv, tsv, jsonl, ids, xlsx", format);
+	else if (!format)
+		fmt = !output ? FMT_AUTO : n >= 5 &&
+		      !strcasecmp(output + n - 5, ".xlsx") ? FMT_XLSX : FMT_CSV;
+	if (output && !*output)
+		return crm_usagef(err, "--output: no file name");
+	if (fmt == FMT_XLSX && !output)
+		return crm_usagef(err, "--format xlsx: give the file with "
+				  "--output");
+	if (output && store_check_output(s, output, "--output", err) < 0)
+		return -1;
+	return fmt;
+}
+
+struct out *out_report_open(int fmt, const char *output, const char *sheet,
+			    char *const *cols, size_t ncols,
+			    const struct table_def *def, struct crm_err *err)
+{
+	if (output)
+		return out_open(output, (enum out_format)fmt, sheet, cols,
+				ncols, def, err);
+	return out_begin(stdout, (enum out_format)fmt, cols, ncols, def);
 }

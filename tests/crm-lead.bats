@@ -166,7 +166,7 @@ assert_no_temp_files() {
 	run -0 --separate-stderr crm-lead --help
 	assert_stderr ''
 	assert_line --index 0 'usage: crm-lead [-C dir] [--today date] [--user name] command [args]'
-	assert_line '       crm-lead dedupe [--merge]'
+	assert_line '       crm-lead dedupe [--merge] [--format format] [--output file]'
 	assert_line '       crm-lead drop id --reason reason'
 	assert_line '      --round-robin=USERS  owners in turn, comma-separated (assign)'
 	assert_line '      --on-dup=ACTION      skip, update or create a duplicate (import;'

@@ -181,7 +181,7 @@ assert_stderr_has() {
 @test "crm-remind --help: exits 0, usage on stdout, nothing on stderr" {
 	run -0 --separate-stderr crm-remind --help
 	assert_stderr ''
-	assert_line --index 0 'usage: crm-remind [-C dir] [--today date] [--kind kinds] [--owner user] [--days n] [--where expr] [--format format]'
+	assert_line --index 0 'usage: crm-remind [-C dir] [--today date] [--kind kinds] [--owner user] [--days n] [--where expr] [--format format] [--output file]'
 	assert_line '       crm-remind --format mail [--mbox file | --send] [--digest] [--once]'
 	assert_line '      --once               mail an item at most once a day (reminders.jsonl)'
 }
@@ -226,7 +226,7 @@ assert_stderr_has() {
 	for f in table ids xml; do
 		run -2 --separate-stderr crm-remind --format "$f"
 		assert_output ''
-		[[ $stderr == "crm-remind: --format: '$f' is not one of text, csv, tsv, jsonl, mail"* ]] ||
+		[[ $stderr == "crm-remind: --format: '$f' is not one of text, csv, tsv, jsonl, xlsx, mail"* ]] ||
 			fail "--format $f: $stderr"
 	done
 }

@@ -441,10 +441,10 @@ check_zsh_completion() {
 	complete_bash _crm_remind crm-remind --kind=followup,re
 	assert_offered "--kind=followup,revisit --kind=followup,renewal"
 	complete_bash _crm_remind crm-remind --format ''
-	[ "${COMPREPLY[*]}" = "text csv tsv jsonl mail" ] ||
+	[ "${COMPREPLY[*]}" = "text csv tsv jsonl xlsx mail" ] ||
 		fail "--format offered: ${COMPREPLY[*]}"
 	complete_bash _crm_remind crm-remind --format=''
-	assert_offered "--format=text --format=csv --format=tsv --format=jsonl --format=mail"
+	assert_offered "--format=text --format=csv --format=tsv --format=jsonl --format=xlsx --format=mail"
 	complete_bash _crm_remind crm-remind -f m
 	[ "${COMPREPLY[*]}" = "mail" ] || fail "-f m offered: ${COMPREPLY[*]}"
 	touch "$BATS_TEST_TMPDIR/today.mbox"
