@@ -381,3 +381,129 @@ funnel_as_sheet() {
 	run -2 --separate-stderr crm-funnel --format xlsx --output "$CRM_DIR/opportunities.csv"
 	assert_equal "${stderr_lines[0]}" "crm-funnel: --output: '$CRM_DIR/opportunities.csv' is a file of the data directory"
 }
+
+# ---- the report verbs' --output ---------------------------------------------
+
+@test "crm-cust pay list --output: a payments sheet read back cell by cell" {
+	examples_copy
+	run crm-cust pay list --overdue --output "$BATS_TEST_TMPDIR/pay.xlsx"
+	assert_success
+	assert_output ""
+	run xlsxcat "$BATS_TEST_TMPDIR/pay.xlsx" payments
+	assert_success
+	assert_output "1,id,contract,customer,due,amount,paid,outstanding,days_overdue,status
+2,Y-5XTWM41M,K-DPYEZRNY,C-BBS01H84,2025-11-15,44000,26400,17600,107,overdue
+3,Y-9C7T72XA,K-AKR4MCCB,C-GFWVSMMT,2026-01-06,82500,41250,41250,55,overdue
+4,Y-R01QRBQD,K-60JYK6PQ,C-951W03VD,2026-01-24,330500,0,330500,37,overdue
+5,Y-MA15RHAM,K-BTM5FBMQ,C-8BC1R4S7,2026-01-27,110000,0,110000,34,overdue
+6,Y-CBAE4VJC,K-JGWHFVJB,C-T2TGEMDX,2026-02-15,345000,0,345000,15,overdue"
+	# Any format into the file; the terminal table's total row stays out
+	# of a csv file.
+	run crm-cust pay list --overdue --output "$BATS_TEST_TMPDIR/pay.csv"
+	assert_success
+	run cat "$BATS_TEST_TMPDIR/pay.csv"
+	assert_output "$(crm-cust pay list --overdue --format csv)"
+	refute_output --partial total
+}
+
+@test "crm-cust tier --dry-run --output: the tier sheet, nothing changed" {
+	examples_copy
+	cp "$CRM_DIR/customers.csv" "$BATS_TEST_TMPDIR/before.csv"
+	run crm-cust tier --dry-run --format xlsx --output "$BATS_TEST_TMPDIR/tier.xlsx"
+	assert_success
+	assert_output ""
+	cmp "$BATS_TEST_TMPDIR/before.csv" "$CRM_DIR/customers.csv"
+	run xlsxcat "$BATS_TEST_TMPDIR/tier.xlsx" tier
+	assert_success
+	assert_equal "${#lines[@]}" 22
+	assert_line --index 0 "1,id,name,revenue,from,to"
+	assert_line --index 1 '2,C-AWSNZXMC,"Aurora Medical Devices (Shanghai) Co., Ltd.",665000,B,A'
+	assert_line --index 2 "3,C-8BC1R4S7,西安秦川航空材料有限公司,530000,B,A"
+	assert_line --index 7 "8,C-990G86TV,张伟,95000,,C"
+	assert_output "$(crm-cust tier --dry-run --format csv | awk '{ print NR "," $0 }')"
+}
+
+@test "crm-cust tier --output: the report written, then the tiers committed" {
+	examples_copy
+	want=$(crm-cust tier --dry-run --format csv)
+	run crm-cust tier --output "$BATS_TEST_TMPDIR/tier.csv"
+	assert_success
+	assert_output ""
+	run cat "$BATS_TEST_TMPDIR/tier.csv"
+	assert_output "$want"
+	run crm-cust list --where '.id == "C-AWSNZXMC"' --format tsv
+	assert_line --index 1 --partial $'\tA\t'
+	run -1 crm-cust tier --dry-run --format csv
+}
+
+@test "crm-cust tier and reclaim --output: a file that cannot be written exits 3 and changes nothing" {
+	examples_copy
+	cp "$CRM_DIR/customers.csv" "$BATS_TEST_TMPDIR/before.csv"
+	run -3 --separate-stderr crm-cust tier --output "$BATS_TEST_TMPDIR/nope/tier.xlsx"
+	assert_output ""
+	assert_regex "$stderr" "^crm-cust: cannot create $BATS_TEST_TMPDIR/nope/"
+	run -3 --separate-stderr crm-cust reclaim --output "$BATS_TEST_TMPDIR/nope/reclaim.csv"
+	assert_output ""
+	assert_regex "$stderr" "^crm-cust: cannot create $BATS_TEST_TMPDIR/nope/"
+	cmp "$BATS_TEST_TMPDIR/before.csv" "$CRM_DIR/customers.csv"
+	[ ! -e "$BATS_TEST_TMPDIR/nope" ]
+}
+
+@test "crm-opp stale --output: the stale sheet read back cell by cell" {
+	examples_copy
+	run crm-opp stale --owner bob --output "$BATS_TEST_TMPDIR/stale.xlsx"
+	assert_success
+	assert_output ""
+	run xlsxcat "$BATS_TEST_TMPDIR/stale.xlsx" stale
+	assert_success
+	assert_output "1,id,name,customer,owner,stage,amount,last_touch,rot_days,days_overdue
+2,O-1ADMR47P,BI 报表定制开发,C-99X7F1C7,bob,proposal,115000,2026-01-15,10,36
+3,O-7XM80PKF,数据分析顾问服务包,C-99X7F1C7,bob,lead,105000,2026-01-25,14,22
+4,O-TXCZFNSA,数据中台一期 / Data platform phase 1,C-ZPZX4317,bob,lead,335000,2026-02-03,14,13"
+	# amount is money, last_touch an Excel date, the days numbers.
+	run unzip -p "$BATS_TEST_TMPDIR/stale.xlsx" xl/worksheets/sheet1.xml
+	assert_output --partial '<c r="F2" s="2"><v>115000</v></c><c r="G2" s="3"><v>46037</v></c><c r="H2"><v>10</v></c><c r="I2"><v>36</v></c>'
+}
+
+@test "crm-remind --output: the reminders sheet, and text into a file" {
+	examples_copy
+	run crm-remind --owner bob --kind payment,pool --output "$BATS_TEST_TMPDIR/due.xlsx"
+	assert_success
+	assert_output ""
+	run xlsxcat "$BATS_TEST_TMPDIR/due.xlsx" reminders
+	assert_success
+	assert_output '1,kind,owner,entity,id,name,due,overdue,reason
+2,payment,bob,payment,Y-CBAE4VJC,实时数仓实施服务,2026-02-15,15,"345000 of 345000 outstanding, due 2026-02-15"
+3,pool,bob,customer,C-A82KFCQK,武汉长江新能源汽车零部件有限公司,2026-03-06,-4,returns to the public pool: no follow-up since 2026-02-04'
+	run crm-remind --owner bob --kind payment --format text --output "$BATS_TEST_TMPDIR/due.txt"
+	assert_success
+	assert_output ""
+	run cat "$BATS_TEST_TMPDIR/due.txt"
+	assert_output "bob (1)
+  15 days overdue  payment    Y-CBAE4VJC  实时数仓实施服务
+      345000 of 345000 outstanding, due 2026-02-15"
+}
+
+@test "report verbs: xlsx without --output, --output with mail, a data file as --output are usage errors" {
+	examples_copy
+	run -2 --separate-stderr crm-cust pay list --format xlsx
+	assert_output ""
+	assert_equal "${stderr_lines[0]}" "crm-cust: --format xlsx: give the file with --output"
+	run -2 --separate-stderr crm-opp stale --format xlsx
+	assert_equal "${stderr_lines[0]}" "crm-opp: --format xlsx: give the file with --output"
+	run -2 --separate-stderr crm-lead dedupe --format xlsx
+	assert_equal "${stderr_lines[0]}" "crm-lead: --format xlsx: give the file with --output"
+	run -2 --separate-stderr crm-remind --format xlsx
+	assert_equal "${stderr_lines[0]}" "crm-remind: --format xlsx: give the file with --output"
+	run -2 --separate-stderr crm-remind --format mail --output "$BATS_TEST_TMPDIR/m"
+	assert_equal "${stderr_lines[0]}" "crm-remind: --output: not with --format mail (--mbox writes the mail to a file)"
+	run -2 --separate-stderr crm-cust tier --format xml
+	assert_equal "${stderr_lines[0]}" "crm-cust: --format: 'xml' is not one of table, csv, tsv, jsonl, ids, xlsx"
+	cp "$CRM_DIR/customers.csv" "$BATS_TEST_TMPDIR/before.csv"
+	run -2 --separate-stderr crm-cust tier --output "$CRM_DIR/customers.csv"
+	assert_equal "${stderr_lines[0]}" "crm-cust: --output: '$CRM_DIR/customers.csv' is a file of the data directory"
+	cmp "$BATS_TEST_TMPDIR/before.csv" "$CRM_DIR/customers.csv"
+	run -2 --separate-stderr crm-remind --format text --output "$CRM_DIR/customers.csv"
+	assert_equal "${stderr_lines[0]}" "crm-remind: --output: '$CRM_DIR/customers.csv' is a file of the data directory"
+	[ ! -e "$BATS_TEST_TMPDIR/m" ]
+}
