@@ -874,6 +874,25 @@ DEDUPE_OUT='group,id,name,company,email,phone,created
 	assert_unchanged
 }
 
+@test "crm-lead dedupe --output: the groups into a file; with --merge, an unwritable file merges nothing" {
+	use_leads dupes.csv
+	snapshot
+	run -0 --separate-stderr crm-lead dedupe --output "$BATS_TEST_TMPDIR/dupes.csv"
+	assert_output ''
+	assert_stderr ''
+	run cat "$BATS_TEST_TMPDIR/dupes.csv"
+	assert_output "$DEDUPE_OUT"
+	run -3 --separate-stderr crm-lead dedupe --merge --output "$BATS_TEST_TMPDIR/nope/dupes.csv"
+	assert_output ''
+	assert_regex "$stderr" "^crm-lead: cannot create $BATS_TEST_TMPDIR/nope/"
+	assert_unchanged
+	run -0 crm-lead dedupe --merge --output "$BATS_TEST_TMPDIR/merged.csv"
+	assert_output ''
+	run cat "$BATS_TEST_TMPDIR/merged.csv"
+	assert_output "$DEDUPE_OUT"
+	run -1 crm-lead dedupe
+}
+
 @test "crm-lead dedupe: no duplicates exits 1 with the header only" {
 	use_leads leads.csv
 	run -1 --separate-stderr crm-lead dedupe
