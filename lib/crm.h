@@ -618,6 +618,9 @@ void out_abort(struct out *o);
  * usage error in err. */
 int out_report_format(const struct store *s, const char *format,
 		      const char *output, struct crm_err *err);
+/* The format of an --output FILE without --format: FMT_XLSX for a name
+ * ending .xlsx (any case), FMT_CSV for another. */
+enum out_format out_format_by_name(const char *path);
 /* Begin the report on stdout (output NULL) or into output (out_open),
  * sheet naming the xlsx sheet.  End it with out_close, which commits
  * FILE (and may fail), or out_abort. */

@@ -1,7 +1,6 @@
 /* listing.c - the list verb every program shares */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "crm.h"
@@ -57,8 +56,7 @@ void listing_output(struct listing *l, const struct store *s,
 	if (n && s)
 		store_check_output(s, path, "--output", &l->output_err);
 	if (l->fmt == FMT_AUTO && path)
-		l->fmt = n >= 5 && !strcasecmp(path + n - 5, ".xlsx") ?
-			 FMT_XLSX : FMT_CSV;
+		l->fmt = out_format_by_name(path);
 }
 
 /* The terminal table shows the view's columns that the table has. */

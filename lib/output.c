@@ -437,10 +437,17 @@ void out_abort(struct out *o)
 		atomic_abort(&af);
 }
 
+enum out_format out_format_by_name(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n >= 5 && !strcasecmp(path + n - 5, ".xlsx") ? FMT_XLSX
+							    : FMT_CSV;
+}
+
 int out_report_format(const struct store *s, const char *format,
 		      const char *output, struct crm_err *err)
 {
-	size_t n = output ? strlen(output) : 0;
 	int fmt;
 
 	if (format && !strcmp(format, "xlsx"))
@@ -449,8 +456,7 @@ int out_report_format(const struct store *s, const char *format,
 		return crm_usagef(err, "--format: '%s' is not one of table, "
 				  "csv, tsv, jsonl, ids, xlsx", format);
 	else if (!format)
-		fmt = !output ? FMT_AUTO : n >= 5 &&
-		      !strcasecmp(output + n - 5, ".xlsx") ? FMT_XLSX : FMT_CSV;
+		fmt = output ? (int)out_format_by_name(output) : FMT_AUTO;
 	if (output && !*output)
 		return crm_usagef(err, "--output: no file name");
 	if (fmt == FMT_XLSX && !output)
