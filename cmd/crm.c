@@ -358,11 +358,9 @@ struct seen_lines { struct seen_line *v; size_t n, cap; int fd; };
 
 static uint64_t line_hash(const char *s, size_t n)
 {
-	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
+	uint64_t h = hash_add(HASH_SEED, s, n);
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h ? h : 1;
+	return h ? h : 1;	/* 0 marks a free slot */
 }
 
 static void seen_grow(struct seen_lines *t)

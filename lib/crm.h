@@ -66,6 +66,11 @@ void buf_free(struct buf *b);
 
 /* ---- string-keyed hash map (strmap.c) ----------------------------------- */
 
+/* FNV-1a: h, then n bytes of p folded in; start from HASH_SEED.  The one
+ * string hash of the map below, the importer's dedupe keys and crm check. */
+#define HASH_SEED 1469598103934665603ULL
+uint64_t hash_add(uint64_t h, const void *p, size_t n);
+
 struct strmap;
 struct strmap *strmap_new(void);
 /* Frees the keys it copied, not the values. */

@@ -178,11 +178,8 @@ static void norm(char kind, const char *v, char *out, size_t n)
 
 static uint64_t key_hash(char kind, const char *v)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = hash_add(hash_add(HASH_SEED, &kind, 1), v, strlen(v));
 
-	h = (h ^ (unsigned char)kind) * 1099511628211ULL;
-	for (; *v; v++)
-		h = (h ^ (unsigned char)*v) * 1099511628211ULL;
 	h ^= h >> 29;
 	h *= 0xBF58476D1CE4E5B9ULL;
 	h ^= h >> 32;

@@ -16,13 +16,18 @@ struct strmap {
 	size_t cap, n;     /* cap is a power of two */
 };
 
+uint64_t hash_add(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
+	return h;
+}
+
 static uint64_t hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return hash_add(HASH_SEED, s, strlen(s));
 }
 
 struct strmap *strmap_new(void)
