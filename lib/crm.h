@@ -112,6 +112,7 @@ struct csv_opts {
 	 * the byte offsets in the input where the record starts and where
 	 * the line it ends on ends (a span to copy back as it was). */
 	size_t *span;
+	int libcsv_only;     /* every line through libcsv (tests compare) */
 };
 
 /*
@@ -164,6 +165,8 @@ int date_parse_iso(const char *s, int32_t *day);
 int32_t date_field(const char *s);
 /* Is s a valid stored timestamp (ISO 8601 with time and zone)? */
 int date_is_timestamp(const char *s);
+/* Is s what date_parse_iso takes (without working out the day)? */
+int date_is_iso(const char *s);
 /* day -> "YYYY-MM-DD" (out >= 11 bytes). */
 void date_format(int32_t day, char *out);
 int32_t date_from_ymd(int y, int m, int d);

@@ -378,6 +378,13 @@ int date_parse_iso(const char *s, int32_t *day)
 	return 0;
 }
 
+int date_is_iso(const char *s)
+{
+	struct stamp st;
+
+	return s && parse_strict(s, &st) == 0;
+}
+
 int date_is_timestamp(const char *s)
 {
 	struct stamp st;

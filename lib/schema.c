@@ -255,13 +255,12 @@ int value_check_col(const struct table_def *def, const struct col_def *d,
 {
 	const char *col = d ? d->name : "";
 	char *norm;
-	int32_t day;
 
 	if (!d || !*v)
 		return 0;
 	switch (d->type) {
 	case COL_DATE:
-		if (date_parse_iso(v, &day) < 0)
+		if (!date_is_iso(v))
 			return crm_errf(err, NULL, 0, "%s '%s' is not a date "
 					"(YYYY-MM-DD)", col, v);
 		return 0;

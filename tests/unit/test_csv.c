@@ -77,15 +77,21 @@ static char *run(int use_file, const char *s, size_t len,
 	return g.out.s;
 }
 
-/* Read with both readers; they must agree.  Returns the result (valid
- * until the next call). */
+/* Read with both readers, and with every line through libcsv; they must
+ * agree.  Returns the result (valid until the next call). */
 static const char *rdn(const char *s, size_t len, const struct csv_opts *o)
 {
+	static const struct csv_opts none;
 	static char *last;
-	char *m = run(0, s, len, o, 0), *f = run(1, s, len, o, 0);
+	struct csv_opts slow = o ? *o : none;
+	char *m = run(0, s, len, o, 0), *f = run(1, s, len, o, 0), *l;
 
+	slow.libcsv_only = 1;
+	l = run(1, s, len, &slow, 0);
 	is_str(f, m, "  csv_read and csv_read_mem agree");
+	is_str(l, m, "  split plain lines as libcsv does");
 	free(f);
+	free(l);
 	free(last);
 	last = m;
 	return m;
@@ -656,6 +662,78 @@ static void round_trip(char delim, const char *name)
 	buf_free(&b);
 }
 
+/* Records with their spans, as test_plain_lines compares them. */
+static int collect_span(void *ctx, char **fields, size_t n, long line,
+			struct crm_err *err)
+{
+	struct got *g = ctx;
+	size_t *span = (size_t *)g->stop_at;
+
+	(void)err;
+	buf_printf(&g->out, "%ld@%zu-%zu:", line, span[0], span[1]);
+	for (size_t i = 0; i < n; i++) {
+		buf_adds(&g->out, i ? "|" : "");
+		add_escaped(&g->out, fields[i]);
+	}
+	buf_addc(&g->out, '\n');
+	return 0;
+}
+
+static char *read_spans(const char *s, size_t len, struct csv_opts *o)
+{
+	size_t span[2];
+	struct got g = { .stop_at = (size_t)span };
+	struct crm_err err = {0};
+
+	o->span = span;
+	buf_adds(&g.out, "");
+	if (csv_read_mem(s, len, "t.csv", o, collect_span, &g, &err) < 0)
+		buf_printf(&g.out, "ERR %ld: %s\n", err.line, err.msg);
+	return g.out.s;
+}
+
+/* Random lines of few kinds of bytes, most of them plain: libcsv alone
+ * and the plain-line split must give the same records, spans, lines and
+ * errors, whatever the options. */
+static void test_plain_lines(void)
+{
+	static const char *bits[] = { "a", "b", ",", ",", "\n", "\n", "\"",
+		"\r", " ", "\xC3\xA9", "\xE4\xB8\xAD", "\xFF", "\xC3",
+		"\0", ";", "\xEF\xBB\xBF" };
+	unsigned seed = 12345;
+	int bad = 0;
+
+	for (int t = 0; t < 20000; t++) {
+		struct csv_opts fast = {0}, slow;
+		struct buf in = {0};
+		int n = 1 + (int)((seed = seed * 1103515245 + 12345) >> 16) % 40;
+		char *a, *b;
+
+		fast.allow_ragged = t % 2;
+		fast.skip_blank = t % 3 == 0;
+		fast.delim = t % 5 == 0 ? ';' : 0;
+		fast.max_field = t % 7 == 0 ? 3 : 0;
+		for (int i = 0; i < n; i++) {
+			unsigned k = (seed = seed * 1103515245 + 12345) >> 16;
+			/* mostly letters, commas and line feeds, in half
+			 * the inputs quotes */
+			k = k % 4 ? k % (t % 4 < 2 ? 7u : 6u)
+				  : k % (sizeof bits / sizeof *bits);
+			buf_add(&in, bits[k], k == 13 ? 1 : strlen(bits[k]));
+		}
+		slow = fast;
+		slow.libcsv_only = 1;
+		a = read_spans(in.s, in.len, &fast);
+		b = read_spans(in.s, in.len, &slow);
+		if (strcmp(a, b) && bad++ < 3)
+			printf("# input %d:\n# plain: %s# libcsv: %s", t, a, b);
+		free(a);
+		free(b);
+		buf_free(&in);
+	}
+	is_int(bad, 0, "random input: plain-line split agrees with libcsv");
+}
+
 int main(void)
 {
 	test_simple();
@@ -673,6 +751,7 @@ int main(void)
 	test_huge_fields();
 	test_cap_at_chunk_end();
 	test_chunk_boundaries();
+	test_plain_lines();
 	test_stream();
 	test_stop();
 	test_read_error();
