@@ -172,6 +172,8 @@ struct deal {
 	int64_t amount;
 	int32_t created, closed, touched;
 	int group;           /* index into groups, -1 when not grouped */
+	uint64_t code;       /* id_code of its id; 0: see odd_id */
+	const char *odd_id;  /* an id id_code does not take, interned */
 };
 
 #define NO_PROB LONG_MIN
@@ -181,7 +183,7 @@ struct scope {
 	struct deal *deals;
 	size_t n, cap;
 	struct strmap *strings;    /* owners and reasons, one copy each */
-	struct strmap *by_id;      /* id -> deal + 1 (as an index) */
+	struct idmap *by_id;       /* id -> deal + 1 (as an index) */
 	char **groups;             /* --by keys, in first-seen order */
 	size_t ngroups;
 	struct strmap *group_of;   /* key -> group index + 1 */
@@ -355,8 +357,10 @@ static int add_deal(struct scope *sc, const struct table *t, char **row,
 	deal_dates(d, t, row);
 	d->owner = intern(sc, field(t, row, "owner"));
 	d->reason = intern(sc, field(t, row, "reason"));
+	if (!(d->code = id_code(row[0])))
+		d->odd_id = intern(sc, row[0]);
 	assign_group(sc, d, t, row);
-	slot = strmap_slot(sc->by_id, row[0]);
+	slot = idmap_slot(sc->by_id, row[0]);
 	*slot = (void *)(intptr_t)(++sc->n);
 	return 0;
 }
@@ -460,7 +464,7 @@ static void funnels_free(void)
 
 static struct deal *deal_by_id(const struct scope *sc, const char *id)
 {
-	intptr_t i = id ? (intptr_t)strmap_get(sc->by_id, id) : 0;
+	intptr_t i = id ? (intptr_t)idmap_get(sc->by_id, id) : 0;
 
 	return i ? &sc->deals[i - 1] : NULL;
 }
@@ -506,15 +510,18 @@ static int scan_history(void *ctx, const struct logrec *rec, long line,
 	return 0;
 }
 
-/* The activities are read on a thread of their own while history is
- * read: each deal's latest activity day goes to touched[], which is
- * merged after (a latest day is the same whichever log comes first). */
+/* The activities, the largest file, are read on a thread of their own
+ * from the start, while opportunities.csv and then history are read:
+ * the latest activity day of each opportunity id, merged into the deals
+ * after (a latest day is the same whichever file comes first).  Kept by
+ * id, as the deals are not known yet. */
 struct acts {
-	struct scope *sc;
-	int32_t *touched;       /* per deal */
+	struct u64map *codes;   /* id_code -> day + 1 */
+	struct strmap *others;  /* any other id -> day + 1 */
 	char *path;
 	struct crm_err err;
-	int rc;
+	int rc, threaded;
+	pthread_t thread;
 };
 
 static int scan_activities(void *ctx, const struct logrec *rec, long line,
@@ -522,15 +529,18 @@ static int scan_activities(void *ctx, const struct logrec *rec, long line,
 {
 	struct acts *a = ctx;
 	const char *entity = logrec_get(rec, "entity");
-	struct deal *d;
-	int32_t day, *t;
+	const char *id = logrec_get(rec, "id"), *at = logrec_get(rec, "at");
+	uint64_t code;
+	int32_t day;
+	void **slot;
 
-	if (entity && !strcmp(entity, "opportunity") &&
-	    (d = deal_by_id(a->sc, logrec_get(rec, "id"))) &&
-	    logrec_get(rec, "at") &&
-	    date_parse_iso(logrec_get(rec, "at"), &day) == 0 &&
-	    (*(t = &a->touched[d - a->sc->deals]) == DATE_NONE || day > *t))
-		*t = day;
+	if (!entity || strcmp(entity, "opportunity") || !id || !at ||
+	    date_parse_iso(at, &day) < 0)
+		return 0;
+	code = id_code(id);
+	slot = code ? u64map_slot(a->codes, code) : strmap_slot(a->others, id);
+	if ((intptr_t)*slot < (intptr_t)day + 1)
+		*slot = (void *)((intptr_t)day + 1);
 	return 0;
 }
 
@@ -543,36 +553,59 @@ static void *read_activities(void *arg)
 	return NULL;
 }
 
-static int scan_logs(struct scope *sc, struct crm_err *err)
+static void acts_start(struct acts *a)
+{
+	memset(a, 0, sizeof *a);
+	a->codes = u64map_new();
+	a->others = strmap_new();
+	a->path = store_path(&st, "activities.jsonl");
+	a->threaded = pthread_create(&a->thread, NULL, read_activities,
+				     a) == 0;
+}
+
+/* The thread done (or the file read now); 0, or -1 with its error. */
+static int acts_join(struct acts *a, struct crm_err *err)
+{
+	if (a->threaded)
+		pthread_join(a->thread, NULL);
+	else
+		read_activities(a);
+	a->threaded = 0;
+	if (a->rc < 0)
+		*err = a->err;
+	return a->rc;
+}
+
+static void acts_free(struct acts *a)
+{
+	u64map_free(a->codes);
+	strmap_free(a->others);
+	free(a->path);
+}
+
+static void merge_activities(struct scope *sc, const struct acts *a)
+{
+	for (size_t i = 0; i < sc->n; i++) {
+		struct deal *d = &sc->deals[i];
+		intptr_t v = (intptr_t)(d->code ? u64map_get(a->codes, d->code)
+					: strmap_get(a->others, d->odd_id));
+
+		if (v && (d->touched == DATE_NONE || v - 1 > d->touched))
+			d->touched = (int32_t)(v - 1);
+	}
+}
+
+/* History, then the activities the thread read. */
+static int scan_logs(struct scope *sc, struct acts *a, struct crm_err *err)
 {
 	char *h = store_path(&st, "history.jsonl");
-	struct acts a = {.sc = sc,
-			 .touched = xcalloc(sc->n + 1, sizeof *a.touched),
-			 .path = store_path(&st, "activities.jsonl")};
-	pthread_t thread;
-	int threaded, rc;
+	int rc = jsonl_scan(h, "history.jsonl", scan_history, sc, err);
 
-	for (size_t i = 0; i < sc->n; i++)
-		a.touched[i] = DATE_NONE;
-	threaded = pthread_create(&thread, NULL, read_activities, &a) == 0;
-	rc = jsonl_scan(h, "history.jsonl", scan_history, sc, err);
-	if (threaded)
-		pthread_join(thread, NULL);
-	else
-		read_activities(&a);
-	if (rc == 0 && a.rc < 0) {
-		*err = a.err;
-		rc = -1;
-	}
-	for (size_t i = 0; i < sc->n; i++)
-		if (a.touched[i] != DATE_NONE &&
-		    (sc->deals[i].touched == DATE_NONE ||
-		     a.touched[i] > sc->deals[i].touched))
-			sc->deals[i].touched = a.touched[i];
-	free(a.touched);
-	free(a.path);
 	free(h);
-	return rc;
+	if (rc < 0 || acts_join(a, err) < 0)
+		return -1;
+	merge_activities(sc, a);
+	return 0;
 }
 
 /* ---- the funnel ------------------------------------------------------------------ */
@@ -700,7 +733,7 @@ static void scope_free(struct scope *sc)
 	if (sc->tiers)
 		strmap_each(sc->tiers, free_tier, NULL);
 	strmap_free(sc->tiers);
-	strmap_free(sc->by_id);
+	idmap_free(sc->by_id);
 	strmap_free(sc->group_of);
 	if (sc->strings)
 		strmap_each(sc->strings, free_tier, NULL);
@@ -749,7 +782,7 @@ static int choose_row(void *ctx, const struct table *t, char **row,
 	struct chooser *ch = ctx;
 	int in;
 
-	if (strmap_get(ch->sc->by_id, row[0]))
+	if (idmap_get(ch->sc->by_id, row[0]))
 		return 0;       /* named twice on stdin */
 	in = row_in_scope(t, row, ch->f, &ch->created, &ch->closed, err);
 	return in < 0 ? -1 : in ? add_deal(ch->sc, t, row, line, err) : 0;
@@ -780,7 +813,7 @@ static int scope_load(struct scope *sc, int from_stdin, struct crm_err *err)
 	int rc = -1;
 
 	memset(sc, 0, sizeof *sc);
-	sc->by_id = strmap_new();
+	sc->by_id = idmap_new();
 	sc->group_of = strmap_new();
 	sc->strings = strmap_new();
 	if (opt("pipeline") && !pipeline_find(&pipes, opt("pipeline")))
@@ -1793,6 +1826,7 @@ done:
 static int cmd_funnel(int argc, char **argv, struct crm_err *err)
 {
 	struct scope sc;
+	struct acts acts;
 	int rc = -1;
 
 	if (argc > 1 || (argc == 1 && strcmp(argv[0], "-")))
@@ -1802,8 +1836,9 @@ static int cmd_funnel(int argc, char **argv, struct crm_err *err)
 		return crm_usagef(err, "--by: '%s' is not one of owner, "
 				  "source, month, quarter, tier, pipeline",
 				  opt("by"));
+	acts_start(&acts);
 	if (scope_load(&sc, argc == 1, err) == 0 && (funnels_init(&sc),
-	    scan_logs(&sc, err) == 0)) {
+	    scan_logs(&sc, &acts, err) == 0)) {
 		count_all(&sc);
 		rc = sc.n ? CRM_OK : CRM_NONE;
 		if (fmt == F_XLSX && emit_xlsx(!sc.n, err) < 0)
@@ -1821,6 +1856,12 @@ static int cmd_funnel(int argc, char **argv, struct crm_err *err)
 		else
 			emit_all();
 	}
+	if (acts.threaded) {
+		struct crm_err ignored;
+
+		acts_join(&acts, &ignored);
+	}
+	acts_free(&acts);
 	if (funnels)
 		funnels_free();
 	scope_free(&sc);

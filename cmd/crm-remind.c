@@ -258,7 +258,7 @@ static void opp_due(const struct table *t, size_t r)
 /* The deals are streamed, not held: a stale one keeps what its item
  * needs, v[k].row being k, in order of the file. */
 struct opp_scan {
-	struct strmap *moved;
+	struct idmap *moved;
 	struct stale *v;
 	char *(*keep)[4];       /* owner, id, name, stage of v[k] */
 	size_t n, cap;
@@ -318,7 +318,7 @@ static int opps_due(struct crm_err *err)
 	free(os.keep);
 	free(os.typed);
 	free(os.v);
-	strmap_free(os.moved);
+	idmap_free(os.moved);
 	return rc;
 }
 

@@ -84,6 +84,24 @@ size_t strmap_count(const struct strmap *m);
 void strmap_each(const struct strmap *m,
 		 void (*fn)(void *ctx, const char *key, void *val), void *ctx);
 
+/* A map of nonzero 64-bit keys (random already, or hashes), the key kept
+ * in the slot beside its value: a lookup costs one cache miss, where a
+ * strmap's costs its slot and then its key.  Values as in a strmap. */
+struct u64map;
+struct u64map *u64map_new(void);
+void u64map_free(struct u64map *m);
+void **u64map_slot(struct u64map *m, uint64_t key);
+void *u64map_get(const struct u64map *m, uint64_t key);
+size_t u64map_count(const struct u64map *m);
+
+/* Records by id: well-formed ids (id_code) in a u64map, anything else in
+ * a strmap, so a malformed id is still found as itself. */
+struct idmap;
+struct idmap *idmap_new(void);
+void idmap_free(struct idmap *m);
+void **idmap_slot(struct idmap *m, const char *id);
+void *idmap_get(const struct idmap *m, const char *id);
+
 /* ---- UTF-8 and display width (utf8.c) ------------------------------ */
 
 /* Length of the valid UTF-8 prefix; == n when all of s[0..n) is valid. */
@@ -200,6 +218,9 @@ void money_format(int64_t minor, char *out);
 void id_new(char type, char *out);
 /* Is s a well-formed id of type letter (0 = any type)? */
 int id_valid(const char *s, char type);
+/* A well-formed id as a nonzero number (type and random bits), 0 for
+ * anything else. */
+uint64_t id_code(const char *id);
 /* Normalise a user-typed id or prefix in place: upper case, and
  * Crockford's I/L -> 1, O -> 0 in the random part.  */
 void id_normalize(char *s);
@@ -651,9 +672,9 @@ struct stale *stale_deals(const struct store *s, const struct pipelines *ps,
 /* The same a row at a time, for a table streamed: the day of each
  * deal's last stage change from history (NULL and err when it can't be
  * read), whether row r is stale (then *out says how), and the order. */
-struct strmap *stale_moves(const struct store *s, struct crm_err *err);
+struct idmap *stale_moves(const struct store *s, struct crm_err *err);
 int stale_row(const struct pipelines *ps, const struct table *t, size_t r,
-	      const struct strmap *moved, long ahead, struct stale *out);
+	      const struct idmap *moved, long ahead, struct stale *out);
 void stale_sort(struct stale *v, size_t n);
 /* A one-row view of a row being streamed by table_scan, for code
  * written for loaded tables (table_get(v, 0, col)): *v is t with row

@@ -5,6 +5,7 @@
  * has no I, L, O or U, so a misread id can be mapped back.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,41 +163,48 @@ void id_normalize(char *s)
  * table.  An id that is not well-formed is never in the set: no new id
  * can equal it anyway.
  */
-struct idset {
-	uint64_t *slots;
-	size_t cap, n;      /* cap a power of two */
-};
+/* Each byte's value in Crockford's alphabet plus one; 0: not in it. */
+static unsigned char crockford_value[256];
 
-static uint64_t id_code(const char *id)
+static void crockford_values(void)
 {
+	for (size_t i = 0; crockford[i]; i++)
+		crockford_value[(unsigned char)crockford[i]] =
+			(unsigned char)(i + 1);
+}
+
+uint64_t id_code(const char *id)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	const char *type;
 	uint64_t bits = 0;
 	size_t i;
 
-	if (!id_valid(id, 0))
+	if (!id || !id[0] || !(type = strchr(id_types, id[0])) ||
+	    id[1] != '-')
 		return 0;
-	for (i = 2; i < 2 + ID_RANDOM_CHARS; i++)
-		bits = bits << 5 | (uint64_t)(strchr(crockford, id[i]) -
-					      crockford);
-	return (uint64_t)(strchr(id_types, id[0]) - id_types + 1) <<
-	       ID_RANDOM_BITS | bits;
+	pthread_once(&once, crockford_values);
+	for (i = 2; i < 2 + ID_RANDOM_CHARS; i++) {
+		unsigned v = crockford_value[(unsigned char)id[i]];
+
+		if (!v)
+			return 0;
+		bits = bits << 5 | (v - 1);
+	}
+	if (id[i])
+		return 0;
+	return (uint64_t)(type - id_types + 1) << ID_RANDOM_BITS | bits;
 }
 
-static size_t id_slot(const struct idset *s, uint64_t code)
-{
-	/* The bits are random already; mix in the type. */
-	size_t i = (size_t)((code * 0x9E3779B97F4A7C15u) >> 20) & (s->cap - 1);
-
-	while (s->slots[i] && s->slots[i] != code)
-		i = (i + 1) & (s->cap - 1);
-	return i;
-}
+struct idset {
+	struct u64map *codes;
+};
 
 struct idset *idset_new(void)
 {
 	struct idset *s = xcalloc(1, sizeof *s);
 
-	s->cap = 64;
-	s->slots = xcalloc(s->cap, sizeof *s->slots);
+	s->codes = u64map_new();
 	return s;
 }
 
@@ -204,42 +212,19 @@ void idset_free(struct idset *s)
 {
 	if (!s)
 		return;
-	free(s->slots);
+	u64map_free(s->codes);
 	free(s);
-}
-
-static void idset_grow(struct idset *s)
-{
-	uint64_t *old = s->slots;
-	size_t oldcap = s->cap;
-
-	s->cap *= 2;
-	s->slots = xcalloc(s->cap, sizeof *s->slots);
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i])
-			s->slots[id_slot(s, old[i])] = old[i];
-	free(old);
 }
 
 void idset_add(struct idset *s, const char *id)
 {
 	uint64_t code = id_code(id);
-	size_t i;
 
-	if (!code)
-		return;
-	if ((s->n + 1) * 2 > s->cap)
-		idset_grow(s);
-	i = id_slot(s, code);
-	if (!s->slots[i]) {
-		s->slots[i] = code;
-		s->n++;
-	}
+	if (code)
+		*u64map_slot(s->codes, code) = s;
 }
 
 int idset_has(const struct idset *s, const char *id)
 {
-	uint64_t code = id_code(id);
-
-	return code && s->slots[id_slot(s, code)] == code;
+	return u64map_get(s->codes, id_code(id)) != NULL;
 }

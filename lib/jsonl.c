@@ -116,14 +116,38 @@ static char *jv_to_text(jv v)
 	return s;
 }
 
+/* Is any byte of w a '"', a '\\' or below 0x20?  (A byte is zero in
+ * x - 0x01.. & ~x & 0x80.. when some byte of x is zero or, for the
+ * third, below 0x20: exact for "any".) */
+static int has_special_byte(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+
+	return (((q - ones) & ~q) | ((b - ones) & ~b) |
+		((w - ones * 0x20) & ~w)) & high ? 1 : 0;
+}
+
 /* Decode one canonical string at *pp (after its opening quote) into out;
- * NULL when it is not of the canonical form. */
+ * NULL when it is not of the canonical form.  out has room for the rest
+ * of the line. */
 static char *fast_string(const char **pp, const char *end, char *out)
 {
 	const char *p = *pp;
 
 	for (; p < end; p++) {
-		unsigned char c = (unsigned char)*p;
+		unsigned char c;
+		uint64_t w;
+
+		/* eight plain bytes at a time */
+		while (end - p >= 8 && (memcpy(&w, p, 8), !has_special_byte(w))) {
+			memcpy(out, p, 8);
+			out += 8;
+			p += 8;
+		}
+		if (p == end)
+			break;
+		c = (unsigned char)*p;
 
 		if (c == '"') {
 			*out++ = '\0';

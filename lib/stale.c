@@ -9,17 +9,18 @@
 static int note_stage_change(void *ctx, const struct logrec *rec, long line,
 			     struct crm_err *err)
 {
-	struct strmap *last = ctx;
+	struct idmap *last = ctx;
 	const char *entity = logrec_get(rec, "entity");
 	const char *field = logrec_get(rec, "field");
 	const char *at = logrec_get(rec, "at");
+	const char *id = logrec_get(rec, "id");
 	int32_t day;
 	void **slot;
 
-	if (!entity || !field || !at || strcmp(entity, "opportunity") ||
+	if (!entity || !field || !at || !id || strcmp(entity, "opportunity") ||
 	    strcmp(field, "stage") || date_parse_iso(at, &day) < 0)
 		return 0;
-	slot = strmap_slot(last, logrec_get(rec, "id"));
+	slot = idmap_slot(last, id);
 	if ((intptr_t)*slot < (intptr_t)day + 1)
 		*slot = (void *)((intptr_t)day + 1);
 	return 0;
@@ -35,9 +36,9 @@ static int cmp_stale(const void *a, const void *b)
 }
 
 static int32_t last_touch(const struct table *t, size_t r,
-			  const struct strmap *moved)
+			  const struct idmap *moved)
 {
-	intptr_t m = (intptr_t)strmap_get(moved, t->rows[r][0]);
+	intptr_t m = (intptr_t)idmap_get(moved, t->rows[r][0]);
 	int32_t touched = date_field(table_get(t, r, "created"));
 	int32_t contact = date_field(table_get(t, r, "last_contact"));
 
@@ -48,23 +49,23 @@ static int32_t last_touch(const struct table *t, size_t r,
 	return touched;
 }
 
-struct strmap *stale_moves(const struct store *s, struct crm_err *err)
+struct idmap *stale_moves(const struct store *s, struct crm_err *err)
 {
-	struct strmap *moved = strmap_new();
+	struct idmap *moved = idmap_new();
 	char *path = store_path(s, "history.jsonl");
 	int rc = jsonl_scan(path, "history.jsonl", note_stage_change, moved,
 			    err);
 
 	free(path);
 	if (rc < 0) {
-		strmap_free(moved);
+		idmap_free(moved);
 		return NULL;
 	}
 	return moved;
 }
 
 int stale_row(const struct pipelines *ps, const struct table *t, size_t r,
-	      const struct strmap *moved, long ahead, struct stale *out)
+	      const struct idmap *moved, long ahead, struct stale *out)
 {
 	const struct pipeline *p = pipeline_find(ps, table_get(t, r,
 						 "pipeline"));
@@ -92,7 +93,7 @@ struct stale *stale_deals(const struct store *s, const struct pipelines *ps,
 			  const struct table *t, long ahead, size_t *n,
 			  struct crm_err *err)
 {
-	struct strmap *moved = stale_moves(s, err);
+	struct idmap *moved = stale_moves(s, err);
 	struct stale *v;
 
 	*n = 0;
@@ -102,6 +103,6 @@ struct stale *stale_deals(const struct store *s, const struct pipelines *ps,
 	for (size_t r = 0; r < t->nrows; r++)
 		*n += (size_t)stale_row(ps, t, r, moved, ahead, &v[*n]);
 	stale_sort(v, *n);
-	strmap_free(moved);
+	idmap_free(moved);
 	return v;
 }

@@ -1,4 +1,5 @@
-/* strmap.c - a string-keyed hash map (open addressing, FNV-1a) */
+/* strmap.c - hash maps: by string (FNV-1a), by 64-bit key, by record id
+ * (open addressing, linear probing) */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,4 +113,125 @@ void strmap_each(const struct strmap *m,
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->slots[i].key)
 			fn(ctx, m->slots[i].key, m->slots[i].val);
+}
+
+/* ---- by 64-bit key ------------------------------------------------------ */
+
+struct u64slot {
+	uint64_t key;      /* 0: empty */
+	void *val;
+};
+
+struct u64map {
+	struct u64slot *slots;
+	size_t cap, n;     /* cap is a power of two */
+};
+
+struct u64map *u64map_new(void)
+{
+	struct u64map *m = xcalloc(1, sizeof *m);
+
+	m->cap = 64;
+	m->slots = xcalloc(m->cap, sizeof *m->slots);
+	return m;
+}
+
+void u64map_free(struct u64map *m)
+{
+	if (!m)
+		return;
+	free(m->slots);
+	free(m);
+}
+
+static struct u64slot *u64_find(const struct u64map *m, uint64_t key)
+{
+	/* Fibonacci hashing: the high bits of the product are well mixed
+	 * even when the keys differ only in a few bits. */
+	size_t i = (size_t)((key * 0x9E3779B97F4A7C15u) >> 24) & (m->cap - 1);
+
+	while (m->slots[i].key && m->slots[i].key != key)
+		i = (i + 1) & (m->cap - 1);
+	return &m->slots[i];
+}
+
+static void u64_grow(struct u64map *m)
+{
+	struct u64slot *old = m->slots;
+	size_t oldcap = m->cap;
+
+	m->cap *= 2;
+	m->slots = xcalloc(m->cap, sizeof *m->slots);
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].key)
+			*u64_find(m, old[i].key) = old[i];
+	free(old);
+}
+
+void **u64map_slot(struct u64map *m, uint64_t key)
+{
+	struct u64slot *sl;
+
+	if ((m->n + 1) * 2 > m->cap)
+		u64_grow(m);
+	sl = u64_find(m, key);
+	if (!sl->key) {
+		sl->key = key;
+		m->n++;
+	}
+	return &sl->val;
+}
+
+void *u64map_get(const struct u64map *m, uint64_t key)
+{
+	return key ? u64_find(m, key)->val : NULL;
+}
+
+size_t u64map_count(const struct u64map *m)
+{
+	return m->n;
+}
+
+/* ---- by record id ------------------------------------------------------- */
+
+struct idmap {
+	struct u64map *codes;
+	struct strmap *others;   /* made when first needed */
+};
+
+struct idmap *idmap_new(void)
+{
+	struct idmap *m = xcalloc(1, sizeof *m);
+
+	m->codes = u64map_new();
+	return m;
+}
+
+void idmap_free(struct idmap *m)
+{
+	if (!m)
+		return;
+	u64map_free(m->codes);
+	strmap_free(m->others);
+	free(m);
+}
+
+void **idmap_slot(struct idmap *m, const char *id)
+{
+	uint64_t code = id_code(id);
+
+	if (code)
+		return u64map_slot(m->codes, code);
+	if (!m->others)
+		m->others = strmap_new();
+	return strmap_slot(m->others, id);
+}
+
+void *idmap_get(const struct idmap *m, const char *id)
+{
+	uint64_t code = id_code(id);
+
+	if (code)
+		return u64map_get(m->codes, code);
+	return m->others ? strmap_get(m->others, id) : NULL;
 }

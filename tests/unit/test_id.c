@@ -150,6 +150,37 @@ static void test_idset(void)
 	idset_free(s);
 }
 
+static void test_idmap(void)
+{
+	struct idmap *m = idmap_new();
+	struct u64map *u = u64map_new();
+	char ids[NIDS][ID_MAX];
+	int i, wrong = 0;
+
+	for (i = 0; i < NIDS; i++) {
+		id_new("COPL"[i % 4], ids[i]);
+		*idmap_slot(m, ids[i]) = (void *)(intptr_t)(i + 1);
+		*u64map_slot(u, (uint64_t)i * 7919 + 1) = (void *)(intptr_t)(i + 1);
+	}
+	for (i = 0; i < NIDS; i++)
+		wrong += idmap_get(m, ids[i]) != (void *)(intptr_t)(i + 1) ||
+			 u64map_get(u, (uint64_t)i * 7919 + 1) !=
+			 (void *)(intptr_t)(i + 1);
+	is_int(wrong, 0, "idmap, u64map: every value found again (through growth)");
+	is_int(u64map_count(u), NIDS, "u64map: counts its keys");
+	ok(!u64map_get(u, 2) && !u64map_get(u, 0), "u64map: a key never set is not found");
+	*idmap_slot(m, "odd id, \"quoted\"") = m;
+	ok(idmap_get(m, "odd id, \"quoted\"") == m, "idmap: a malformed id is found as itself");
+	ok(!idmap_get(m, "O-AAAAAAA1") && !idmap_get(m, ""), "idmap: an id never set is not");
+	ok(id_code("O-0000R6JN") && id_code("O-0000R6JN") != id_code("C-0000R6JN"),
+	   "id_code: the type is part of the code");
+	ok(!id_code("O-0000R6J") && !id_code("O-0000R6JNX") && !id_code("O-0000R6JU") &&
+	   !id_code("o-0000R6JN") && !id_code("O_0000R6JN") && !id_code(NULL),
+	   "id_code: 0 for anything not a well-formed id");
+	idmap_free(m);
+	u64map_free(u);
+}
+
 static void test_table_new_id(void)
 {
 	struct table *t = table_new(table_def_find("leads"), NULL);
@@ -184,6 +215,7 @@ int main(void)
 {
 	test_new();
 	test_idset();
+	test_idmap();
 	test_table_new_id();
 	test_random();
 	test_valid();

@@ -144,6 +144,47 @@ static void both_ways(const char *line, const char *name)
 	buf_free(&slow.b);
 }
 
+/* Long strings, so the scanner's eight bytes at a time meet quotes,
+ * backslashes and control bytes at every offset. */
+static void test_fast_long_strings(void)
+{
+	static const char *bits[] = { "a", "b", "c", "d", "\\\"", "\\\\",
+		"\\n", "\\t", "\t", "\x01", "\x1f", " ", "\x7f", "\xC3\xA9",
+		"\xE4\xB8\xAD", "\\u0041", "\"", "\\" };
+	unsigned seed = 7;
+	int bad = 0;
+
+	for (int t = 0; t < 3000; t++) {
+		struct buf line = {0};
+		struct seen fast = {{0}, 0}, slow = {{0}, 0};
+		struct crm_err e1 = {0}, e2 = {0};
+		int n = (int)((seed = seed * 1103515245 + 12345) >> 16) % 40;
+		int r1, r2;
+
+		buf_adds(&line, "{\"key\":\"");
+		for (int i = 0; i < n; i++) {
+			unsigned k = (seed = seed * 1103515245 + 12345) >> 16;
+
+			/* mostly plain; now and then anything */
+			k = k % 8 ? k % 4 : k % (sizeof bits / sizeof *bits);
+			buf_adds(&line, bits[k]);
+		}
+		buf_adds(&line, t % 2 ? "\"}" : "\",\"b\":\"12345678\"}");
+		r1 = jsonl_parse_line(line.s, line.len, 1, collect, &fast, &e1);
+		r2 = jsonl_parse_line(line.s, line.len, 0, collect, &slow, &e2);
+		if ((r1 != r2 || strcmp(fast.b.s ? fast.b.s : "",
+					slow.b.s ? slow.b.s : "") ||
+		     strcmp(e1.msg, e2.msg)) && bad++ < 3)
+			printf("# %s\n# fast: %s# jq:   %s", line.s,
+			       fast.b.s ? fast.b.s : e1.msg,
+			       slow.b.s ? slow.b.s : e2.msg);
+		buf_free(&fast.b);
+		buf_free(&slow.b);
+		buf_free(&line);
+	}
+	is_int(bad, 0, "fast: 3000 random long strings read as libjq reads them");
+}
+
 static void test_fast_scanner(void)
 {
 	struct buf b = {0};
@@ -190,6 +231,7 @@ int main(void)
 	test_escape();
 	test_append();
 	test_fast_scanner();
+	test_fast_long_strings();
 	char *p = xasprintf("%s/t.jsonl", dir);
 	unlink(p);
 	free(p);
