@@ -54,6 +54,8 @@ const char *plural(long n);
 /* A growable byte buffer, always NUL-terminated. */
 struct buf { char *s; size_t len, cap; };
 void buf_add(struct buf *b, const char *s, size_t n);
+/* Room for extra more bytes and a NUL without another allocation. */
+void buf_reserve(struct buf *b, size_t extra);
 void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)
@@ -130,6 +132,9 @@ struct csv_opts {
 	 * the byte offsets in the input where the record starts and where
 	 * the line it ends on ends (a span to copy back as it was). */
 	size_t *span;
+	/* When set, during each call: 1 when the record's bytes are known
+	 * to be just what csv_write_row writes for its fields, else 0. */
+	int *written_as_ours;
 	int libcsv_only;     /* every line through libcsv (tests compare) */
 };
 

@@ -66,6 +66,8 @@ struct reader {
 	int have_header;
 	int failed;           /* err is filled; ignore libcsv's callbacks */
 	size_t *span;         /* opts->span */
+	int *written_as_ours; /* opts->written_as_ours */
+	int ours;             /* the record is as csv_write_row writes it */
 	size_t off;           /* input offset of the piece being parsed */
 	size_t rec_off;       /* where the current record started */
 	size_t piece_end;     /* offset after the piece being parsed */
@@ -85,7 +87,7 @@ static void fail_field_too_long(struct reader *r)
 }
 
 /* A field begins at the end of data. */
-static void field_start(struct reader *r)
+static inline void field_start(struct reader *r)
 {
 	if (r->nfields == r->offs_cap) {
 		r->offs_cap = r->offs_cap ? 2 * r->offs_cap : 16;
@@ -101,6 +103,13 @@ static void store_field(struct reader *r, const char *f, size_t len)
 	r->nfields++;
 	buf_add(&r->data, f, len);
 	r->data.len++;       /* buf_add's NUL is the terminator */
+}
+
+/* The same when data has room (buf_reserve'd). */
+static void put_bytes(struct buf *b, const char *s, size_t len)
+{
+	memcpy(b->s + b->len, s, len);
+	b->len += len;
 }
 
 /* libcsv's field callback. */
@@ -158,6 +167,8 @@ static void deliver_record(struct reader *r)
 		r->span[0] = r->rec_off;
 		r->span[1] = r->piece_end;
 	}
+	if (r->written_as_ours)
+		*r->written_as_ours = r->ours;
 	if (r->fn(r->ctx, r->ptrs, r->nfields, r->rec_line, r->err) < 0)
 		r->failed = 1;
 }
@@ -210,6 +221,19 @@ static int is_clean(const char *s, size_t len)
 	       utf8_valid_prefix(s, len) == len;
 }
 
+/* Would csv_write_row quote this field?  (See put_field.) */
+static int needs_quotes(const struct reader *r, const char *f, size_t len)
+{
+	const char special[] = { r->delim, '"', '\r', '\n' };
+
+	if (len >= sizeof bom && !memcmp(f, bom, sizeof bom))
+		return 1;
+	for (size_t i = 0; i < sizeof special; i++)
+		if (memchr(f, special[i], len))
+			return 1;
+	return 0;
+}
+
 /*
  * A quoted field from s (at its opening quote) to its closing quote,
  * inner quotes undoubled, as the next field.  The field may go on past
@@ -229,18 +253,20 @@ static const char *take_quoted(struct reader *r, const char *s,
 		q = memchr(s, '"', (size_t)(limit - s));
 		if (!q || q + 1 == limit)
 			return NULL;
-		buf_add(&r->data, s, (size_t)(q - s));
+		put_bytes(&r->data, s, (size_t)(q - s));
 		if (q[1] != '"')
 			break;
-		buf_addc(&r->data, '"');
+		put_bytes(&r->data, "\"", 1);
 	}
 	if (q > *end && !(*end = memchr(q, '\n', (size_t)(limit - q))))
 		return NULL;
 	if ((q[1] != r->delim && q + 1 != *end) ||
 	    r->data.len - start > r->max_field)
 		return NULL;
+	if (!needs_quotes(r, r->data.s + start, r->data.len - start))
+		r->ours = 0;
 	r->nfields++;
-	r->data.len++;
+	put_bytes(&r->data, "", 1);
 	return q + 1;
 }
 
@@ -252,6 +278,9 @@ static size_t take_fields(struct reader *r, const char *s, size_t n)
 
 	if (!(end = memchr(s, '\n', n)) || end == s)
 		return 0;
+	/* Fields and their NULs take no more than the record's bytes (a
+	 * delimiter or the LF pays for each NUL), which are at most n. */
+	buf_reserve(&r->data, n);
 	quote = memchr(s, '"', (size_t)(end - s));
 	for (;;) {
 		if (*s == '"') {
@@ -265,7 +294,12 @@ static size_t take_fields(struct reader *r, const char *s, size_t n)
 			if ((size_t)(d - s) > r->max_field ||
 			    (quote && quote < d))
 				return 0;
-			store_field(r, s, (size_t)(d - s));
+			if (d - s >= 3 && !memcmp(s, bom, sizeof bom))
+				r->ours = 0;
+			field_start(r);
+			r->nfields++;
+			put_bytes(&r->data, s, (size_t)(d - s));
+			put_bytes(&r->data, "", 1);
 		}
 		if (d == end)
 			return (size_t)(end - start) + 1;
@@ -340,7 +374,9 @@ static int feed(struct reader *r, const char *s, size_t n)
 		if (!in_record(r)) {
 			r->rec_line = r->line;
 			r->rec_off = r->off;
+			r->ours = 1;
 			len = split_record(r, s, n);
+			r->ours = len > 0 && r->ours;
 			if (r->failed)
 				return -1;
 		}
@@ -387,6 +423,7 @@ static int reader_init(struct reader *r, const char *name,
 	r->allow_ragged = opts->allow_ragged;
 	r->skip_blank = opts->skip_blank;
 	r->span = opts->span;
+	r->written_as_ours = opts->written_as_ours;
 	r->fn = fn;
 	r->ctx = ctx;
 	r->err = err;

@@ -182,6 +182,7 @@ struct loader {
 	void *ctx;
 	char **scratch;      /* scan mode: the current row */
 	size_t span[2];      /* the record's bytes in the file */
+	int ours;            /* the reader saw them written as we write */
 	int identity;        /* file columns are the table's, in order */
 	/* table_load_named: the key's normal form and the name it may be;
 	 * the last id seen; set when the file is not as crm writes it. */
@@ -225,6 +226,9 @@ static size_t canonical_len(const struct loader *ld, char **f, size_t n)
 
 	if (!ld->identity || n != ld->nfile)
 		return 0;
+	if (ld->ours)
+		return ld->span[1] - ld->span[0] < UINT32_MAX ?
+		       ld->span[1] - ld->span[0] : 0;
 	for (size_t i = 0; i < n; i++) {
 		size_t plain = strcspn(f[i], ",\"\r\n");
 
@@ -320,9 +324,10 @@ static int named_row(void *ctx, char **f, size_t n, long line,
 		ld->odd = 1;
 	buf_reset(&ld->last);
 	buf_adds(&ld->last, f[0]);
-	if (k % 1024 == 0) {
-		t->all_off = xrealloc(t->all_off, (k + 1024) * sizeof(size_t));
-		t->all_len = xrealloc(t->all_len, (k + 1024) * sizeof(uint32_t));
+	if ((k & (k - 1)) == 0) {      /* 0, 1, 2, 4, ...: double */
+		t->all_off = xrealloc(t->all_off, 2 * (k + 1) * sizeof(size_t));
+		t->all_len = xrealloc(t->all_len, 2 * (k + 1) *
+				      sizeof(uint32_t));
 	}
 	t->all_off[k] = ld->span[0];
 	t->all_len[k] = (uint32_t)(ld->span[1] - ld->span[0]);
@@ -343,6 +348,7 @@ static int load_into(struct loader *ld, FILE *fp, struct crm_err *err)
 	int rc;
 
 	opts.span = ld->span;
+	opts.written_as_ours = &ld->ours;
 	rc = csv_read(fp, ld->t->name, &opts, ld->fn ? scan_row :
 		      ld->want ? named_row : loader_row, ld, err);
 	free(ld->map);

@@ -48,6 +48,15 @@ size_t utf8_valid_prefix(const char *s, size_t n)
 			i++;
 			continue;
 		}
+		/* Chinese text is three-byte sequences, U+0800..U+FFFF less
+		 * the surrogates: checked here without utf8_seq's loop. */
+		if ((p[i] & 0xF0) == 0xE0 && i + 3 <= n &&
+		    (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80 &&
+		    (p[i] != 0xE0 || p[i + 1] >= 0xA0) &&
+		    (p[i] != 0xED || p[i + 1] < 0xA0)) {
+			i += 3;
+			continue;
+		}
 		len = utf8_seq(p + i, n - i);
 		if (!len)
 			break;
