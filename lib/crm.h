@@ -135,6 +135,9 @@ struct csv_opts {
 	/* When set, during each call: 1 when the record's bytes are known
 	 * to be just what csv_write_row writes for its fields, else 0. */
 	int *written_as_ours;
+	/* When set, the records after the first may come with fields from
+	 * this index on empty (they are checked, counted, not copied). */
+	size_t keep_fields;
 	int libcsv_only;     /* every line through libcsv (tests compare) */
 };
 

@@ -35,6 +35,7 @@
  */
 #include <csv.h>
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "crm.h"
@@ -67,8 +68,13 @@ struct reader {
 	int failed;           /* err is filled; ignore libcsv's callbacks */
 	size_t *span;         /* opts->span */
 	int *written_as_ours; /* opts->written_as_ours */
+	size_t keep_fields;   /* opts->keep_fields once the header is read */
+	size_t keep_after_header;
 	int ours;             /* the record is as csv_write_row writes it */
 	size_t off;           /* input offset of the piece being parsed */
+	const char *clean_end; /* what feed holds before it has no CR, no
+				 NUL and is valid UTF-8 */
+	int lines_joined;     /* a quoted field took in a line feed */
 	size_t rec_off;       /* where the current record started */
 	size_t piece_end;     /* offset after the piece being parsed */
 };
@@ -148,6 +154,7 @@ static void deliver_record(struct reader *r)
 	if (!r->have_header) {
 		r->have_header = 1;
 		r->ncols = r->nfields;
+		r->keep_fields = r->keep_after_header;
 	} else if (!r->allow_ragged && r->nfields != r->ncols) {
 		r->failed = 1;
 		crm_errf(r->err, r->name, r->rec_line,
@@ -234,40 +241,95 @@ static int needs_quotes(const struct reader *r, const char *f, size_t len)
 	return 0;
 }
 
-/*
- * A quoted field from s (at its opening quote) to its closing quote,
- * inner quotes undoubled, as the next field.  The field may go on past
- * *end, the LF ending the line, up to limit: *end then moves to the LF
- * that ends the line the field ends on.  Returns the byte after the
- * closing quote, or NULL when the field does not end, within limit, as
- * our writer ends it.
- */
-static const char *take_quoted(struct reader *r, const char *s,
-			       const char **end, const char *limit)
+/* The closing quote of the quoted field at s (its opening quote), or
+ * NULL when it does not close within limit as our writer closes it;
+ * *doubled set when a quote inside was doubled. */
+static const char *closing_quote(const char *s, const char *limit,
+				 int *doubled)
 {
-	size_t start = r->data.len;
 	const char *q;
 
-	field_start(r);
+	*doubled = 0;
 	for (s++;; s = q + 2) {
 		q = memchr(s, '"', (size_t)(limit - s));
 		if (!q || q + 1 == limit)
 			return NULL;
-		put_bytes(&r->data, s, (size_t)(q - s));
 		if (q[1] != '"')
-			break;
-		put_bytes(&r->data, "\"", 1);
+			return q;
+		*doubled = 1;
 	}
-	if (q > *end && !(*end = memchr(q, '\n', (size_t)(limit - q))))
+}
+
+/* The quoted field's text into data, inner quotes undoubled. */
+static void put_unquoted(struct buf *b, const char *s, const char *q,
+			 int doubled)
+{
+	const char *p;
+
+	while (doubled && (p = memchr(s, '"', (size_t)(q - s)))) {
+		put_bytes(b, s, (size_t)(p - s) + 1);
+		s = p + 2;
+	}
+	put_bytes(b, s, (size_t)(q - s));
+}
+
+/*
+ * A quoted field from s (at its opening quote) to its closing quote as
+ * the next field: its text when keep, else empty.  The field may go on
+ * past *end, the LF ending the line, up to limit: *end then moves to the
+ * LF that ends the line the field ends on.  Returns the byte after the
+ * closing quote, or NULL when the field does not end, within limit, as
+ * our writer ends it.
+ */
+static const char *take_quoted(struct reader *r, const char *s,
+			       const char **end, const char *limit, int keep)
+{
+	int doubled;
+	const char *q = closing_quote(s, limit, &doubled);
+
+	/* What is between the quotes is at least as long as the text. */
+	if (!q || (size_t)(q - s - 1) > r->max_field)
 		return NULL;
-	if ((q[1] != r->delim && q + 1 != *end) ||
-	    r->data.len - start > r->max_field)
+	if (q > *end) {
+		r->lines_joined = 1;
+		if (!(*end = memchr(q, '\n', (size_t)(limit - q))))
+			return NULL;
+	}
+	if (q[1] != r->delim && q + 1 != *end)
 		return NULL;
-	if (!needs_quotes(r, r->data.s + start, r->data.len - start))
+	/* The text needs quotes exactly when what is between them does. */
+	if (!needs_quotes(r, s + 1, (size_t)(q - s - 1)))
 		r->ours = 0;
+	field_start(r);
 	r->nfields++;
+	if (keep)
+		put_unquoted(&r->data, s + 1, q, doubled);
 	put_bytes(&r->data, "", 1);
 	return q + 1;
+}
+
+/* The first delim in [s, end), or end.  Fields are short: eight bytes
+ * at a time in a word beats calling memchr for each. */
+static const char *find_delim(const char *s, const char *end, char delim)
+{
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+	const uint64_t pattern = ones * (unsigned char)delim;
+
+	for (; end - s >= 8; s += 8) {
+		uint64_t w, x, zero;
+
+		memcpy(&w, s, 8);
+		x = w ^ pattern;
+		/* the lowest byte flagged is the first equal to delim */
+		zero = (x - ones) & ~x & high;
+		if (zero)
+			return s + (__builtin_ctzll(zero) >> 3);
+	}
+#endif
+	while (s < end && *s != delim)
+		s++;
+	return s;
 }
 
 /* The fields of the record at s, as our writer writes records; its
@@ -283,14 +345,14 @@ static size_t take_fields(struct reader *r, const char *s, size_t n)
 	buf_reserve(&r->data, n);
 	quote = memchr(s, '"', (size_t)(end - s));
 	for (;;) {
+		int keep = r->nfields < r->keep_fields;
+
 		if (*s == '"') {
-			if (!(d = take_quoted(r, s, &end, limit)))
+			if (!(d = take_quoted(r, s, &end, limit, keep)))
 				return 0;
 			quote = memchr(d, '"', (size_t)(end - d));
 		} else {
-			/* fields are short: a loop beats calling memchr */
-			for (d = s; d < end && *d != r->delim; d++)
-				;
+			d = find_delim(s, end, r->delim);
 			if ((size_t)(d - s) > r->max_field ||
 			    (quote && quote < d))
 				return 0;
@@ -298,7 +360,8 @@ static size_t take_fields(struct reader *r, const char *s, size_t n)
 				r->ours = 0;
 			field_start(r);
 			r->nfields++;
-			put_bytes(&r->data, s, (size_t)(d - s));
+			if (keep)
+				put_bytes(&r->data, s, (size_t)(d - s));
 			put_bytes(&r->data, "", 1);
 		}
 		if (d == end)
@@ -314,15 +377,17 @@ static size_t split_record(struct reader *r, const char *s, size_t n)
 {
 	size_t len, lfs = 0;
 
+	r->lines_joined = 0;
 	if (r->libcsv_only || !(len = take_fields(r, s, n)) ||
-	    !is_clean(s, len)) {
+	    (s + len > r->clean_end && !is_clean(s, len))) {
 		r->nfields = 0;
 		buf_reset(&r->data);
 		return 0;
 	}
-	for (const char *p = s; (p = memchr(p, '\n', len - (size_t)(p - s)));
-	     p++)
+	for (const char *p = s; r->lines_joined &&
+	     (p = memchr(p, '\n', len - (size_t)(p - s))); p++)
 		lfs++;
+	lfs += !r->lines_joined;
 	r->piece_end = r->off + len;
 	on_record('\n', r);
 	r->line += (long)lfs;
@@ -366,8 +431,22 @@ static size_t feed_libcsv(struct reader *r, const char *s, size_t n)
 	return len;
 }
 
+/* How far from s the bytes need no is_clean of each record: one pass
+ * over the whole piece costs less than a pass a record. */
+static const char *clean_prefix_end(const char *s, size_t n)
+{
+	const char *cr = memchr(s, '\r', n), *nul = memchr(s, '\0', n);
+
+	if (cr)
+		n = (size_t)(cr - s);
+	if (nul && (size_t)(nul - s) < n)
+		n = (size_t)(nul - s);
+	return s + utf8_valid_prefix(s, n);
+}
+
 static int feed(struct reader *r, const char *s, size_t n)
 {
+	r->clean_end = r->libcsv_only ? s : clean_prefix_end(s, n);
 	while (n > 0) {
 		size_t len = 0;
 
@@ -424,6 +503,9 @@ static int reader_init(struct reader *r, const char *name,
 	r->skip_blank = opts->skip_blank;
 	r->span = opts->span;
 	r->written_as_ours = opts->written_as_ours;
+	r->keep_fields = SIZE_MAX;
+	r->keep_after_header = opts->keep_fields ? opts->keep_fields
+						 : SIZE_MAX;
 	r->fn = fn;
 	r->ctx = ctx;
 	r->err = err;

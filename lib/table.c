@@ -1,4 +1,7 @@
 /* table.c - a CSV table in memory, indexed by header name */
+#ifdef __linux__
+#define _GNU_SOURCE     /* copy_file_range */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -189,6 +192,7 @@ struct loader {
 	const char *want, *name;
 	struct buf last;
 	int odd;
+	int fd;              /* the file, to read a record named again */
 };
 
 /* Build t's columns from the header: fixed ones stay in schema order,
@@ -308,6 +312,39 @@ static int scan_row(void *ctx, char **f, size_t n, long line,
 	return rc;
 }
 
+/* The record just seen, with every field: the reader was told to keep
+ * only the first ones (the id and the name). */
+struct reread {
+	struct loader *ld;
+	long line;
+};
+
+static int reread_fields(void *ctx, char **f, size_t n, long line,
+			 struct crm_err *err)
+{
+	struct reread *rr = ctx;
+
+	return loader_row(rr->ld, f, n, rr->line, err);
+}
+
+static int reread_row(struct loader *ld, long line, struct crm_err *err)
+{
+	size_t len = ld->span[1] - ld->span[0];
+	char *bytes = xmalloc(len + 1);
+	struct reread rr = {ld, line};
+	ssize_t got = pread(ld->fd, bytes, len, (off_t)ld->span[0]);
+	int rc;
+
+	if (got != (ssize_t)len)
+		rc = crm_errf(err, ld->t->name, line, "cannot read: %s",
+			      got < 0 ? strerror(errno) : "file shrank");
+	else
+		rc = csv_read_mem(bytes, len, ld->t->name, NULL, reread_fields,
+				  &rr, err);
+	free(bytes);
+	return rc;
+}
+
 /* table_load_named: every record's span, the rows the key may name. */
 static int named_row(void *ctx, char **f, size_t n, long line,
 		     struct crm_err *err)
@@ -335,7 +372,7 @@ static int named_row(void *ctx, char **f, size_t n, long line,
 	if (strncmp(f[0], ld->want, strlen(ld->want)) && (name < 0 ||
 	    (size_t)name >= n || strcmp(f[name], ld->name)))
 		return 0;
-	if (loader_row(ctx, f, n, line, err) < 0)
+	if (reread_row(ld, line, err) < 0)
 		return -1;
 	t->held = xrealloc(t->held, t->nrows * sizeof *t->held);
 	t->held[before] = k;
@@ -349,6 +386,14 @@ static int load_into(struct loader *ld, FILE *fp, struct crm_err *err)
 
 	opts.span = ld->span;
 	opts.written_as_ours = &ld->ours;
+	if (ld->want) {
+		/* Only the id and the name tell which rows the key names. */
+		const struct col_def *name = table_def_col(ld->t->def, "name");
+
+		opts.keep_fields = name ? (size_t)(name - ld->t->def->cols) + 1
+				       : 1;
+		ld->fd = fileno(fp);
+	}
 	rc = csv_read(fp, ld->t->name, &opts, ld->fn ? scan_row :
 		      ld->want ? named_row : loader_row, ld, err);
 	free(ld->map);
@@ -588,10 +633,43 @@ struct copier {
 	size_t off, len;        /* the run of raw bytes not yet copied */
 	char *buf;
 	int failed;             /* reading it failed */
+	int no_kernel_copy;     /* copy_file_range failed once */
 };
+
+/* Shorter runs are not worth a flush and a system call. */
+#define COPY_IN_KERNEL_MIN (64 * 1024)
+
+/* The run copied by the kernel, page cache to page cache, where it
+ * can: 0, or -1 to copy it through our buffer (what is left of it). */
+static int copy_run_in_kernel(struct copier *c, FILE *out)
+{
+#ifdef __linux__
+	loff_t off = (loff_t)c->off;
+
+	if (c->no_kernel_copy || fflush(out) != 0)
+		return -1;
+	while (c->len > 0) {
+		ssize_t n = copy_file_range(c->fd, &off, fileno(out), NULL,
+					    c->len, 0);
+
+		if (n <= 0) {
+			/* not on this file system, or not now: read it */
+			c->no_kernel_copy = 1;
+			return -1;
+		}
+		c->off += (size_t)n;
+		c->len -= (size_t)n;
+	}
+	return 0;
+#else
+	return -1;
+#endif
+}
 
 static int copy_run(struct copier *c, FILE *out)
 {
+	if (c->len > COPY_IN_KERNEL_MIN && copy_run_in_kernel(c, out) == 0)
+		return 0;
 	while (c->len > 0) {
 		size_t n = c->len < (1 << 20) ? c->len : (1 << 20);
 		ssize_t got = pread(c->fd, c->buf, n, (off_t)c->off);
