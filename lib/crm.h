@@ -94,6 +94,8 @@ struct u64map *u64map_new(void);
 void u64map_free(struct u64map *m);
 void **u64map_slot(struct u64map *m, uint64_t key);
 void *u64map_get(const struct u64map *m, uint64_t key);
+/* Start fetching key's slot into the cache: a get soon after is quick. */
+void u64map_prefetch(const struct u64map *m, uint64_t key);
 size_t u64map_count(const struct u64map *m);
 
 /* Records by id: well-formed ids (id_code) in a u64map, anything else in

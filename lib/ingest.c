@@ -45,13 +45,9 @@
 enum dest { D_TARGET, D_CUSTOMER, D_CONTACT, D_NONE };
 
 /* Dedupe keys of leads: a 64-bit hash of kind and value -> a reference
- * (a table row r as r, spooled lead k as -(k + 2)).  Two keys with the
- * same hash are taken as the same key: at a million rows the odds are
- * about one in 10^7. */
-struct keymap {
-	struct keyslot { uint64_t h; long ref; } *slots;
-	size_t cap, n;
-};
+ * (a table row r as r, spooled lead k as -(k + 2)), kept in a u64map as
+ * ref - NO_REF (never 0).  Two keys with the same hash are taken as the
+ * same key: at a million rows the odds are about one in 10^7. */
 
 /* A spooled lead: where its line is in the spool, and its row in the
  * table once read back (-1 until then; len 0 after). */
@@ -88,7 +84,7 @@ struct ingest {
 	char **norm;                  /* per import column: stored form */
 	const struct col_def **tdef;  /* per import column: in the target */
 	/* leads: the spool */
-	struct keymap kmap;
+	struct u64map *dedupe;   /* made when first needed */
 	FILE *spool;
 	uint64_t spool_end;
 	struct spooled *sp;
@@ -186,54 +182,31 @@ static uint64_t key_hash(char kind, const char *v)
 	return h ? h : 1;
 }
 
-static struct keyslot *keymap_find(const struct keymap *m, uint64_t h)
+static void keymap_put(struct ingest *g, char kind, const char *v,
+		       long ref)
 {
-	size_t i = (size_t)h & (m->cap - 1);
-
-	while (m->slots[i].h && m->slots[i].h != h)
-		i = (i + 1) & (m->cap - 1);
-	return &m->slots[i];
-}
-
-static void keymap_put(struct keymap *m, char kind, const char *v, long ref)
-{
-	struct keyslot *old, *sl;
-	size_t oldcap = m->cap;
-	uint64_t h;
-
 	if (!*v)
 		return;
-	if ((m->n + 1) * 2 > m->cap) {
-		old = m->slots;
-		m->cap = m->cap ? m->cap * 2 : 1024;
-		m->slots = xcalloc(m->cap, sizeof *m->slots);
-		for (size_t i = 0; i < oldcap; i++)
-			if (old[i].h)
-				*keymap_find(m, old[i].h) = old[i];
-		free(old);
-	}
-	h = key_hash(kind, v);
-	sl = keymap_find(m, h);
-	m->n += !sl->h;
-	sl->h = h;
-	sl->ref = ref;
+	if (!g->dedupe)
+		g->dedupe = u64map_new();
+	*u64map_slot(g->dedupe, key_hash(kind, v)) = (void *)(intptr_t)(ref -
+								      NO_REF);
 }
 
-static long keymap_get(const struct keymap *m, char kind, const char *v)
+static long keymap_get(const struct ingest *g, char kind, const char *v)
 {
-	struct keyslot *sl;
+	intptr_t ref;
 
-	if (!*v || !m->cap)
+	if (!*v || !g->dedupe)
 		return NO_REF;
-	sl = keymap_find(m, key_hash(kind, v));
-	return sl->h ? sl->ref : NO_REF;
+	ref = (intptr_t)u64map_get(g->dedupe, key_hash(kind, v));
+	return ref ? (long)ref + NO_REF : NO_REF;
 }
 
-static void keymap_prefetch(const struct keymap *m, char kind, const char *v)
+static void keymap_prefetch(const struct ingest *g, char kind, const char *v)
 {
-	if (*v && m->cap)
-		__builtin_prefetch(&m->slots[(size_t)key_hash(kind, v) &
-					     (m->cap - 1)]);
+	if (*v && g->dedupe)
+		u64map_prefetch(g->dedupe, key_hash(kind, v));
 }
 
 /* A lead's keys: its e-mail, phone and source id. */
@@ -243,10 +216,10 @@ static void index_lead(struct ingest *g, const char *email,
 	char k[KEY_MAX];
 
 	norm('e', email, k, sizeof k);
-	keymap_put(&g->kmap, 'e', k, ref);
+	keymap_put(g, 'e', k, ref);
 	norm('p', phone, k, sizeof k);
-	keymap_put(&g->kmap, 'p', k, ref);
-	keymap_put(&g->kmap, 'i', sid, ref);
+	keymap_put(g, 'p', k, ref);
+	keymap_put(g, 'i', sid, ref);
 }
 
 /* The dedupe keys of target row r. */
@@ -388,14 +361,14 @@ static long lead_duplicate(struct ingest *g, const struct import_row *row)
 	/* Both slots asked for at once: the table is big, each is a miss. */
 	norm('e', val(row, g->col_email), ke, sizeof ke);
 	norm('p', val(row, g->col_phone), kp, sizeof kp);
-	keymap_prefetch(&g->kmap, 'e', ke);
-	keymap_prefetch(&g->kmap, 'p', kp);
+	keymap_prefetch(g, 'e', ke);
+	keymap_prefetch(g, 'p', kp);
 	if ((g->match & MATCH_ID) && g->col_sid >= 0)
-		r = keymap_get(&g->kmap, 'i', val(row, g->col_sid));
+		r = keymap_get(g, 'i', val(row, g->col_sid));
 	if (r == NO_REF && (g->match & MATCH_EMAIL))
-		r = keymap_get(&g->kmap, 'e', ke);
+		r = keymap_get(g, 'e', ke);
 	if (r == NO_REF && (g->match & MATCH_PHONE))
-		r = keymap_get(&g->kmap, 'p', kp);
+		r = keymap_get(g, 'p', kp);
 	if (r < NO_REF && g->sp[SPOOL_INDEX(r)].row >= 0)
 		r = g->sp[SPOOL_INDEX(r)].row;
 	return r;
@@ -774,7 +747,7 @@ void ingest_free(struct ingest *g)
 		free(g->norm[i]);
 	free(g->norm);
 	free(g->tdef);
-	free(g->kmap.slots);
+	u64map_free(g->dedupe);
 	if (g->spool)
 		fclose(g->spool);
 	free(g->sp);

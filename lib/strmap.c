@@ -144,11 +144,16 @@ void u64map_free(struct u64map *m)
 	free(m);
 }
 
+/* Fibonacci hashing: the high bits of the product are well mixed even
+ * when the keys differ only in a few bits. */
+static size_t u64_home(const struct u64map *m, uint64_t key)
+{
+	return (size_t)((key * 0x9E3779B97F4A7C15u) >> 24) & (m->cap - 1);
+}
+
 static struct u64slot *u64_find(const struct u64map *m, uint64_t key)
 {
-	/* Fibonacci hashing: the high bits of the product are well mixed
-	 * even when the keys differ only in a few bits. */
-	size_t i = (size_t)((key * 0x9E3779B97F4A7C15u) >> 24) & (m->cap - 1);
+	size_t i = u64_home(m, key);
 
 	while (m->slots[i].key && m->slots[i].key != key)
 		i = (i + 1) & (m->cap - 1);
@@ -185,6 +190,13 @@ void **u64map_slot(struct u64map *m, uint64_t key)
 void *u64map_get(const struct u64map *m, uint64_t key)
 {
 	return key ? u64_find(m, key)->val : NULL;
+}
+
+void u64map_prefetch(const struct u64map *m, uint64_t key)
+{
+#ifdef __GNUC__
+	__builtin_prefetch(&m->slots[u64_home(m, key)]);
+#endif
 }
 
 size_t u64map_count(const struct u64map *m)
