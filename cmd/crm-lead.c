@@ -285,11 +285,14 @@ static int cmd_show(int argc, char **argv, struct crm_err *err)
 		free(path);
 		return crm_usagef(err, "show takes one id");
 	}
-	if ((t = load("leads", err)) && (r = table_find_ref(t, argv[0],
-							    err)) >= 0) {
+	/* Only the rows and the log lines that could be the lead's are
+	 * read: at a million leads the files are large. */
+	if ((t = table_load_named(st.dir, table_def_find("leads"), argv[0],
+				  err)) &&
+	    (r = table_find_ref(t, argv[0], err)) >= 0) {
 		tl.id = t->rows[r][0];
-		rc = jsonl_scan(path, "activities.jsonl", lead_activity, &tl,
-				err);
+		rc = jsonl_scan_grep(path, "activities.jsonl", tl.id,
+				     lead_activity, &tl, err);
 		for (size_t c = 0; rc == 0 && c < t->ncols; c++)
 			if (*t->rows[r][c])
 				printf("%-13s %s\n", t->cols[c], t->rows[r][c]);

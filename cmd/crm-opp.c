@@ -947,8 +947,12 @@ static int show_one(const struct table *t, size_t r, const struct table *cust,
 	int rc = -1;
 
 	s.id = t->rows[r][0];
-	if (jsonl_scan(hist, "history.jsonl", story_history, &s, err) == 0 &&
-	    jsonl_scan(acts, "activities.jsonl", story_activity, &s, err) == 0) {
+	/* Only the lines naming the deal are read: at a million deals the
+	 * logs are gigabytes. */
+	if (jsonl_scan_grep(hist, "history.jsonl", s.id, story_history, &s,
+			    err) == 0 &&
+	    jsonl_scan_grep(acts, "activities.jsonl", s.id, story_activity, &s,
+			    err) == 0) {
 		print_deal(t, r);
 		print_people(t, r, cust, ct);
 		print_stages(s.stages.s ? s.stages.s : "");
@@ -975,8 +979,11 @@ static int cmd_show(int argc, char **argv, struct crm_err *err)
 
 	if (argc != 1)
 		return crm_usagef(err, "show takes one id, or - for stdin");
-	if ((t = load("opportunities", err)) &&
-	    (rows = records_named(t, argv[0], &n, err)) &&
+	/* One deal named: only the rows it could be are read in. */
+	t = strcmp(argv[0], "-") ? table_load_named(st.dir,
+		table_def_find("opportunities"), argv[0], err)
+				 : load("opportunities", err);
+	if (t && (rows = records_named(t, argv[0], &n, err)) &&
 	    (cust = load("customers", err)) && (ct = load("contacts", err))) {
 		rc = 0;
 		for (size_t i = 0; rc == 0 && i < n; i++) {

@@ -101,8 +101,29 @@ struct item {
 	long overdue;          /* today - due; negative: days left */
 };
 
+/* Items are many at a million deals: owners and entities are kept once
+ * each (words), an item's id and name in one block. */
 static struct item *items;
-static size_t nitems;
+static size_t nitems, items_cap;
+static struct strmap *words;
+
+static char *word(const char *s)
+{
+	void **slot;
+
+	if (!words)
+		words = strmap_new();
+	slot = strmap_slot(words, s);
+	if (!*slot)
+		*slot = xstrdup(s);
+	return *slot;
+}
+
+static void item_release(struct item *it)
+{
+	free(it->id);            /* and the name after it */
+	free(it->reason);
+}
 
 static int kind_wanted(int kind)
 {
@@ -131,28 +152,34 @@ static void add_item(int kind, const char *owner, const char *entity,
 		free(reason);
 		return;
 	}
-	items = xrealloc(items, (nitems + 1) * sizeof *items);
+	if (nitems == items_cap) {
+		items_cap = items_cap ? items_cap + items_cap / 2 : 256;
+		items = xrealloc(items, items_cap * sizeof *items);
+	}
 	it = &items[nitems++];
 	it->kind = kind;
-	it->owner = xstrdup(owner);
-	it->entity = xstrdup(entity);
-	it->id = xstrdup(id);
-	it->name = xstrdup(name);
+	it->owner = word(owner);
+	it->entity = word(entity);
+	it->id = xasprintf("%s%c%s", id, '\0', name);
+	it->name = it->id + strlen(id) + 1;
 	it->reason = reason;
 	it->due = due;
 	it->overdue = (long)(today - due);
 }
 
+static void free_word(void *ctx, const char *key, void *val)
+{
+	free(val);
+}
+
 static void items_free(void)
 {
-	for (size_t i = 0; i < nitems; i++) {
-		free(items[i].owner);
-		free(items[i].entity);
-		free(items[i].id);
-		free(items[i].name);
-		free(items[i].reason);
-	}
+	for (size_t i = 0; i < nitems; i++)
+		item_release(&items[i]);
 	free(items);
+	if (words)
+		strmap_each(words, free_word, NULL);
+	strmap_free(words);
 }
 
 static char *day_text(int32_t day)
@@ -260,7 +287,9 @@ static void opp_due(const struct table *t, size_t r)
 struct opp_scan {
 	struct idmap *moved;
 	struct stale *v;
-	char *(*keep)[4];       /* owner, id, name, stage of v[k] */
+	char *(*keep)[4];       /* owner, id, name, stage of v[k]: the
+				   owner and stage words, the name in the
+				   id's block */
 	size_t n, cap;
 	const struct col_def **typed;
 };
@@ -286,10 +315,11 @@ static int scan_opp(void *ctx, const struct table *t, char **row, long line,
 		       &os->v[os->n]))
 		return 0;
 	os->v[os->n].row = os->n;
-	os->keep[os->n][0] = xstrdup(table_get(&v, 0, "owner"));
-	os->keep[os->n][1] = xstrdup(row[0]);
-	os->keep[os->n][2] = xstrdup(table_get(&v, 0, "name"));
-	os->keep[os->n++][3] = xstrdup(table_get(&v, 0, "stage"));
+	os->keep[os->n][0] = word(table_get(&v, 0, "owner"));
+	os->keep[os->n][1] = xasprintf("%s%c%s", row[0], '\0',
+				       table_get(&v, 0, "name"));
+	os->keep[os->n][2] = os->keep[os->n][1] + strlen(row[0]) + 1;
+	os->keep[os->n++][3] = word(table_get(&v, 0, "stage"));
 	return 0;
 }
 
@@ -313,8 +343,7 @@ static int opps_due(struct crm_err *err)
 		free(since);
 	}
 	for (size_t i = 0; i < os.n; i++)
-		for (int j = 0; j < 4; j++)
-			free(os.keep[i][j]);
+		free(os.keep[i][1]);      /* and the name after it */
 	free(os.keep);
 	free(os.typed);
 	free(os.v);
@@ -533,9 +562,7 @@ static int filter_items(struct crm_err *err)
 		if (m)
 			items[kept++] = items[i];
 		else
-			free(items[i].owner), free(items[i].entity),
-			free(items[i].id), free(items[i].name),
-			free(items[i].reason);
+			item_release(&items[i]);
 	}
 	nitems = kept;
 	filter_free(f);
@@ -1039,8 +1066,7 @@ static int drop_seen(struct crm_err *err)
 			items[kept++] = items[i];
 			continue;
 		}
-		free(items[i].owner), free(items[i].entity);
-		free(items[i].id), free(items[i].name), free(items[i].reason);
+		item_release(&items[i]);
 	}
 	if (rc == 0)
 		nitems = kept;

@@ -553,6 +553,10 @@ int jsonl_scan(const char *path, const char *name, jsonl_fn fn, void *ctx,
 	       struct crm_err *err);
 int jsonl_scan_fp(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 		  struct crm_err *err);
+/* Only the lines holding text (an id, say), as grep would pick them:
+ * the others are skipped unread (not checked); line numbers stay right. */
+int jsonl_scan_grep(const char *path, const char *name, const char *text,
+		    jsonl_fn fn, void *ctx, struct crm_err *err);
 /* Like jsonl_scan, but a malformed line goes to bad() and the scan goes
  * on (crm check reports every problem). */
 typedef void (*jsonl_bad_fn)(void *ctx, const struct crm_err *err);

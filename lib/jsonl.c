@@ -1,4 +1,5 @@
 /* jsonl.c - the append-only JSON Lines logs */
+#define _GNU_SOURCE     /* memmem, memrchr */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -67,8 +68,9 @@ struct line_rec {
 	int from_jq;        /* r's strings were malloc'd by parse_jq */
 };
 
-static int scan_lines(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
-		      jsonl_bad_fn bad, struct crm_err *err);
+static int scan_lines(FILE *fp, const char *name, const char *text,
+		      jsonl_fn fn, void *ctx, jsonl_bad_fn bad,
+		      struct crm_err *err);
 
 const char *logrec_get(const struct logrec *r, const char *key)
 {
@@ -314,7 +316,21 @@ int jsonl_scan(const char *path, const char *name, jsonl_fn fn, void *ctx,
 int jsonl_scan_fp(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 		  struct crm_err *err)
 {
-	return scan_lines(fp, name, fn, ctx, NULL, err);
+	return scan_lines(fp, name, NULL, fn, ctx, NULL, err);
+}
+
+int jsonl_scan_grep(const char *path, const char *name, const char *text,
+		    jsonl_fn fn, void *ctx, struct crm_err *err)
+{
+	FILE *fp = fopen(path, "r");
+	int rc;
+
+	if (!fp)
+		return errno == ENOENT ? 0 : crm_errf(err, NULL, 0,
+			"cannot open %s: %s", name, strerror(errno));
+	rc = *text ? scan_lines(fp, name, text, fn, ctx, NULL, err) : 0;
+	fclose(fp);
+	return rc;
 }
 
 int jsonl_check(const char *path, const char *name, jsonl_fn fn, void *ctx,
@@ -326,7 +342,7 @@ int jsonl_check(const char *path, const char *name, jsonl_fn fn, void *ctx,
 	if (!fp)
 		return errno == ENOENT ? 0 : crm_errf(err, NULL, 0,
 			"cannot open %s: %s", name, strerror(errno));
-	rc = scan_lines(fp, name, fn, ctx, bad, err);
+	rc = scan_lines(fp, name, NULL, fn, ctx, bad, err);
 	fclose(fp);
 	return rc;
 }
@@ -341,6 +357,28 @@ struct line_reader {
 	int eof;
 };
 
+/* More bytes after the ones held (those from pos moved to the front):
+ * 0 when there are none. */
+static int fill(struct line_reader *lr)
+{
+	size_t got;
+
+	if (lr->eof)
+		return 0;
+	if (lr->len > lr->pos)
+		memmove(lr->s, lr->s + lr->pos, lr->len - lr->pos);
+	lr->len -= lr->pos;
+	lr->pos = 0;
+	if (lr->cap - lr->len < BLOCK / 2) {
+		lr->cap = lr->cap ? 2 * lr->cap : BLOCK;
+		lr->s = xrealloc(lr->s, lr->cap);
+	}
+	got = fread(lr->s + lr->len, 1, lr->cap - lr->len, lr->fp);
+	lr->len += got;
+	lr->eof = got == 0;
+	return got > 0;
+}
+
 /* The next line (without its LF) into *line, *n; 0 at the end. */
 static int next_line(struct line_reader *lr, char **line, size_t *n)
 {
@@ -349,7 +387,7 @@ static int next_line(struct line_reader *lr, char **line, size_t *n)
 	/* (no memchr or memmove on the NULL of an empty reader: UBSan) */
 	while (!(nl = lr->len > lr->pos ? memchr(lr->s + lr->pos, '\n',
 						  lr->len - lr->pos) : NULL)) {
-		if (lr->eof) {
+		if (!fill(lr)) {
 			if (lr->pos == lr->len)
 				return 0;
 			*line = lr->s + lr->pos;
@@ -357,18 +395,6 @@ static int next_line(struct line_reader *lr, char **line, size_t *n)
 			lr->pos = lr->len;
 			return 1;
 		}
-		if (lr->len > lr->pos)
-			memmove(lr->s, lr->s + lr->pos, lr->len - lr->pos);
-		lr->len -= lr->pos;
-		lr->pos = 0;
-		if (lr->cap - lr->len < BLOCK / 2) {
-			lr->cap = lr->cap ? 2 * lr->cap : BLOCK;
-			lr->s = xrealloc(lr->s, lr->cap);
-		}
-		size_t got = fread(lr->s + lr->len, 1, lr->cap - lr->len,
-				   lr->fp);
-		lr->len += got;
-		lr->eof = got == 0;
 	}
 	*line = lr->s + lr->pos;
 	*n = (size_t)(nl - *line);
@@ -376,8 +402,58 @@ static int next_line(struct line_reader *lr, char **line, size_t *n)
 	return 1;
 }
 
-static int scan_lines(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
-		      jsonl_bad_fn bad, struct crm_err *err)
+/* How many bytes of s[0..n) are LF, a word at a time. */
+static size_t count_lf(const char *s, size_t n)
+{
+	const uint64_t low7 = 0x7F7F7F7F7F7F7F7Fu, lf = 0x0A0A0A0A0A0A0A0Au;
+	size_t count = 0, i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, x;
+
+		memcpy(&w, s + i, 8);
+		x = w ^ lf;
+		/* the high bit of each byte of x that is not zero, exactly */
+		x = ((x & low7) + low7) | x;
+		count += (size_t)__builtin_popcountll(~x & ~low7);
+	}
+	for (; i < n; i++)
+		count += s[i] == '\n';
+	return count;
+}
+
+/* Skip the lines before the next one holding text, counting them into
+ * *lineno; 0 when no line left holds it. */
+static int skip_to_text(struct line_reader *lr, const char *text,
+			long *lineno)
+{
+	size_t tlen = strlen(text);
+
+	for (;;) {
+		const char *base = lr->s + lr->pos, *hit = NULL, *cut = NULL;
+		size_t held = lr->len - lr->pos;
+
+		if (held)
+			hit = memmem(base, held, text, tlen);
+		/* up to the line the text is on, or every whole line held */
+		if (hit && hit > base)
+			cut = memrchr(base, '\n', (size_t)(hit - base));
+		else if (!hit && held)
+			cut = memrchr(base, '\n', held);
+		if (cut) {
+			*lineno += (long)count_lf(base, (size_t)(cut - base) + 1);
+			lr->pos += (size_t)(cut - base) + 1;
+		}
+		if (hit)
+			return 1;
+		if (!fill(lr))
+			return 0;
+	}
+}
+
+static int scan_lines(FILE *fp, const char *name, const char *text,
+		      jsonl_fn fn, void *ctx, jsonl_bad_fn bad,
+		      struct crm_err *err)
 {
 	struct line_reader in = {fp, xmalloc(BLOCK), 0, 0, BLOCK, 0};
 	struct line_rec lr = {0};
@@ -386,7 +462,8 @@ static int scan_lines(FILE *fp, const char *name, jsonl_fn fn, void *ctx,
 	long lineno = 0;
 	int rc = 0;
 
-	while (rc == 0 && next_line(&in, &line, &len)) {
+	while (rc == 0 && (!text || skip_to_text(&in, text, &lineno)) &&
+	       next_line(&in, &line, &len)) {
 		/* the last line, without its newline */
 		int torn = line + len == in.s + in.len;
 

@@ -222,6 +222,59 @@ static void test_fast_scanner(void)
 	buf_free(&b);
 }
 
+/* Every record whose line holds text, as a full scan finds them. */
+struct holding {
+	struct seen s;
+	const char *text;
+};
+
+static int collect_holding(void *ctx, const struct logrec *r, long line,
+			   struct crm_err *err)
+{
+	struct holding *h = ctx;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (strstr(r->vals[i], h->text))
+			return collect(&h->s, r, line, err);
+	return 0;
+}
+
+/* jsonl_scan_grep over more than a block (1 MiB) of lines, the text on
+ * lines here and there, at the start and the end, and a bad line it
+ * must report with its number. */
+static void test_grep(void)
+{
+	char *path = xasprintf("%s/g.jsonl", dir);
+	FILE *fp = fopen(path, "w");
+	struct holding all = {{{0}, 0}, "O-TARGET01"};
+	struct seen some = {{0}, 0};
+	struct crm_err err = {0};
+	long lines = 40000;
+
+	for (long i = 1; i <= lines; i++)
+		fprintf(fp, "{\"at\":\"2026-01-01\",\"id\":\"%s\",\"text\":"
+			"\"line %ld, padding padding padding padding\"}\n",
+			i == 1 || i % 997 == 0 || i == lines ? "O-TARGET01"
+							   : "O-OTHER001", i);
+	fclose(fp);
+	is_int(jsonl_scan(path, "g.jsonl", collect_holding, &all, &err), 0,
+	       "grep: the full scan");
+	is_int(jsonl_scan_grep(path, "g.jsonl", "O-TARGET01", collect, &some,
+			       &err), 0, "grep: the lines holding the text");
+	is_int(some.n, 2 + lines / 997, "grep: as many lines as hold it");
+	is_str(some.b.s, all.s.b.s, "grep: the same records and line numbers");
+	fp = fopen(path, "a");
+	fprintf(fp, "{\"id\":\"O-TARGET01\",\"bad\"}\n");
+	fclose(fp);
+	ok(jsonl_scan_grep(path, "g.jsonl", "O-TARGET01", collect, &some,
+			   &err) < 0 && err.line == lines + 1,
+	   "grep: a bad line holding the text names its line");
+	buf_free(&some.b);
+	buf_free(&all.s.b);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -232,6 +285,7 @@ int main(void)
 	test_append();
 	test_fast_scanner();
 	test_fast_long_strings();
+	test_grep();
 	char *p = xasprintf("%s/t.jsonl", dir);
 	unlink(p);
 	free(p);
