@@ -118,16 +118,28 @@ static char *jv_to_text(jv v)
 	return s;
 }
 
-/* Is any byte of w a '"', a '\\' or below 0x20?  (A byte is zero in
- * x - 0x01.. & ~x & 0x80.. when some byte of x is zero or, for the
- * third, below 0x20: exact for "any".) */
-static int has_special_byte(uint64_t w)
+/* Where in w (little-endian bytes) the first '"', '\\' or byte below
+ * 0x20 is: 0..7, or 8 when none.  A byte is flagged in
+ * x - 0x01.. & ~x & 0x80.. when it is zero (below 0x20 for the third
+ * term); borrows run only upwards, so the lowest flag is exact. */
+static unsigned first_special(uint64_t w)
 {
 	const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
 	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+	uint64_t flags = (((q - ones) & ~q) | ((b - ones) & ~b) |
+			  ((w - ones * 0x20) & ~w)) & high;
 
-	return (((q - ones) & ~q) | ((b - ones) & ~b) |
-		((w - ones * 0x20) & ~w)) & high ? 1 : 0;
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return flags ? (unsigned)__builtin_ctzll(flags) >> 3 : 8;
+#else
+	for (unsigned i = 0; i < 8; i++) {
+		unsigned char c = (unsigned char)(w >> (8 * i));
+
+		if (c == '"' || c == '\\' || c < 0x20)
+			return i;
+	}
+	return 8;
+#endif
 }
 
 /* Decode one canonical string at *pp (after its opening quote) into out;
@@ -137,35 +149,39 @@ static char *fast_string(const char **pp, const char *end, char *out)
 {
 	const char *p = *pp;
 
-	for (; p < end; p++) {
+	for (;;) {
+		unsigned k = 8;
 		unsigned char c;
 		uint64_t w;
 
-		/* eight plain bytes at a time */
-		while (end - p >= 8 && (memcpy(&w, p, 8), !has_special_byte(w))) {
+		/* eight bytes at a time, up to the first special one */
+		while (end - p >= 8 && (memcpy(&w, p, 8),
+					(k = first_special(w)) == 8)) {
 			memcpy(out, p, 8);
 			out += 8;
 			p += 8;
 		}
+		if (k < 8) {
+			memcpy(out, p, 8);      /* the k plain bytes count */
+			out += k;
+			p += k;
+		}
+		for (; p < end && (c = (unsigned char)*p) != '"' &&
+		     c != '\\' && c >= 0x20; p++)
+			*out++ = (char)c;
 		if (p == end)
-			break;
-		c = (unsigned char)*p;
-
-		if (c == '"') {
+			return NULL;
+		if (*p == '"') {
 			*out++ = '\0';
 			*pp = p + 1;
 			return out;
 		}
-		if (c < 0x20)
-			return NULL;
-		if (c != '\\') {
-			*out++ = (char)c;
-			continue;
-		}
-		if (++p == end)
-			return NULL;
-		switch (*p) {
-		case '"': case '\\': case '/': *out++ = *p; break;
+		if (*p != '\\' || ++p == end)
+			return NULL;         /* a control byte; a cut escape */
+		switch (*p++) {
+		case '"': *out++ = '"'; break;
+		case '\\': *out++ = '\\'; break;
+		case '/': *out++ = '/'; break;
 		case 'n': *out++ = '\n'; break;
 		case 'r': *out++ = '\r'; break;
 		case 't': *out++ = '\t'; break;
@@ -174,7 +190,6 @@ static char *fast_string(const char **pp, const char *end, char *out)
 		default: return NULL;        /* \u: libjq decodes it */
 		}
 	}
-	return NULL;
 }
 
 static int has_repeated_key(const struct logrec *r)
