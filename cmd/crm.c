@@ -147,8 +147,8 @@ fail:
 struct checker {
 	struct store *st;
 	long problems;
-	struct table *tables[8];
-	const char **ids[8];       /* each table's ids, sorted */
+	struct idmap *ids[8];      /* each table's ids -> the line of the
+				    * last row with it; NULL: unreadable */
 	struct pipelines pipes;    /* empty when crm.conf's are broken */
 	const char *log;           /* the log being checked */
 	struct strmap *removed;    /* "entity id" of records deleted on
@@ -170,11 +170,6 @@ static void problem_err(struct checker *ck, const struct crm_err *e)
 	problem(ck, e->file[0] ? e->file : "crm", e->line, e->msg);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static size_t table_index(const char *name)
 {
 	const struct table_def *d = table_def_find(name);
@@ -187,44 +182,40 @@ static int has_id(struct checker *ck, const char *name, const char *id)
 {
 	size_t i = table_index(name);
 
-	if (i == (size_t)-1 || !ck->tables[i])
+	if (i == (size_t)-1 || !ck->ids[i])
 		return i != (size_t)-1;
-	return bsearch(&id, ck->ids[i], ck->tables[i]->nrows, sizeof(char *),
-		       cmp_str) != NULL;
+	return idmap_get(ck->ids[i], id) != NULL;
 }
 
-static const struct table *sort_table;
-
-static int cmp_row(const void *a, const void *b)
+/* The tables are streamed twice, never held (at a million deals they
+ * would take gigabytes): first their ids, each duplicate reported on its
+ * line, then every row against all the ids. */
+static int note_id(void *ctx, const struct table *t, char **row, long line,
+		   struct crm_err *err)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int c = strcmp(sort_table->rows[x][0], sort_table->rows[y][0]);
-
-	return c ? c : x < y ? -1 : x > y;
-}
-
-/* Sort the ids (for lookups) and report duplicates, each on its line. */
-static void check_ids(struct checker *ck, size_t ti)
-{
-	struct table *t = ck->tables[ti];
-	size_t *idx = xcalloc(t->nrows + 1, sizeof *idx);
-	const char **ids = xcalloc(t->nrows + 1, sizeof *ids);
+	struct checker *ck = ctx;
+	void **slot = idmap_slot(ck->ids[t->def - crm_tables], row[0]);
 	char msg[160];
 
-	for (size_t r = 0; r < t->nrows; r++)
-		idx[r] = r;
-	sort_table = t;
-	qsort(idx, t->nrows, sizeof *idx, cmp_row);
-	for (size_t i = 0; i < t->nrows; i++) {
-		ids[i] = t->rows[idx[i]][0];
-		if (i && !strcmp(ids[i], ids[i - 1])) {
-			snprintf(msg, sizeof msg, "duplicate id %s (also on "
-				 "line %ld)", ids[i], t->lines[idx[i - 1]]);
-			problem(ck, t->name, t->lines[idx[i]], msg);
-		}
+	if (*slot) {
+		snprintf(msg, sizeof msg, "duplicate id %s (also on line %ld)",
+			 row[0], (long)(intptr_t)*slot);
+		problem(ck, t->name, line, msg);
 	}
-	free(idx);
-	ck->ids[ti] = ids;
+	*slot = (void *)(intptr_t)line;
+	return 0;
+}
+
+static void check_ids(struct checker *ck, size_t ti)
+{
+	struct crm_err e = {0};
+
+	ck->ids[ti] = idmap_new();
+	if (table_scan(ck->st->dir, &crm_tables[ti], note_id, ck, &e) < 0) {
+		problem_err(ck, &e);
+		idmap_free(ck->ids[ti]);
+		ck->ids[ti] = NULL;
+	}
 }
 
 /* A deal's stage must be one of its pipeline's. */
@@ -269,11 +260,23 @@ static void check_cell(struct checker *ck, const struct table *t, size_t r,
 	}
 }
 
-static void check_rows(struct checker *ck, const struct table *t)
+static int check_row(void *ctx, const struct table *t, char **row,
+		     long line, struct crm_err *err)
 {
-	for (size_t r = 0; r < t->nrows; r++)
-		for (size_t c = 0; c < t->ncols; c++)
-			check_cell(ck, t, r, c);
+	struct table v;
+
+	table_row_view(&v, t, &row, &line);
+	for (size_t c = 0; c < v.ncols; c++)
+		check_cell(ctx, &v, 0, c);
+	return 0;
+}
+
+static void check_rows(struct checker *ck, size_t ti)
+{
+	struct crm_err e = {0};
+
+	if (table_scan(ck->st->dir, &crm_tables[ti], check_row, ck, &e) < 0)
+		problem_err(ck, &e);      /* the file changed since */
 }
 
 /* A record removed with its removal in history ("id" set to "") keeps
@@ -351,94 +354,190 @@ static void bad_log_line(void *ctx, const struct crm_err *e)
 	problem_err(ctx, e);
 }
 
-/* The lines of a log seen so far, by a 64-bit hash and where each is in
- * the file (24 bytes a line, not the line: a log has millions). */
+/* A log line twice is a merge gone wrong (or a change made twice).  A
+ * log has millions of lines: first only their 64-bit hashes are sorted,
+ * to find the few hashes seen more than once; then the lines with one of
+ * those are read again and compared byte for byte. */
 struct seen_line { uint64_t hash, off; uint32_t len, lineno; };
-struct seen_lines { struct seen_line *v; size_t n, cap; int fd; };
+struct repeat { long line, first; };
 
-static uint64_t line_hash(const char *s, size_t n)
+static int cmp_u64(const void *a, const void *b)
 {
-	uint64_t h = hash_add(HASH_SEED, s, n);
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
-	return h ? h : 1;	/* 0 marks a free slot */
+	return x < y ? -1 : x > y;
 }
 
-static void seen_grow(struct seen_lines *t)
+static int cmp_seen(const void *a, const void *b)
 {
-	struct seen_lines old = *t;
+	const struct seen_line *x = a, *y = b;
 
-	t->cap = t->cap ? 2 * t->cap : 1024;
-	t->v = xcalloc(t->cap, sizeof *t->v);
-	for (size_t i = 0; i < old.cap; i++) {
-		size_t k = old.v[i].hash & (t->cap - 1);
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
+}
 
-		if (!old.v[i].hash)
+static int cmp_repeat(const void *a, const void *b)
+{
+	const struct repeat *x = a, *y = b;
+
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Are the two lines (same hash and length) the same bytes? */
+static int same_line(int fd, const struct seen_line *a,
+		     const struct seen_line *b, struct buf *x, struct buf *y)
+{
+	buf_reset(x);
+	buf_reset(y);
+	buf_reserve(x, a->len);
+	buf_reserve(y, b->len);
+	return pread(fd, x->s, a->len, (off_t)a->off) == (ssize_t)a->len &&
+	       pread(fd, y->s, b->len, (off_t)b->off) == (ssize_t)b->len &&
+	       !memcmp(x->s, y->s, a->len);
+}
+
+/* The repeats among lines v[from..to) of one hash and length: each
+ * line the same as an earlier one, with the first of them. */
+static void group_repeats(int fd, const struct seen_line *v, size_t from,
+			  size_t to, struct repeat **out, size_t *n,
+			  struct buf *x, struct buf *y)
+{
+	size_t *firsts = xmalloc((to - from) * sizeof *firsts), nf = 0;
+
+	for (size_t j = from; j < to; j++) {
+		size_t k = 0;
+
+		while (k < nf && !same_line(fd, &v[firsts[k]], &v[j], x, y))
+			k++;
+		if (k == nf) {
+			firsts[nf++] = j;
 			continue;
-		while (t->v[k].hash)
-			k = (k + 1) & (t->cap - 1);
-		t->v[k] = old.v[i];
+		}
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		(*out)[(*n)++] = (struct repeat){v[j].lineno,
+						 v[firsts[k]].lineno};
 	}
-	free(old.v);
+	free(firsts);
 }
 
-/* Is the line at lineno the same as an earlier one?  Its number, or 0
- * (and it is remembered). */
-static long seen_before(struct seen_lines *t, const char *s, size_t n,
-			uint64_t off, long lineno, char **cmp)
+/* Each line of fp (not the empty ones): fn(ctx, line, len, offset,
+ * line number). */
+static void each_line(FILE *fp, void (*fn)(void *ctx, const char *s,
+					   size_t len, uint64_t off,
+					   long lineno), void *ctx)
 {
-	uint64_t h = line_hash(s, n);
-	size_t k;
-
-	if (2 * (t->n + 1) > t->cap)
-		seen_grow(t);
-	for (k = h & (t->cap - 1); t->v[k].hash; k = (k + 1) & (t->cap - 1)) {
-		struct seen_line *e = &t->v[k];
-
-		if (e->hash != h || e->len != n)
-			continue;
-		*cmp = xrealloc(*cmp, n + 1);
-		if (pread(t->fd, *cmp, n, (off_t)e->off) == (ssize_t)n &&
-		    !memcmp(*cmp, s, n))
-			return e->lineno;
-	}
-	t->v[k] = (struct seen_line){h, off, (uint32_t)n, (uint32_t)lineno};
-	t->n++;
-	return 0;
-}
-
-/* A log line twice is a merge gone wrong (or a change made twice). */
-static void check_log_twice(struct checker *ck, const char *name)
-{
-	char *path = store_path(ck->st, name), *line = NULL, *cmp = NULL;
-	FILE *fp = fopen(path, "r");
-	struct seen_lines seen = {NULL, 0, 0, fp ? fileno(fp) : -1};
+	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	uint64_t off = 0;
-	long lineno = 0, first;
-	char msg[64];
+	long lineno = 0;
 
-	while (fp && (len = getline(&line, &cap, fp)) >= 0) {
+	rewind(fp);
+	while ((len = getline(&line, &cap, fp)) >= 0) {
 		uint64_t at = off;
 
 		off += (uint64_t)len;
 		lineno++;
 		if (len && line[len - 1] == '\n')
 			len--;
-		if (!len)
-			continue;
-		if ((first = seen_before(&seen, line, (size_t)len, at, lineno,
-					 &cmp))) {
-			snprintf(msg, sizeof msg, "same line as line %ld",
-				 first);
-			problem(ck, name, lineno, msg);
-		}
+		if (len)
+			fn(ctx, line, (size_t)len, at, lineno);
+	}
+	free(line);
+}
+
+struct twice {
+	uint64_t *hashes;         /* first pass: every line's */
+	struct u64map *repeated;  /* hashes seen more than once */
+	struct seen_line *v;      /* second pass: the lines with those */
+	size_t n, cap;
+};
+
+static void note_hash(void *ctx, const char *s, size_t len, uint64_t off,
+		      long lineno)
+{
+	struct twice *tw = ctx;
+
+	if (tw->n == tw->cap) {
+		tw->cap = tw->cap ? tw->cap + tw->cap / 2 : 1024;
+		tw->hashes = xrealloc(tw->hashes, tw->cap * sizeof *tw->hashes);
+	}
+	tw->hashes[tw->n++] = hash_add(HASH_SEED, s, len);
+}
+
+static void note_candidate(void *ctx, const char *s, size_t len,
+			   uint64_t off, long lineno)
+{
+	struct twice *tw = ctx;
+	uint64_t h = hash_add(HASH_SEED, s, len);
+
+	if (!u64map_get(tw->repeated, h ? h : 1))
+		return;
+	if (tw->n == tw->cap) {
+		tw->cap = tw->cap ? 2 * tw->cap : 64;
+		tw->v = xrealloc(tw->v, tw->cap * sizeof *tw->v);
+	}
+	tw->v[tw->n++] = (struct seen_line){h, off, (uint32_t)len,
+					    (uint32_t)lineno};
+}
+
+/* The lines whose hash is seen more than once, in tw->v. */
+static void find_candidates(FILE *fp, struct twice *tw)
+{
+	each_line(fp, note_hash, tw);
+	if (tw->n)
+		qsort(tw->hashes, tw->n, sizeof *tw->hashes, cmp_u64);
+	tw->repeated = u64map_new();
+	for (size_t i = 1; i < tw->n; i++)
+		if (tw->hashes[i] == tw->hashes[i - 1])
+			*u64map_slot(tw->repeated, tw->hashes[i] ?
+				     tw->hashes[i] : 1) = tw;
+	free(tw->hashes);
+	tw->hashes = NULL;
+	tw->n = tw->cap = 0;
+	if (u64map_count(tw->repeated))
+		each_line(fp, note_candidate, tw);
+	u64map_free(tw->repeated);
+}
+
+static void check_log_twice(struct checker *ck, const char *name)
+{
+	char *path = store_path(ck->st, name);
+	FILE *fp = fopen(path, "r");
+	struct twice tw = {0};
+	struct repeat *reps = NULL;
+	struct buf x = {0}, y = {0};
+	size_t nreps = 0;
+	char msg[64];
+
+	if (fp)
+		find_candidates(fp, &tw);
+	if (tw.n)
+		qsort(tw.v, tw.n, sizeof *tw.v, cmp_seen);
+	for (size_t i = 0, j; i < tw.n; i = j) {
+		for (j = i + 1; j < tw.n && tw.v[j].hash == tw.v[i].hash &&
+		     tw.v[j].len == tw.v[i].len; j++)
+			;
+		if (j - i > 1)
+			group_repeats(fileno(fp), tw.v, i, j, &reps, &nreps,
+				      &x, &y);
+	}
+	if (nreps)
+		qsort(reps, nreps, sizeof *reps, cmp_repeat);
+	for (size_t i = 0; i < nreps; i++) {
+		snprintf(msg, sizeof msg, "same line as line %ld",
+			 reps[i].first);
+		problem(ck, name, reps[i].line, msg);
 	}
 	if (fp)
 		fclose(fp);
-	free(seen.v);
-	free(cmp);
-	free(line);
+	free(tw.v);
+	free(reps);
+	buf_free(&x);
+	buf_free(&y);
 	free(path);
 }
 
@@ -529,22 +628,16 @@ static int cmd_check(int argc, char **argv, struct crm_err *err)
 	}
 	ck.st = &st;
 	check_conf(&ck);
-	for (size_t i = 0; i < crm_ntables; i++) {
-		if (!(ck.tables[i] = table_load(st.dir, &crm_tables[i], err)))
-			problem_err(&ck, err);
-		else
-			check_ids(&ck, i);
-	}
 	for (size_t i = 0; i < crm_ntables; i++)
-		if (ck.tables[i])
-			check_rows(&ck, ck.tables[i]);
+		check_ids(&ck, i);
+	for (size_t i = 0; i < crm_ntables; i++)
+		if (ck.ids[i])
+			check_rows(&ck, i);
 	check_logs(&ck);
 	strmap_free(ck.removed);
 	pipelines_free(&ck.pipes);
-	for (size_t i = 0; i < crm_ntables; i++) {
-		table_free(ck.tables[i]);
-		free(ck.ids[i]);
-	}
+	for (size_t i = 0; i < crm_ntables; i++)
+		idmap_free(ck.ids[i]);
 	store_close(&st);
 	if (ck.problems)
 		crm_msg("%ld problem%s", ck.problems, ck.problems == 1 ? "" : "s");

@@ -240,6 +240,42 @@ dir_sums() {
 	assert_output 'customers.csv:5: row has 20 fields, header has 19'
 }
 
+@test "crm check: an id three times names the line before each; a malformed id too" {
+	new_data_dir
+	{
+		echo "$CUSTOMERS_HEADER"
+		echo 'C-AAAAAAA1,Acme,company,,,,,,,,,,,,,,,2026-03-02,2026-03-02'
+		echo 'c-1,Beta,company,,,,,,,,,,,,,,,2026-03-02,2026-03-02'
+		echo 'C-AAAAAAA1,Gamma,company,,,,,,,,,,,,,,,2026-03-02,2026-03-02'
+		echo 'c-1,Delta,company,,,,,,,,,,,,,,,2026-03-02,2026-03-02'
+		echo 'C-AAAAAAA1,Epsilon,company,,,,,,,,,,,,,,,2026-03-02,2026-03-02'
+	} >"$CRM_DIR/customers.csv"
+	run -3 --separate-stderr crm check
+	assert_output "$(printf '%s\n' \
+		'customers.csv:4: duplicate id C-AAAAAAA1 (also on line 2)' \
+		'customers.csv:5: duplicate id c-1 (also on line 3)' \
+		'customers.csv:6: duplicate id C-AAAAAAA1 (also on line 4)' \
+		"customers.csv:3: id 'c-1' is not a customer id" \
+		"customers.csv:5: id 'c-1' is not a customer id")"
+}
+
+@test "crm check: repeated log lines, each named with the first of its kind, in line order" {
+	new_data_dir
+	local a='{"at":"2026-03-02T00:00:00Z","by":"tester","entity":"customer","id":"C-AAAAAAA1","field":"id","from":"","to":"C-AAAAAAA1"}'
+	local b='{"at":"2026-03-02T00:00:00Z","by":"tester","entity":"customer","id":"C-AAAAAAA1","field":"name","from":"","to":"Acme"}'
+	local c='{"at":"2026-03-02T00:00:00Z","by":"tester","entity":"customer","id":"C-AAAAAAA1","field":"tier","from":"","to":"A"}'
+	{
+		echo "$CUSTOMERS_HEADER"
+		echo 'C-AAAAAAA1,Acme,company,,,,,,,,,,,,,,,2026-03-02,2026-03-02'
+	} >"$CRM_DIR/customers.csv"
+	printf '%s\n' "$a" "$b" "$a" "$c" "$b" "" "$a" >"$CRM_DIR/history.jsonl"
+	run -3 --separate-stderr crm check
+	assert_output "$(printf '%s\n' \
+		'history.jsonl:3: same line as line 1' \
+		'history.jsonl:5: same line as line 2' \
+		'history.jsonl:7: same line as line 1')"
+}
+
 @test "crm check: a duplicate id names both lines" {
 	new_data_dir
 	{
