@@ -75,6 +75,7 @@ struct reader {
 	const char *clean_end; /* what feed holds before it has no CR, no
 				 NUL and is valid UTF-8 */
 	int lines_joined;     /* a quoted field took in a line feed */
+	const char *rec_bytes; /* where the record being split starts */
 	size_t rec_off;       /* where the current record started */
 	size_t piece_end;     /* offset after the piece being parsed */
 };
@@ -294,6 +295,8 @@ static const char *take_quoted(struct reader *r, const char *s,
 		r->lines_joined = 1;
 		if (!(*end = memchr(q, '\n', (size_t)(limit - q))))
 			return NULL;
+		buf_reserve(&r->data, (size_t)(*end - r->rec_bytes) + 1 -
+			    r->data.len);
 	}
 	if (q[1] != r->delim && q + 1 != *end)
 		return NULL;
@@ -341,8 +344,10 @@ static size_t take_fields(struct reader *r, const char *s, size_t n)
 	if (!(end = memchr(s, '\n', n)) || end == s)
 		return 0;
 	/* Fields and their NULs take no more than the record's bytes (a
-	 * delimiter or the LF pays for each NUL), which are at most n. */
-	buf_reserve(&r->data, n);
+	 * delimiter or the LF pays for each NUL): room for its first line
+	 * now, for the rest when a quoted field takes in more lines. */
+	r->rec_bytes = s;
+	buf_reserve(&r->data, (size_t)(end - s) + 1);
 	quote = memchr(s, '"', (size_t)(end - s));
 	for (;;) {
 		int keep = r->nfields < r->keep_fields;

@@ -222,10 +222,39 @@ static int sort_rows(const struct table *t, const char *key, size_t *idx,
 
 /* ---- running ----------------------------------------------------------- */
 
+/* Rows by their whole id (row + 1; ROW_TWICE for an id on two rows),
+ * so that many records named on stdin are found without a pass over the
+ * table each. */
+#define ROW_TWICE ((void *)-1)
+
+static struct idmap *index_ids(const struct table *t)
+{
+	struct idmap *ix = idmap_new();
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		void **slot = idmap_slot(ix, t->rows[r][0]);
+
+		*slot = *slot ? ROW_TWICE : (void *)(intptr_t)(r + 1);
+	}
+	return ix;
+}
+
+/* table_find_id, by the index when the id is a whole one it holds once. */
+static long find_id(const struct table *t, const struct idmap *ix,
+		    const char *id, struct crm_err *err)
+{
+	void *row = ix && id_code(id) ? idmap_get(ix, id) : NULL;
+
+	if (row && row != ROW_TWICE)
+		return (long)(intptr_t)row - 1;
+	return table_find_id(t, id, err);
+}
+
 size_t *rows_from_stdin(const struct table *t, size_t *n,
 			struct crm_err *err)
 {
 	struct table *in = input_read(stdin, "-", err);
+	struct idmap *by_id = NULL;
 	size_t *idx;
 	long r;
 
@@ -239,17 +268,21 @@ size_t *rows_from_stdin(const struct table *t, size_t *n,
 		return NULL;
 	}
 	idx = xcalloc(in->nrows + 1, sizeof *idx);
+	if (in->nrows > 16)
+		by_id = index_ids(t);
 	for (size_t i = 0; i < in->nrows; i++) {
-		if ((r = table_find_id(t, table_get(in, i, "id"), err)) < 0) {
+		if ((r = find_id(t, by_id, table_get(in, i, "id"), err)) < 0) {
 			snprintf(err->file, sizeof err->file, "-");
 			err->line = in->lines[i];
 			free(idx);
 			table_free(in);
+			idmap_free(by_id);
 			return NULL;
 		}
 		idx[(*n)++] = (size_t)r;
 	}
 	table_free(in);
+	idmap_free(by_id);
 	return idx;
 }
 

@@ -197,3 +197,24 @@ many_customers() {
 	assert_output "$(head -n 1 "$CRM_DIR/customers.csv")"
 	[ -z "$stderr" ] || fail "stderr: $stderr"
 }
+
+@test "pipeline: a hundred deals on stdin come back in stdin's order; a short id and an unknown one among them" {
+	examples_copy
+	local n first short
+	n=$(crm-opp list --format ids | wc -l)
+	[ "$n" -gt 100 ] || fail "data-examples has $n deals"
+	run -0 crm-opp list --format ids --sort name
+	local want=$output
+	pipe 'crm-opp list --format csv --sort name | crm-opp list --format ids -'
+	[ "$status" -eq 0 ] || fail "status $status: $stderr"
+	assert_output "$want"
+	# a prefix is still found by the long way round
+	first=$(crm-opp list --format ids | head -1)
+	short=${first:0:7}
+	pipe "{ crm-opp list --format ids; echo $short; } | crm-opp list --format ids - | tail -1"
+	assert_output "$first"
+	pipe "{ crm-opp list --format ids; echo O-ZZZZZZZZ; } | crm-opp list --format ids -"
+	[ "$status" -eq 3 ] || fail "status $status"
+	[ "$stderr" = "crm-opp: -:$((n + 1)): unknown opportunity 'O-ZZZZZZZZ'" ] ||
+		fail "stderr: $stderr"
+}
