@@ -815,26 +815,58 @@ static int print_stale(const struct table *t, const struct stale *v,
 	return n ? CRM_OK : CRM_NONE;
 }
 
+/* The deals are streamed, not held (at a million they take 400 MB): the
+ * stale ones are copied into a table of their own, v[k].row its row k. */
+struct stale_scan {
+	struct idmap *moved;
+	struct table *kept;
+	struct stale *v;
+	size_t n, cap;
+};
+
+static int scan_stale(void *ctx, const struct table *t, char **row,
+		      long line, struct crm_err *err)
+{
+	struct stale_scan *ss = ctx;
+	struct table view;
+	struct stale s;
+	size_t r;
+
+	table_row_view(&view, t, &row, &line);
+	if ((opt("owner") && strcmp(table_get(&view, 0, "owner"),
+				    opt("owner"))) ||
+	    !stale_row(&pipes, &view, 0, ss->moved, 0, &s))
+		return 0;
+	r = table_add_row(ss->kept);
+	for (size_t c = 0; c < 6; c++)
+		table_set(ss->kept, r, stale_cols[c],
+			  table_get(&view, 0, stale_cols[c]));
+	if (ss->n == ss->cap) {
+		ss->cap = ss->cap ? 2 * ss->cap : 64;
+		ss->v = xrealloc(ss->v, ss->cap * sizeof *ss->v);
+	}
+	s.row = r;
+	ss->v[ss->n++] = s;
+	return 0;
+}
+
 static int cmd_stale(int argc, char **argv, struct crm_err *err)
 {
-	struct table *t = NULL;
-	struct stale *v = NULL;
-	size_t n = 0, kept = 0;
+	const struct table_def *def = table_def_find("opportunities");
+	struct stale_scan ss = {NULL, table_new(def, st.dir), NULL, 0, 0};
 	int rc = -1, fmt = out_report_format(&st, opt("format"), opt("output"),
 					     err);
 
 	if (argc > 0)
-		return crm_usagef(err, "stale takes no operands");
-	if (fmt >= 0 && (t = load("opportunities", err)) &&
-	    (v = stale_deals(&st, &pipes, t, 0, &n, err))) {
-		for (size_t i = 0; i < n; i++)
-			if (!opt("owner") || !strcmp(table_get(t, v[i].row,
-						     "owner"), opt("owner")))
-				v[kept++] = v[i];
-		rc = print_stale(t, v, kept, fmt, err);
+		rc = crm_usagef(err, "stale takes no operands");
+	else if (fmt >= 0 && (ss.moved = stale_moves(&st, err)) &&
+		 table_scan(st.dir, def, scan_stale, &ss, err) == 0) {
+		stale_sort(ss.v, ss.n);
+		rc = print_stale(ss.kept, ss.v, ss.n, fmt, err);
 	}
-	free(v);
-	table_free(t);
+	idmap_free(ss.moved);
+	table_free(ss.kept);
+	free(ss.v);
 	return rc;
 }
 
