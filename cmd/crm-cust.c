@@ -983,39 +983,54 @@ static const struct table_def tier_view = {
 static char *tier_cols[] = {"id", "name", "revenue", "from", "to"};
 
 /* Won revenue per customer row: deals in a won stage closed in
- * [since, today]. */
+ * [since, today].  The deals are streamed, not held. */
+struct revenue {
+	struct pipelines ps;
+	struct strmap *ix;        /* customer id -> row */
+	int64_t *rev;
+	int32_t since;
+};
+
+static int add_revenue(void *ctx, const struct table *t, char **row,
+		       long line, struct crm_err *err)
+{
+	struct revenue *w = ctx;
+	struct table o;
+	const struct pipeline *pl;
+	const struct stage *s;
+	int32_t closed;
+	long c;
+
+	table_row_view(&o, t, &row, &line);
+	pl = pipeline_find(&w->ps, table_get(&o, 0, "pipeline"));
+	s = pl ? pipeline_stage(pl, table_get(&o, 0, "stage")) : NULL;
+	closed = date_field(table_get(&o, 0, "closed"));
+	c = table_index_row(w->ix, table_get(&o, 0, "customer"));
+	if (s && s->won && c >= 0 && closed != DATE_NONE &&
+	    closed >= w->since && closed <= date_today())
+		w->rev[c] += money_of(&o, 0, "amount");
+	return 0;
+}
+
 static int64_t *won_revenue(const struct table *cust, int32_t since,
 			    struct crm_err *err)
 {
-	struct pipelines ps;
-	struct table *o;
-	struct strmap *ix;
-	int64_t *rev;
+	struct revenue w = {.since = since};
+	int rc;
 
-	if (pipelines_load(st.conf, &ps, err) < 0)
+	if (pipelines_load(st.conf, &w.ps, err) < 0)
 		return NULL;
-	if (!(o = load("opportunities", err))) {
-		pipelines_free(&ps);
+	w.ix = table_index_by(cust, "id");
+	w.rev = xcalloc(cust->nrows + 1, sizeof *w.rev);
+	rc = table_scan(st.dir, table_def_find("opportunities"), add_revenue,
+			&w, err);
+	strmap_free(w.ix);
+	pipelines_free(&w.ps);
+	if (rc < 0) {
+		free(w.rev);
 		return NULL;
 	}
-	ix = table_index_by(cust, "id");
-	rev = xcalloc(cust->nrows + 1, sizeof *rev);
-	for (size_t r = 0; r < o->nrows; r++) {
-		const struct pipeline *pl = pipeline_find(&ps,
-			table_get(o, r, "pipeline"));
-		const struct stage *s = pl ? pipeline_stage(pl,
-			table_get(o, r, "stage")) : NULL;
-		int32_t closed = date_field(table_get(o, r, "closed"));
-		long c = table_index_row(ix, table_get(o, r, "customer"));
-
-		if (s && s->won && c >= 0 && closed != DATE_NONE &&
-		    closed >= since && closed <= date_today())
-			rev[c] += money_of(o, r, "amount");
-	}
-	strmap_free(ix);
-	table_free(o);
-	pipelines_free(&ps);
-	return rev;
+	return w.rev;
 }
 
 static const int64_t *rank_rev;
