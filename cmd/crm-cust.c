@@ -487,18 +487,48 @@ static int collect_activity(void *ctx, const struct logrec *r, long line,
 	return 0;
 }
 
-static int scan_logs(struct view *v, struct crm_err *err)
+static int scan_log(struct view *v, const char *name, jsonl_fn fn,
+		    struct crm_err *err)
 {
-	char *hist = store_path(&st, "history.jsonl");
-	char *acts = store_path(&st, "activities.jsonl");
-	int rc = jsonl_scan(hist, "history.jsonl", collect_merge, v, err);
+	char *path = store_path(&st, name);
+	int rc = jsonl_scan(path, name, fn, v, err);
 
-	if (rc == 0)
-		rc = jsonl_scan(acts, "activities.jsonl", collect_activity, v,
-				err);
-	free(hist);
-	free(acts);
+	free(path);
 	return rc;
+}
+
+/* The customer's deals (and those of customers merged into it), the
+ * others streamed past: at a million deals the table is 400 MB. */
+static int keep_deal(void *ctx, const struct table *t, char **row,
+		     long line, struct crm_err *err)
+{
+	struct view *v = ctx;
+	struct table view;
+	size_t r;
+
+	if (!v->opps) {
+		v->opps = table_new(t->def, st.dir);
+		for (size_t c = 0; c < t->ncols; c++)
+			table_add_col(v->opps, t->cols[c]);
+	}
+	table_row_view(&view, t, &row, &line);
+	if (!is_this_customer(v, table_get(&view, 0, "customer")))
+		return 0;
+	r = table_add_row(v->opps);
+	for (size_t c = 0; c < t->ncols; c++)
+		table_set(v->opps, r, t->cols[c], row[c]);
+	return 0;
+}
+
+static int load_deals(struct view *v, struct crm_err *err)
+{
+	const struct table_def *def = table_def_find("opportunities");
+
+	if (table_scan(st.dir, def, keep_deal, v, err) < 0)
+		return -1;
+	if (!v->opps)
+		v->opps = table_new(def, st.dir);
+	return 0;
 }
 
 static void show_fields(const struct table *t, size_t r)
@@ -747,16 +777,19 @@ static int view_open(struct view *v, const char *key, struct crm_err *err)
 	if (!(v->cust = load("customers", err)) ||
 	    (r = table_find_ref(v->cust, key, err)) < 0 ||
 	    !(v->contacts = load("contacts", err)) ||
-	    !(v->opps = load("opportunities", err)) ||
 	    !(v->contracts = load("contracts", err)) ||
 	    !(v->pay = load("payments", err)))
 		return -1;
 	v->row = (size_t)r;
 	v->id = v->cust->rows[r][0];
 	v->merged = strmap_new();
+	/* the merges first: they say which deals are the customer's */
+	if (scan_log(v, "history.jsonl", collect_merge, err) < 0 ||
+	    load_deals(v, err) < 0)
+		return -1;
 	v->opp_ix = table_index_by(v->opps, "id");
 	v->contact_ix = table_index_by(v->contacts, "id");
-	return scan_logs(v, err);
+	return scan_log(v, "activities.jsonl", collect_activity, err);
 }
 
 static int cmd_show(int argc, char **argv, struct crm_err *err)
