@@ -283,7 +283,8 @@ static int cmd_add(int argc, char **argv, struct crm_err *err)
 	if (store_lock(&st, err) < 0 || !(cust = load("customers", err)) ||
 	    (c = table_find_ref(cust, opt("customer"), err)) < 0 ||
 	    !(contacts = load("contacts", err)) ||
-	    !(t = load("opportunities", err)))
+	    !(t = table_load_to_add(st.dir, table_def_find("opportunities"),
+				    err)))
 		goto out;
 	r = record_new(&st, t);
 	if (fill_new_deal(t, r, argv[0], cust, (size_t)c, contacts, err) < 0 ||

@@ -383,7 +383,7 @@ struct table {
 	long long raw_size, raw_mtime, raw_ino;
 	/* A table of only the rows one key names (table_load_named): the
 	 * file's every record as a span, and which of them rows[] holds. */
-	size_t nall, *all_off, *held, file_ncols;
+	size_t nall, *all_off, *held, nheld, file_ncols;
 	uint32_t *all_len;
 };
 
@@ -435,9 +435,14 @@ void table_del_row(struct table *t, size_t r);
  * an exact name), when the file is as crm writes it (sorted by id,
  * fields quoted only where needed); saving it writes the whole file,
  * the other rows copied.  Else the whole table, as table_load.  The
- * rows of such a table can be changed, not added or removed. */
+ * rows of such a table can be changed or added (table_load_to_add),
+ * not removed. */
 struct table *table_load_named(const char *dir, const struct table_def *def,
 			       const char *key, struct crm_err *err);
+/* The same holding no row, to add rows to: they are written in id order
+ * among the file's records, copied as they were. */
+struct table *table_load_to_add(const char *dir, const struct table_def *def,
+				struct crm_err *err);
 /* Write atomically to t->path (caller holds the store lock). */
 int table_save(struct table *t, struct crm_err *err);
 

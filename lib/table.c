@@ -193,6 +193,7 @@ struct loader {
 	struct buf last;
 	int odd;
 	int fd;              /* the file, to read a record named again */
+	int hold_none;       /* table_load_to_add: no row is held */
 };
 
 /* Build t's columns from the header: fixed ones stay in schema order,
@@ -369,6 +370,8 @@ static int named_row(void *ctx, char **f, size_t n, long line,
 	t->all_off[k] = ld->span[0];
 	t->all_len[k] = (uint32_t)(ld->span[1] - ld->span[0]);
 	t->nall++;
+	if (ld->hold_none)
+		return 0;
 	if (strncmp(f[0], ld->want, strlen(ld->want)) && (name < 0 ||
 	    (size_t)name >= n || strcmp(f[name], ld->name)))
 		return 0;
@@ -469,17 +472,19 @@ struct table *table_load_file(const char *path, const char *name,
 	return load_table(t, err);
 }
 
-struct table *table_load_named(const char *dir, const struct table_def *def,
-			       const char *key, struct crm_err *err)
+static struct table *load_named(const char *dir, const struct table_def *def,
+				const char *key, int hold_none,
+				struct crm_err *err)
 {
 	struct table *t = table_new(def, dir);
 	char *want = xstrdup(key);
-	struct loader ld = {.t = t, .want = want, .name = key};
+	struct loader ld = {.t = t, .want = want, .name = key,
+			    .hold_none = hold_none};
 	int missing, rc;
 	FILE *fp = open_table(t, &missing, err);
 
 	id_normalize(want);
-	if (!fp || !*want) {
+	if (!fp || (!*want && !hold_none)) {
 		free(want);
 		table_free(t);
 		return !fp && !missing ? NULL : table_load(dir, def, err);
@@ -488,6 +493,7 @@ struct table *table_load_named(const char *dir, const struct table_def *def,
 	t->raw_ok = rc == 0 && !ld.odd && file_stamp(fileno(fp),
 		&t->raw_size, &t->raw_mtime, &t->raw_ino) == 0;
 	t->file_ncols = t->ncols;
+	t->nheld = t->nrows;
 	fclose(fp);
 	free(want);
 	buf_free(&ld.last);
@@ -496,6 +502,18 @@ struct table *table_load_named(const char *dir, const struct table_def *def,
 		return rc < 0 ? NULL : table_load(dir, def, err);
 	}
 	return t;
+}
+
+struct table *table_load_named(const char *dir, const struct table_def *def,
+			       const char *key, struct crm_err *err)
+{
+	return load_named(dir, def, key, 0, err);
+}
+
+struct table *table_load_to_add(const char *dir, const struct table_def *def,
+				struct crm_err *err)
+{
+	return load_named(dir, def, "", 1, err);
 }
 
 int table_scan(const char *dir, const struct table_def *def,
@@ -582,17 +600,61 @@ long table_find_value(const struct table *t, const char *col, const char *v)
 	return found;
 }
 
+/* Record k's id (its first field) as the file has it, into id (ID_MAX
+ * bytes); "" when it can't be read. */
+static void file_record_id(const struct table *t, int fd, size_t k,
+			   char *id)
+{
+	size_t n = t->all_len[k] < ID_MAX - 1 ? t->all_len[k] : ID_MAX - 1;
+	ssize_t got = pread(fd, id, n, (off_t)t->all_off[k]);
+
+	id[got > 0 ? got : 0] = '\0';
+	id[strcspn(id, ",\n")] = '\0';
+}
+
+/* How many of the file's records (sorted by id) have an id before id;
+ * *found when the next one has id itself. */
+static size_t file_id_pos(const struct table *t, int fd, const char *id,
+			  int *found)
+{
+	size_t lo = 0, hi = t->nall;
+	char at[ID_MAX];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		file_record_id(t, fd, mid, at);
+		if (strcmp(at, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = 0;
+	if (lo < t->nall) {
+		file_record_id(t, fd, lo, at);
+		*found = !strcmp(at, id);
+	}
+	return lo;
+}
+
 void table_new_id(struct table *t, char *out)
 {
+	int fd = t->all_off ? open(t->path, O_RDONLY | O_CLOEXEC) : -1;
+	int found;
+
 	if (!t->ids) {
 		t->ids = idset_new();
 		for (size_t r = 0; r < t->nrows; r++)
 			idset_add(t->ids, t->rows[r][0]);
 	}
+	/* a table of some rows: the file's other records have ids too */
 	do
 		id_new(t->def ? t->def->id_type : 'X', out);
-	while (idset_has(t->ids, out));
+	while (idset_has(t->ids, out) ||
+	       (fd >= 0 && (file_id_pos(t, fd, out, &found), found)));
 	idset_add(t->ids, out);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* ---- writing --------------------------------------------------------------- */
@@ -755,11 +817,53 @@ static int write_rows(struct table *t, const struct sorted_row *v,
 /* A table_load_named table: the file's records in its order, the rows
  * held written for themselves (unless unchanged), the others copied --
  * with an empty field more for each column added since. */
+/* Rows added to a table of some rows, each with how many of the file's
+ * records come before it: written in id order among them. */
+struct added { char **row; size_t before; };
+
+static int cmp_added(const void *a, const void *b)
+{
+	const struct added *x = a, *y = b;
+
+	if (x->before != y->before)
+		return x->before < y->before ? -1 : 1;
+	return strcmp(x->row[0], y->row[0]);
+}
+
+static struct added *place_added(const struct table *t, int fd, size_t *n)
+{
+	struct added *v;
+	int found;
+
+	*n = t->nrows - t->nheld;
+	v = xcalloc(*n + 1, sizeof *v);
+	for (size_t i = 0; fd >= 0 && i < *n; i++) {
+		v[i].row = t->rows[t->nheld + i];
+		v[i].before = file_id_pos(t, fd, v[i].row[0], &found);
+	}
+	if (*n)
+		qsort(v, *n, sizeof *v, cmp_added);
+	return v;
+}
+
+static int write_added(struct copier *c, FILE *out, const struct table *t,
+		       const struct added *v, size_t n, size_t *a, size_t k)
+{
+	int rc = 0;
+
+	for (; rc == 0 && *a < n && v[*a].before == k; (*a)++) {
+		rc = copy_run(c, out);
+		csv_write_row(out, v[*a].row, t->ncols, ',');
+	}
+	return rc;
+}
+
 static int write_partial(struct table *t, FILE *out, struct crm_err *err)
 {
 	struct copier c = {.buf = xmalloc(1 << 20)};
-	size_t h = 0, extra = t->ncols - t->file_ncols;
+	size_t h = 0, a = 0, nadd, extra = t->ncols - t->file_ncols;
 	long long size, mtime, ino;
+	struct added *add;
 	int rc = 0;
 
 	c.fd = open(t->path, O_RDONLY | O_CLOEXEC);
@@ -767,9 +871,12 @@ static int write_partial(struct table *t, FILE *out, struct crm_err *err)
 	    size != t->raw_size || mtime != t->raw_mtime || ino != t->raw_ino)
 		rc = crm_errf(err, NULL, 0, "%s changed while being written",
 			      t->name);
+	add = place_added(t, rc == 0 ? c.fd : -1, &nadd);
 	for (size_t k = 0; rc == 0 && k < t->nall; k++) {
-		int held = h < t->nrows && t->held[h] == k;
+		int held = h < t->nheld && t->held[h] == k;
 
+		if ((rc = write_added(&c, out, t, add, nadd, &a, k)) < 0)
+			break;
 		if ((held && (!t->raw_len[h] || extra)) || (!held && extra)) {
 			rc = copy_run(&c, out);
 			if (held) {
@@ -787,9 +894,12 @@ static int write_partial(struct table *t, FILE *out, struct crm_err *err)
 		h += held;
 		rc = copy_span(&c, t->all_off[k], t->all_len[k], out);
 	}
-	if (rc == 0 && h != t->nrows)
-		rc = crm_errf(err, NULL, 0, "%s: rows added to a table of "
-			      "some rows", t->name);
+	if (rc == 0)
+		rc = write_added(&c, out, t, add, nadd, &a, t->nall);
+	free(add);
+	if (rc == 0 && h != t->nheld)
+		rc = crm_errf(err, NULL, 0, "%s: a row of a table of some rows "
+			      "was removed", t->name);
 	return copier_close(&c, out, t, rc, err);
 }
 

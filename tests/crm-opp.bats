@@ -976,6 +976,39 @@ $show_a"
 		"$(hist O-00002002 source '' 展会)"
 }
 
+@test "crm-opp add: into a table of thousands, in id order, every other byte as it was" {
+	awk -v h="$HEADER" -v a=0123456789ABCDEFGHJKMNPQRSTVWXYZ 'BEGIN {
+		print h
+		for (i = 0; i < 4000; i++) {
+			name = i % 3 == 0 ? "\"Deal, " i "\"" : \
+			       i % 3 == 1 ? "\"Deal \"\"" i "\"\"\nsecond line\"" : \
+			       "上海项目 " i
+			# ids across the whole alphabet, in order: a new
+			# random id lands among them
+			printf "O-%s%07d,%s,C-AAAAAAA1,,alice,new-business,lead,%d,CNY,,,,,,,,2026-01-01,,2026-01-01\n", substr(a, int(i * 32 / 4000) + 1, 1), i, name, i * 10
+		}
+	}' >"$CRM_DIR/opportunities.csv"
+	[ "$(sed -n '2s/,.*//p' "$CRM_DIR/opportunities.csv")" = O-00000000 ]
+	[ "$(tail -1 "$CRM_DIR/opportunities.csv" | cut -d, -f1)" = O-Z0003999 ]
+	cp "$CRM_DIR/opportunities.csv" "$BATS_TEST_TMPDIR/before"
+	local id
+	for _ in 1 2 3; do
+		run -0 --separate-stderr crm-opp add Newbie --customer Acme --amount 5
+		id=$output
+		[ "$(grep -c "^$id," "$CRM_DIR/opportunities.csv")" -eq 1 ] ||
+			fail "$id is not there once"
+	done
+	# without the three new records the file is as it was, byte for byte
+	grep -v '^O-[0-9A-Z]*,Newbie,' "$CRM_DIR/opportunities.csv" \
+		>"$BATS_TEST_TMPDIR/without"
+	diff -u "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/without"
+	# and the ids are in order
+	crm-opp list --format ids >"$BATS_TEST_TMPDIR/ids"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/ids")" -eq 4003 ]
+	LC_ALL=C sort -c "$BATS_TEST_TMPDIR/ids"
+	assert_equal "$(grep -c '"id","from":"","to"' "$CRM_DIR/history.jsonl")" 3
+}
+
 @test "crm-opp set: stage=, id=, created= and no assignment are usage errors" {
 	local d
 	d=$(crm-opp add Deal --customer Acme)
