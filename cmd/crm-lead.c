@@ -867,11 +867,16 @@ static int cmd_convert(int argc, char **argv, struct crm_err *err)
 		return crm_usagef(err, "convert takes one id");
 	if ((opt("amount") || opt("close")) && !opt("opp"))
 		return crm_usagef(err, "--amount and --close go with --opp");
-	if (store_lock(&st, err) < 0 || !(cv.leads = load("leads", err)) ||
+	/* Of the leads only the one converted is held, of the deals none:
+	 * the others are copied as they were. */
+	if (store_lock(&st, err) < 0 ||
+	    !(cv.leads = table_load_named(st.dir, table_def_find("leads"),
+					  argv[0], err)) ||
 	    (r = table_find_ref(cv.leads, argv[0], err)) < 0 ||
 	    !(cv.cust = load("customers", err)) ||
 	    !(cv.contacts = load("contacts", err)) ||
-	    !(cv.opps = load("opportunities", err)))
+	    !(cv.opps = table_load_to_add(st.dir,
+					  table_def_find("opportunities"), err)))
 		goto out;
 	cv.lead = (size_t)r;
 	if (convert_lead(&cv, err) < 0 ||
