@@ -795,8 +795,8 @@ static int choose_named(struct chooser *ch, struct crm_err *err)
 	size_t *rows, n;
 	int rc = 0;
 
-	if (!(sc->opps = store_table(&st, "opportunities", err)) ||
-	    !(rows = rows_from_stdin(sc->opps, &n, err)))
+	if (!(sc->opps = table_load_for_stdin(st.dir,
+			table_def_find("opportunities"), &rows, &n, err)))
 		return -1;
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = choose_row(ch, sc->opps, sc->opps->rows[rows[i]],

@@ -250,57 +250,170 @@ static long find_id(const struct table *t, const struct idmap *ix,
 	return table_find_id(t, id, err);
 }
 
-size_t *rows_from_stdin(const struct table *t, size_t *n,
-			struct crm_err *err)
+/* The rows of t named by the records of in, in its order. */
+static size_t *rows_named_in(const struct table *t, const struct table *in,
+			     size_t *n, struct crm_err *err)
 {
-	struct table *in = input_read(stdin, "-", err);
-	struct idmap *by_id = NULL;
-	size_t *idx;
+	struct idmap *by_id = in->nrows > 16 ? index_ids(t) : NULL;
+	size_t *idx = xcalloc(in->nrows + 1, sizeof *idx);
 	long r;
 
-	*n = 0;
-	if (!in)
-		return NULL;
-	if (in->nrows && table_col(in, "id") < 0) {
-		crm_errf(err, "-", in->lines[0], "records on standard input "
-			 "have no id");
-		table_free(in);
-		return NULL;
-	}
-	idx = xcalloc(in->nrows + 1, sizeof *idx);
-	if (in->nrows > 16)
-		by_id = index_ids(t);
 	for (size_t i = 0; i < in->nrows; i++) {
 		if ((r = find_id(t, by_id, table_get(in, i, "id"), err)) < 0) {
 			snprintf(err->file, sizeof err->file, "-");
 			err->line = in->lines[i];
 			free(idx);
-			table_free(in);
-			idmap_free(by_id);
-			return NULL;
+			idx = NULL;
+			break;
 		}
 		idx[(*n)++] = (size_t)r;
 	}
-	table_free(in);
 	idmap_free(by_id);
 	return idx;
 }
 
-/* The records of a loaded table: from stdin or all, then sorted. */
-static int run_loaded(struct listing *l, struct table *t, int from_stdin,
-		      struct crm_err *err)
+/* The records on stdin, which must have ids. */
+static struct table *read_stdin_ids(struct crm_err *err)
 {
-	size_t *idx, n = t->nrows;
+	struct table *in = input_read(stdin, "-", err);
+
+	if (in && in->nrows && table_col(in, "id") < 0) {
+		crm_errf(err, "-", in->lines[0], "records on standard input "
+			 "have no id");
+		table_free(in);
+		return NULL;
+	}
+	return in;
+}
+
+size_t *rows_from_stdin(const struct table *t, size_t *n,
+			struct crm_err *err)
+{
+	struct table *in = read_stdin_ids(err);
+	size_t *idx;
+
+	*n = 0;
+	if (!in)
+		return NULL;
+	idx = rows_named_in(t, in, n, err);
+	table_free(in);
+	return idx;
+}
+
+/* Streaming the table for the ids named on stdin: which are wanted
+ * ((void *)1) and, once met, their row in kept (row + 2). */
+struct wanted {
+	struct idmap *ids;
+	struct table *kept;
+	const char *dir;
+};
+
+static int keep_wanted(void *ctx, const struct table *t, char **row,
+		       long line, struct crm_err *err)
+{
+	struct wanted *w = ctx;
+	void **slot;
+	size_t r;
+
+	if (!w->kept) {
+		w->kept = table_new(t->def, w->dir);
+		for (size_t c = 0; c < t->ncols; c++)
+			table_add_col(w->kept, t->cols[c]);
+	}
+	/* the first row with an id is the one it names */
+	if (idmap_get(w->ids, row[0]) != (void *)1)
+		return 0;
+	slot = idmap_slot(w->ids, row[0]);
+	r = table_add_row(w->kept);
+	for (size_t c = 0; c < t->ncols; c++)
+		table_set(w->kept, r, t->cols[c], row[c]);
+	w->kept->lines[r] = line;
+	*slot = (void *)(intptr_t)(r + 2);
+	return 0;
+}
+
+/* Every id of in whole (normalised) into w->ids: 0, or -1 when one is
+ * not (a prefix, say), which only the whole table can tell. */
+static int want_whole_ids(struct wanted *w, const struct table *in)
+{
+	char id[ID_MAX];
+
+	for (size_t i = 0; i < in->nrows; i++) {
+		snprintf(id, sizeof id, "%s", table_get(in, i, "id"));
+		id_normalize(id);
+		if (!id_code(id))
+			return -1;
+		*idmap_slot(w->ids, id) = (void *)1;
+	}
+	return 0;
+}
+
+static size_t *rows_wanted(const struct wanted *w, const struct table *in,
+			   size_t *n, struct crm_err *err)
+{
+	size_t *idx = xcalloc(in->nrows + 1, sizeof *idx);
+	char id[ID_MAX];
+
+	for (size_t i = 0; i < in->nrows; i++) {
+		intptr_t r;
+
+		snprintf(id, sizeof id, "%s", table_get(in, i, "id"));
+		id_normalize(id);
+		if ((r = (intptr_t)idmap_get(w->ids, id)) < 2) {
+			crm_errf(err, "-", in->lines[i], "unknown %s '%s'",
+				 w->kept->def ? w->kept->def->entity : "record",
+				 table_get(in, i, "id"));
+			free(idx);
+			return NULL;
+		}
+		idx[(*n)++] = (size_t)(r - 2);
+	}
+	return idx;
+}
+
+struct table *table_load_for_stdin(const char *dir,
+				   const struct table_def *def,
+				   size_t **rows, size_t *n,
+				   struct crm_err *err)
+{
+	struct table *in = read_stdin_ids(err), *t = NULL;
+	struct wanted w = {idmap_new(), NULL, dir};
+
+	*rows = NULL;
+	*n = 0;
+	if (in && want_whole_ids(&w, in) == 0) {
+		if (table_scan(dir, def, keep_wanted, &w, err) == 0) {
+			t = w.kept ? w.kept : table_new(def, dir);
+			w.kept = t;
+			*rows = rows_wanted(&w, in, n, err);
+		}
+	} else if (in && (t = table_load(dir, def, err))) {
+		*rows = rows_named_in(t, in, n, err);
+	}
+	idmap_free(w.ids);
+	table_free(in);
+	if (t && !*rows) {
+		table_free(t);
+		return NULL;
+	}
+	if (!t)
+		table_free(w.kept);
+	return t;
+}
+
+/* The records of a loaded table, idx[0..n) of it (NULL: all), sorted. */
+static int run_loaded(struct listing *l, struct table *t, size_t *idx,
+		      size_t n, struct crm_err *err)
+{
 	int rc = 0;
 
-	if (from_stdin) {
-		idx = rows_from_stdin(t, &n, err);
-	} else {
+	if (!idx) {
+		n = t->nrows;
 		idx = xcalloc(n + 1, sizeof *idx);
 		for (size_t i = 0; i < n; i++)
 			idx[i] = i;
 	}
-	if (!idx || (l->sort && sort_rows(t, l->sort, idx, n, err) < 0))
+	if (l->sort && sort_rows(t, l->sort, idx, n, err) < 0)
 		rc = -1;
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = listing_row(l, t, t->rows[idx[i]], t->lines[idx[i]], err);
@@ -333,8 +446,13 @@ int listing_run(struct listing *l, const char *dir,
 		/* Nothing to reorder: stream, whatever the table's size. */
 		t = table_new(def, dir);
 		rc = table_scan(dir, def, listing_row, l, err);
+	} else if (from_stdin) {
+		size_t *idx, n;
+
+		t = table_load_for_stdin(dir, def, &idx, &n, err);
+		rc = t ? run_loaded(l, t, idx, n, err) : -1;
 	} else if ((t = table_load(dir, def, err))) {
-		rc = run_loaded(l, t, from_stdin, err);
+		rc = run_loaded(l, t, NULL, 0, err);
 	} else {
 		rc = -1;
 	}
