@@ -443,6 +443,9 @@ struct table *table_load_named(const char *dir, const struct table_def *def,
  * among the file's records, copied as they were. */
 struct table *table_load_to_add(const char *dir, const struct table_def *def,
 				struct crm_err *err);
+/* The same holding the rows whose ids are in ids. */
+struct table *table_load_ids(const char *dir, const struct table_def *def,
+			     const struct idmap *ids, struct crm_err *err);
 /* Write atomically to t->path (caller holds the store lock). */
 int table_save(struct table *t, struct crm_err *err);
 
@@ -880,12 +883,15 @@ int table_row_valid(const struct table *t, const struct col_def **defs,
 size_t *rows_from_stdin(const struct table *t, size_t *n,
 			struct crm_err *err);
 /* The table of def in dir for the records named on stdin: *rows (of n)
- * in input order.  When every id is a whole one, a table of only those
- * rows (the file streamed past, at a million deals 400 MB less); else
- * the whole.  NULL and err as rows_from_stdin. */
+ * in input order.  When every id is a whole one, only those rows are
+ * read in (the file streamed past, at a million deals 400 MB less): with
+ * to_change a table of some rows, to be changed and saved
+ * (table_load_ids); else a table of only them, to read, never to save.
+ * A prefix among the ids: the whole table.  NULL and err as
+ * rows_from_stdin. */
 struct table *table_load_for_stdin(const char *dir,
 				   const struct table_def *def,
-				   size_t **rows, size_t *n,
+				   size_t **rows, size_t *n, int to_change,
 				   struct crm_err *err);
 
 /* ---- the importer (import.c) ----------------------------------------------

@@ -373,7 +373,7 @@ static size_t *rows_wanted(const struct wanted *w, const struct table *in,
 
 struct table *table_load_for_stdin(const char *dir,
 				   const struct table_def *def,
-				   size_t **rows, size_t *n,
+				   size_t **rows, size_t *n, int to_change,
 				   struct crm_err *err)
 {
 	struct table *in = read_stdin_ids(err), *t = NULL;
@@ -381,7 +381,10 @@ struct table *table_load_for_stdin(const char *dir,
 
 	*rows = NULL;
 	*n = 0;
-	if (in && want_whole_ids(&w, in) == 0) {
+	if (in && want_whole_ids(&w, in) == 0 && to_change) {
+		if ((t = table_load_ids(dir, def, w.ids, err)))
+			*rows = rows_named_in(t, in, n, err);
+	} else if (in && want_whole_ids(&w, in) == 0) {
 		if (table_scan(dir, def, keep_wanted, &w, err) == 0) {
 			t = w.kept ? w.kept : table_new(def, dir);
 			w.kept = t;
@@ -449,7 +452,7 @@ int listing_run(struct listing *l, const char *dir,
 	} else if (from_stdin) {
 		size_t *idx, n;
 
-		t = table_load_for_stdin(dir, def, &idx, &n, err);
+		t = table_load_for_stdin(dir, def, &idx, &n, 0, err);
 		rc = t ? run_loaded(l, t, idx, n, err) : -1;
 	} else if ((t = table_load(dir, def, err))) {
 		rc = run_loaded(l, t, NULL, 0, err);

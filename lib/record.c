@@ -161,21 +161,27 @@ int records_change_in(struct store *s, const char *table, int nops,
 		      char **operands, record_fn fn, void *ctx, int one_row,
 		      struct crm_err *err)
 {
+	const struct table_def *def = table_def_find(table);
 	struct table *t;
 	size_t *rows = NULL, n = 0;
+	/* records named on stdin, each changed on its own row: only theirs
+	 * are held, the others copied */
+	int from_stdin = one_row && nops == 1 && !strcmp(operands[0], "-");
 	int rc = -1;
 
 	if (store_lock(s, err) < 0)
 		return -1;
-	if (one_row && nops == 1 && strcmp(operands[0], "-"))
-		t = table_load_named(s->dir, table_def_find(table),
-				     operands[0], err);
+	if (from_stdin)
+		t = table_load_for_stdin(s->dir, def, &rows, &n, 1, err);
+	else if (one_row && nops == 1)
+		t = table_load_named(s->dir, def, operands[0], err);
 	else
 		t = store_table(s, table, err);
 	if (!t)
 		return -1;
 	for (int i = 0; i < nops; i++, free(rows), rows = NULL) {
-		if (!(rows = records_named(t, operands[i], &n, err)))
+		if (!from_stdin && !(rows = records_named(t, operands[i], &n,
+							  err)))
 			goto out;
 		for (size_t k = 0; k < n; k++)
 			if (fn(t, rows[k], ctx, err) < 0) {

@@ -194,6 +194,7 @@ struct loader {
 	int odd;
 	int fd;              /* the file, to read a record named again */
 	int hold_none;       /* table_load_to_add: no row is held */
+	const struct idmap *want_ids;  /* table_load_ids: the rows held */
 };
 
 /* Build t's columns from the header: fixed ones stay in schema order,
@@ -372,12 +373,15 @@ static int named_row(void *ctx, char **f, size_t n, long line,
 	t->nall++;
 	if (ld->hold_none)
 		return 0;
-	if (strncmp(f[0], ld->want, strlen(ld->want)) && (name < 0 ||
+	if (ld->want_ids ? !idmap_get(ld->want_ids, f[0]) :
+	    strncmp(f[0], ld->want, strlen(ld->want)) && (name < 0 ||
 	    (size_t)name >= n || strcmp(f[name], ld->name)))
 		return 0;
 	if (reread_row(ld, line, err) < 0)
 		return -1;
-	t->held = xrealloc(t->held, t->nrows * sizeof *t->held);
+	if ((before & (before - 1)) == 0)      /* 0, 1, 2, 4, ...: double */
+		t->held = xrealloc(t->held, 2 * (before + 1) *
+				   sizeof *t->held);
 	t->held[before] = k;
 	return 0;
 }
@@ -474,17 +478,17 @@ struct table *table_load_file(const char *path, const char *name,
 
 static struct table *load_named(const char *dir, const struct table_def *def,
 				const char *key, int hold_none,
-				struct crm_err *err)
+				const struct idmap *ids, struct crm_err *err)
 {
 	struct table *t = table_new(def, dir);
 	char *want = xstrdup(key);
 	struct loader ld = {.t = t, .want = want, .name = key,
-			    .hold_none = hold_none};
+			    .hold_none = hold_none, .want_ids = ids};
 	int missing, rc;
 	FILE *fp = open_table(t, &missing, err);
 
 	id_normalize(want);
-	if (!fp || (!*want && !hold_none)) {
+	if (!fp || (!*want && !hold_none && !ids)) {
 		free(want);
 		table_free(t);
 		return !fp && !missing ? NULL : table_load(dir, def, err);
@@ -507,13 +511,19 @@ static struct table *load_named(const char *dir, const struct table_def *def,
 struct table *table_load_named(const char *dir, const struct table_def *def,
 			       const char *key, struct crm_err *err)
 {
-	return load_named(dir, def, key, 0, err);
+	return load_named(dir, def, key, 0, NULL, err);
+}
+
+struct table *table_load_ids(const char *dir, const struct table_def *def,
+			     const struct idmap *ids, struct crm_err *err)
+{
+	return load_named(dir, def, "", 0, ids, err);
 }
 
 struct table *table_load_to_add(const char *dir, const struct table_def *def,
 				struct crm_err *err)
 {
-	return load_named(dir, def, "", 1, err);
+	return load_named(dir, def, "", 1, NULL, err);
 }
 
 int table_scan(const char *dir, const struct table_def *def,

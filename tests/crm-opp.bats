@@ -927,6 +927,22 @@ $show_a"
 	assert_stderr_first 'crm-opp: stage takes an id and a stage'
 }
 
+# opportunities.csv of 4000 deals as crm writes them, ids by the printf
+# format ID: with one %d, 0..3999; with %s%d, a letter spread over the
+# alphabet then 0..3999.  Names with commas, quotes, line feeds and CJK.
+big_table() {
+	awk -v h="$HEADER" -v f="$1" -v a=0123456789ABCDEFGHJKMNPQRSTVWXYZ 'BEGIN {
+		print h
+		for (i = 0; i < 4000; i++) {
+			name = i % 3 == 0 ? "\"Deal, " i "\"" : \
+			       i % 3 == 1 ? "\"Deal \"\"" i "\"\"\nsecond line\"" : \
+			       "上海项目 " i
+			id = f ~ /%s/ ? sprintf(f, substr(a, int(i * 32 / 4000) + 1, 1), i) : sprintf(f, i)
+			printf "%s,%s,C-AAAAAAA1,,alice,new-business,lead,%d,CNY,,,,,,,,2026-01-01,,2026-01-01\n", id, name, i * 10
+		}
+	}' >"$CRM_DIR/opportunities.csv"
+}
+
 # ---- set ------------------------------------------------------------------------
 
 @test "crm-opp set: several fields, one history line each" {
@@ -950,15 +966,7 @@ $show_a"
 	# 4000 deals as crm writes them (ids in order, quotes only where
 	# needed, names with commas, quotes, newlines and CJK): a change of
 	# one copies the others in runs far longer than 64 KiB.
-	awk -v h="$HEADER" 'BEGIN {
-		print h
-		for (i = 0; i < 4000; i++) {
-			name = i % 3 == 0 ? "\"Deal, " i "\"" : \
-			       i % 3 == 1 ? "\"Deal \"\"" i "\"\"\nsecond line\"" : \
-			       "上海项目 " i
-			printf "O-%08d,%s,C-AAAAAAA1,,alice,new-business,lead,%d,CNY,,,,,,,,2026-01-01,,2026-01-01\n", i, name, i * 10
-		}
-	}' >"$CRM_DIR/opportunities.csv"
+	big_table O-%08d
 	[ "$(wc -c <"$CRM_DIR/opportunities.csv")" -gt 200000 ]
 	cp "$CRM_DIR/opportunities.csv" "$BATS_TEST_TMPDIR/before"
 	run -0 --separate-stderr crm-opp set O-00002002 amount=7 source=展会
@@ -977,17 +985,9 @@ $show_a"
 }
 
 @test "crm-opp add: into a table of thousands, in id order, every other byte as it was" {
-	awk -v h="$HEADER" -v a=0123456789ABCDEFGHJKMNPQRSTVWXYZ 'BEGIN {
-		print h
-		for (i = 0; i < 4000; i++) {
-			name = i % 3 == 0 ? "\"Deal, " i "\"" : \
-			       i % 3 == 1 ? "\"Deal \"\"" i "\"\"\nsecond line\"" : \
-			       "上海项目 " i
-			# ids across the whole alphabet, in order: a new
-			# random id lands among them
-			printf "O-%s%07d,%s,C-AAAAAAA1,,alice,new-business,lead,%d,CNY,,,,,,,,2026-01-01,,2026-01-01\n", substr(a, int(i * 32 / 4000) + 1, 1), i, name, i * 10
-		}
-	}' >"$CRM_DIR/opportunities.csv"
+	# ids across the whole alphabet, in order: a new random id lands
+	# among them
+	big_table 'O-%s%07d'
 	[ "$(sed -n '2s/,.*//p' "$CRM_DIR/opportunities.csv")" = O-00000000 ]
 	[ "$(tail -1 "$CRM_DIR/opportunities.csv" | cut -d, -f1)" = O-Z0003999 ]
 	cp "$CRM_DIR/opportunities.csv" "$BATS_TEST_TMPDIR/before"
@@ -1007,6 +1007,26 @@ $show_a"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/ids")" -eq 4003 ]
 	LC_ALL=C sort -c "$BATS_TEST_TMPDIR/ids"
 	assert_equal "$(grep -c '"id","from":"","to"' "$CRM_DIR/history.jsonl")" 3
+}
+
+@test "crm-opp stage: 40 ids on stdin in a table of thousands change those and copy the rest" {
+	big_table O-%08d
+	cp "$CRM_DIR/opportunities.csv" "$BATS_TEST_TMPDIR/before"
+	# every 100th deal, in reverse order
+	for ((i = 3900; i >= 0; i -= 100)); do printf 'O-%08d\n' "$i"; done \
+		>"$BATS_TEST_TMPDIR/ids"
+	run -0 --separate-stderr crm-opp stage - qualified <"$BATS_TEST_TMPDIR/ids"
+	assert_output ''
+	assert_stderr ''
+	# the same edit, by line: the 40 deals (their amount, a multiple of
+	# 1000, is on the line their record ends on) move to qualified
+	awk '/,new-business,lead,(0|[0-9]*000),CNY,/ {
+		sub(/,lead,/, ",qualified,"); sub(/2026-01-01$/, "2026-03-02")
+	} { print }' "$BATS_TEST_TMPDIR/before" >"$BATS_TEST_TMPDIR/want"
+	diff -u "$BATS_TEST_TMPDIR/want" "$CRM_DIR/opportunities.csv"
+	[ "$(grep -c '"field":"stage"' "$CRM_DIR/history.jsonl")" -eq 40 ]
+	# history in stdin's order
+	[ "$(head -1 "$CRM_DIR/history.jsonl" | grep -o 'O-[0-9]*')" = O-00003900 ]
 }
 
 @test "crm-opp set: stage=, id=, created= and no assignment are usage errors" {
