@@ -796,7 +796,7 @@ static int choose_named(struct chooser *ch, struct crm_err *err)
 	int rc = 0;
 
 	if (!(sc->opps = table_load_for_stdin(st.dir,
-			table_def_find("opportunities"), &rows, &n, err)))
+			table_def_find("opportunities"), &rows, &n, 0, err)))
 		return -1;
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = choose_row(ch, sc->opps, sc->opps->rows[rows[i]],
