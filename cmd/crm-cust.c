@@ -747,11 +747,6 @@ static void show_json(const struct view *v, const int64_t *paid,
 	buf_free(&b);
 }
 
-static void free_val(void *ctx, const char *key, void *val)
-{
-	free(val);
-}
-
 static void view_close(struct view *v)
 {
 	table_free(v->cust);
@@ -759,9 +754,7 @@ static void view_close(struct view *v)
 	table_free(v->opps);
 	table_free(v->contracts);
 	table_free(v->pay);
-	if (v->merged)
-		strmap_each(v->merged, free_val, NULL);
-	strmap_free(v->merged);
+	strmap_free_values(v->merged);
 	strmap_free(v->opp_ix);
 	strmap_free(v->contact_ix);
 	for (size_t i = 0; i < 2 * v->nacts; i++)

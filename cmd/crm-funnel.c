@@ -229,15 +229,6 @@ static const char *field(const struct table *t, char **row, const char *col)
 }
 
 /* One copy of each owner and reason, however many deals name it. */
-static const char *intern(struct scope *sc, const char *s)
-{
-	void **slot = strmap_slot(sc->strings, s);
-
-	if (!*slot)
-		*slot = xstrdup(s);
-	return *slot;
-}
-
 /* The --by key of a deal. */
 static void group_key(const struct scope *sc, const struct deal *d,
 		      const struct table *t, char **row, char *out, size_t n)
@@ -355,10 +346,10 @@ static int add_deal(struct scope *sc, const struct table *t, char **row,
 	}
 	d->max_open = d->hist_cur = -1;
 	deal_dates(d, t, row);
-	d->owner = intern(sc, field(t, row, "owner"));
-	d->reason = intern(sc, field(t, row, "reason"));
+	d->owner = strmap_intern(sc->strings, field(t, row, "owner"));
+	d->reason = strmap_intern(sc->strings, field(t, row, "reason"));
 	if (!(d->code = id_code(row[0])))
-		d->odd_id = intern(sc, row[0]);
+		d->odd_id = strmap_intern(sc->strings, row[0]);
 	assign_group(sc, d, t, row);
 	slot = idmap_slot(sc->by_id, row[0]);
 	*slot = (void *)(intptr_t)(++sc->n);
@@ -720,24 +711,15 @@ static int load_tiers(struct scope *sc, struct crm_err *err)
 	return 0;
 }
 
-static void free_tier(void *ctx, const char *key, void *val)
-{
-	free(val);
-}
-
 static void scope_free(struct scope *sc)
 {
 	for (size_t g = 0; g < sc->ngroups; g++)
 		free(sc->groups[g]);
 	free(sc->groups);
-	if (sc->tiers)
-		strmap_each(sc->tiers, free_tier, NULL);
-	strmap_free(sc->tiers);
+	strmap_free_values(sc->tiers);    /* values are copies too */
 	idmap_free(sc->by_id);
 	strmap_free(sc->group_of);
-	if (sc->strings)
-		strmap_each(sc->strings, free_tier, NULL);
-	strmap_free(sc->strings);
+	strmap_free_values(sc->strings);
 	free(sc->deals);
 	table_free(sc->opps);
 }

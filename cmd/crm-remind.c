@@ -109,14 +109,9 @@ static struct strmap *words;
 
 static char *word(const char *s)
 {
-	void **slot;
-
 	if (!words)
 		words = strmap_new();
-	slot = strmap_slot(words, s);
-	if (!*slot)
-		*slot = xstrdup(s);
-	return *slot;
+	return (char *)strmap_intern(words, s);
 }
 
 static void item_release(struct item *it)
@@ -167,19 +162,12 @@ static void add_item(int kind, const char *owner, const char *entity,
 	it->overdue = (long)(today - due);
 }
 
-static void free_word(void *ctx, const char *key, void *val)
-{
-	free(val);
-}
-
 static void items_free(void)
 {
 	for (size_t i = 0; i < nitems; i++)
 		item_release(&items[i]);
 	free(items);
-	if (words)
-		strmap_each(words, free_word, NULL);
-	strmap_free(words);
+	strmap_free_values(words);
 }
 
 static char *day_text(int32_t day)

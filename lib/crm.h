@@ -85,6 +85,10 @@ size_t strmap_count(const struct strmap *m);
 /* Visit every entry (in no particular order). */
 void strmap_each(const struct strmap *m,
 		 void (*fn)(void *ctx, const char *key, void *val), void *ctx);
+/* s kept once: the map's copy of it (its value), made on first sight. */
+const char *strmap_intern(struct strmap *m, const char *s);
+/* strmap_free, and free() of every value (copies, as strmap_intern's). */
+void strmap_free_values(struct strmap *m);
 
 /* A map of nonzero 64-bit keys (random already, or hashes), the key kept
  * in the slot beside its value: a lookup costs one cache miss, where a

@@ -1976,11 +1976,6 @@ static int conv_enum(struct mcol *c, const char *t, struct buf *out,
 			quote(t, qb), c->def->values);
 }
 
-static void free_seen(void *ctx, const char *key, void *val)
-{
-	free(val);
-}
-
 static int conv_stage(const struct import *im, const char *t,
 		      struct buf *out, struct crm_err *why)
 {
@@ -2367,9 +2362,7 @@ void import_close(struct import *im)
 	for (size_t i = 0; i < im->ncols; i++) {
 		free(im->cols[i].source);
 		free(im->cols[i].field);
-		if (im->cols[i].seen)
-			strmap_each(im->cols[i].seen, free_seen, NULL);
-		strmap_free(im->cols[i].seen);
+		strmap_free_values(im->cols[i].seen);
 	}
 	free(im->cols);
 	free_strings(im->header, im->nheader);

@@ -40,17 +40,9 @@ long long merge_instant(const char *s)
 	       sign * (zh * 3600 + zm * 60);
 }
 
-static void free_val(void *ctx, const char *key, void *val)
-{
-	free(val);
-}
-
 void merge_history_free(struct strmap *ix)
 {
-	if (!ix)
-		return;
-	strmap_each(ix, free_val, NULL);
-	strmap_free(ix);
+	strmap_free_values(ix);
 }
 
 static char *history_key(const char *id, const char *field, const char *to)

@@ -76,11 +76,6 @@ static struct strmap *plans_by_contract(const struct table *pay)
 	return m;
 }
 
-static void free_val(void *ctx, const char *key, void *val)
-{
-	free(val);
-}
-
 int64_t *pay_collected(const struct table *pay)
 {
 	int64_t *paid = xcalloc(pay->nrows + 1, sizeof *paid);
@@ -102,8 +97,7 @@ int64_t *pay_collected(const struct table *pay)
 	for (size_t r = 0; r < pay->nrows; r++)
 		if (loose[r] > 0)
 			spend_loose(pay, plans, paid, loose, r);
-	strmap_each(plans, free_val, NULL);
-	strmap_free(plans);
+	strmap_free_values(plans);
 	strmap_free(ix);
 	free(loose);
 	return paid;

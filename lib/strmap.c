@@ -115,6 +115,27 @@ void strmap_each(const struct strmap *m,
 			fn(ctx, m->slots[i].key, m->slots[i].val);
 }
 
+const char *strmap_intern(struct strmap *m, const char *s)
+{
+	void **slot = strmap_slot(m, s);
+
+	if (!*slot)
+		*slot = xstrdup(s);
+	return *slot;
+}
+
+static void free_value(void *ctx, const char *key, void *val)
+{
+	free(val);
+}
+
+void strmap_free_values(struct strmap *m)
+{
+	if (m)
+		strmap_each(m, free_value, NULL);
+	strmap_free(m);      /* takes NULL */
+}
+
 /* ---- by 64-bit key ------------------------------------------------------ */
 
 struct u64slot {
