@@ -504,19 +504,12 @@ static int keep_deal(void *ctx, const struct table *t, char **row,
 {
 	struct view *v = ctx;
 	struct table view;
-	size_t r;
 
-	if (!v->opps) {
-		v->opps = table_new(t->def, st.dir);
-		for (size_t c = 0; c < t->ncols; c++)
-			table_add_col(v->opps, t->cols[c]);
-	}
+	if (!v->opps)
+		v->opps = table_like(t);
 	table_row_view(&view, t, &row, &line);
-	if (!is_this_customer(v, table_get(&view, 0, "customer")))
-		return 0;
-	r = table_add_row(v->opps);
-	for (size_t c = 0; c < t->ncols; c++)
-		table_set(v->opps, r, t->cols[c], row[c]);
+	if (is_this_customer(v, table_get(&view, 0, "customer")))
+		table_copy_row(v->opps, t, row, line);
 	return 0;
 }
 

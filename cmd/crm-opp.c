@@ -838,10 +838,9 @@ static int scan_stale(void *ctx, const struct table *t, char **row,
 				    opt("owner"))) ||
 	    !stale_row(&pipes, &view, 0, ss->moved, 0, &s))
 		return 0;
-	r = table_add_row(ss->kept);
-	for (size_t c = 0; c < 6; c++)
-		table_set(ss->kept, r, stale_cols[c],
-			  table_get(&view, 0, stale_cols[c]));
+	if (!ss->kept)
+		ss->kept = table_like(t);
+	r = table_copy_row(ss->kept, t, row, line);
 	if (ss->n == ss->cap) {
 		ss->cap = ss->cap ? 2 * ss->cap : 64;
 		ss->v = xrealloc(ss->v, ss->cap * sizeof *ss->v);
@@ -854,7 +853,7 @@ static int scan_stale(void *ctx, const struct table *t, char **row,
 static int cmd_stale(int argc, char **argv, struct crm_err *err)
 {
 	const struct table_def *def = table_def_find("opportunities");
-	struct stale_scan ss = {NULL, table_new(def, st.dir), NULL, 0, 0};
+	struct stale_scan ss = {NULL, NULL, NULL, 0, 0};
 	int rc = -1, fmt = out_report_format(&st, opt("format"), opt("output"),
 					     err);
 
@@ -863,6 +862,8 @@ static int cmd_stale(int argc, char **argv, struct crm_err *err)
 	else if (fmt >= 0 && (ss.moved = stale_moves(&st, err)) &&
 		 table_scan(st.dir, def, scan_stale, &ss, err) == 0) {
 		stale_sort(ss.v, ss.n);
+		if (!ss.kept)
+			ss.kept = table_new(def, NULL);
 		rc = print_stale(ss.kept, ss.v, ss.n, fmt, err);
 	}
 	idmap_free(ss.moved);

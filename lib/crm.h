@@ -409,6 +409,13 @@ int table_col(const struct table *t, const char *name);
 int table_add_col(struct table *t, const char *name);
 /* New row of empty fields; returns its index. */
 size_t table_add_row(struct table *t);
+/* A table with t's columns and no rows, of no file: to keep some rows of
+ * a table streamed by table_scan (table_copy_row), never to save. */
+struct table *table_like(const struct table *t);
+/* A copy of src's row (as table_scan gives it) added to dst, a table
+ * with src's columns, with its line; returns its index. */
+size_t table_copy_row(struct table *dst, const struct table *src,
+		      char *const *row, long line);
 const char *table_get(const struct table *t, size_t row, const char *col);
 /* Set a field (copied). -1 if no such column. */
 int table_set(struct table *t, size_t row, const char *col, const char *v);

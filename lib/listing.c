@@ -305,30 +305,19 @@ size_t *rows_from_stdin(const struct table *t, size_t *n,
 struct wanted {
 	struct idmap *ids;
 	struct table *kept;
-	const char *dir;
 };
 
 static int keep_wanted(void *ctx, const struct table *t, char **row,
 		       long line, struct crm_err *err)
 {
 	struct wanted *w = ctx;
-	void **slot;
-	size_t r;
 
-	if (!w->kept) {
-		w->kept = table_new(t->def, w->dir);
-		for (size_t c = 0; c < t->ncols; c++)
-			table_add_col(w->kept, t->cols[c]);
-	}
+	if (!w->kept)
+		w->kept = table_like(t);
 	/* the first row with an id is the one it names */
-	if (idmap_get(w->ids, row[0]) != (void *)1)
-		return 0;
-	slot = idmap_slot(w->ids, row[0]);
-	r = table_add_row(w->kept);
-	for (size_t c = 0; c < t->ncols; c++)
-		table_set(w->kept, r, t->cols[c], row[c]);
-	w->kept->lines[r] = line;
-	*slot = (void *)(intptr_t)(r + 2);
+	if (idmap_get(w->ids, row[0]) == (void *)1)
+		*idmap_slot(w->ids, row[0]) = (void *)(intptr_t)
+			(table_copy_row(w->kept, t, row, line) + 2);
 	return 0;
 }
 
@@ -377,7 +366,7 @@ struct table *table_load_for_stdin(const char *dir,
 				   struct crm_err *err)
 {
 	struct table *in = read_stdin_ids(err), *t = NULL;
-	struct wanted w = {idmap_new(), NULL, dir};
+	struct wanted w = {idmap_new(), NULL};
 
 	*rows = NULL;
 	*n = 0;

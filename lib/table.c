@@ -31,6 +31,17 @@ struct table *table_new(const struct table_def *def, const char *dir)
 	return t;
 }
 
+struct table *table_like(const struct table *t)
+{
+	struct table *k = table_new(t->def, NULL);
+
+	free(k->path);
+	k->path = xstrdup("-");      /* no file of its own */
+	for (size_t c = 0; c < t->ncols; c++)
+		table_add_col(k, t->cols[c]);
+	return k;
+}
+
 /*
  * A row is one block: a small header, the field pointers, and (for a
  * row read from a file) the fields' bytes right after them -- one
@@ -151,6 +162,17 @@ size_t table_add_row(struct table *t)
 	for (size_t i = 0; i < t->ncols; i++)
 		row[i] = xstrdup("");
 	return table_push(t, row, 0);
+}
+
+size_t table_copy_row(struct table *dst, const struct table *src,
+		      char *const *row, long line)
+{
+	size_t r = table_add_row(dst);
+
+	for (size_t c = 0; c < src->ncols; c++)
+		table_set(dst, r, src->cols[c], row[c]);
+	dst->lines[r] = line;
+	return r;
 }
 
 const char *table_get(const struct table *t, size_t row, const char *col)
