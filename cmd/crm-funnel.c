@@ -507,8 +507,7 @@ static int scan_history(void *ctx, const struct logrec *rec, long line,
  * after (a latest day is the same whichever file comes first).  Kept by
  * id, as the deals are not known yet. */
 struct acts {
-	struct u64map *codes;   /* id_code -> day + 1 */
-	struct strmap *others;  /* any other id -> day + 1 */
+	struct idmap *latest;   /* opportunity id -> day + 1 */
 	char *path;
 	struct crm_err err;
 	int rc, threaded;
@@ -521,15 +520,13 @@ static int scan_activities(void *ctx, const struct logrec *rec, long line,
 	struct acts *a = ctx;
 	const char *entity = logrec_get(rec, "entity");
 	const char *id = logrec_get(rec, "id"), *at = logrec_get(rec, "at");
-	uint64_t code;
 	int32_t day;
 	void **slot;
 
 	if (!entity || strcmp(entity, "opportunity") || !id || !at ||
 	    date_parse_iso(at, &day) < 0)
 		return 0;
-	code = id_code(id);
-	slot = code ? u64map_slot(a->codes, code) : strmap_slot(a->others, id);
+	slot = idmap_slot(a->latest, id);
 	if ((intptr_t)*slot < (intptr_t)day + 1)
 		*slot = (void *)((intptr_t)day + 1);
 	return 0;
@@ -547,8 +544,7 @@ static void *read_activities(void *arg)
 static void acts_start(struct acts *a)
 {
 	memset(a, 0, sizeof *a);
-	a->codes = u64map_new();
-	a->others = strmap_new();
+	a->latest = idmap_new();
 	a->path = store_path(&st, "activities.jsonl");
 	a->threaded = pthread_create(&a->thread, NULL, read_activities,
 				     a) == 0;
@@ -569,8 +565,7 @@ static int acts_join(struct acts *a, struct crm_err *err)
 
 static void acts_free(struct acts *a)
 {
-	u64map_free(a->codes);
-	strmap_free(a->others);
+	idmap_free(a->latest);
 	free(a->path);
 }
 
@@ -578,8 +573,9 @@ static void merge_activities(struct scope *sc, const struct acts *a)
 {
 	for (size_t i = 0; i < sc->n; i++) {
 		struct deal *d = &sc->deals[i];
-		intptr_t v = (intptr_t)(d->code ? u64map_get(a->codes, d->code)
-					: strmap_get(a->others, d->odd_id));
+		intptr_t v = (intptr_t)(d->code ?
+			idmap_get_code(a->latest, d->code) :
+			idmap_get(a->latest, d->odd_id));
 
 		if (v && (d->touched == DATE_NONE || v - 1 > d->touched))
 			d->touched = (int32_t)(v - 1);

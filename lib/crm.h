@@ -109,6 +109,8 @@ struct idmap *idmap_new(void);
 void idmap_free(struct idmap *m);
 void **idmap_slot(struct idmap *m, const char *id);
 void *idmap_get(const struct idmap *m, const char *id);
+/* The same by an id's id_code (nonzero): no string at hand. */
+void *idmap_get_code(const struct idmap *m, uint64_t code);
 
 /* ---- UTF-8 and display width (utf8.c) ------------------------------ */
 

@@ -223,10 +223,22 @@ static int parse_error(struct reader *r)
 /* Could libcsv find anything in these bytes but fields, delimiters,
  * quotes and the LFs we know of?  (A CR may end a record, a NUL or bad
  * UTF-8 is an error: libcsv's path says which.) */
+/* How far from s the bytes need no is_clean of each record: one pass
+ * over the whole piece costs less than a pass a record. */
+static const char *clean_prefix_end(const char *s, size_t n)
+{
+	const char *cr = memchr(s, '\r', n), *nul = memchr(s, '\0', n);
+
+	if (cr)
+		n = (size_t)(cr - s);
+	if (nul && (size_t)(nul - s) < n)
+		n = (size_t)(nul - s);
+	return s + utf8_valid_prefix(s, n);
+}
+
 static int is_clean(const char *s, size_t len)
 {
-	return !memchr(s, '\r', len) && !memchr(s, '\0', len) &&
-	       utf8_valid_prefix(s, len) == len;
+	return clean_prefix_end(s, len) == s + len;
 }
 
 /* Would csv_write_row quote this field?  (See put_field.) */
@@ -434,19 +446,6 @@ static size_t feed_libcsv(struct reader *r, const char *s, size_t n)
 	if (nl)
 		r->line++;
 	return len;
-}
-
-/* How far from s the bytes need no is_clean of each record: one pass
- * over the whole piece costs less than a pass a record. */
-static const char *clean_prefix_end(const char *s, size_t n)
-{
-	const char *cr = memchr(s, '\r', n), *nul = memchr(s, '\0', n);
-
-	if (cr)
-		n = (size_t)(cr - s);
-	if (nul && (size_t)(nul - s) < n)
-		n = (size_t)(nul - s);
-	return s + utf8_valid_prefix(s, n);
 }
 
 static int feed(struct reader *r, const char *s, size_t n)

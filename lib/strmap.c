@@ -268,3 +268,8 @@ void *idmap_get(const struct idmap *m, const char *id)
 		return u64map_get(m->codes, code);
 	return m->others ? strmap_get(m->others, id) : NULL;
 }
+
+void *idmap_get_code(const struct idmap *m, uint64_t code)
+{
+	return u64map_get(m->codes, code);
+}
