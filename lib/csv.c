@@ -70,6 +70,11 @@ struct reader {
 	int *written_as_ours; /* opts->written_as_ours */
 	size_t keep_fields;   /* opts->keep_fields once the header is read */
 	size_t keep_after_header;
+	int skim;             /* keep_fields set, the header read: count
+				 the fields not kept without splitting them */
+	int skim_after_header;
+	size_t nkept;         /* skimmed: the fields split, of nfields */
+	const char *bom_end;  /* what feed holds before a BOM, skimming */
 	int ours;             /* the record is as csv_write_row writes it */
 	size_t off;           /* input offset of the piece being parsed */
 	const char *clean_end; /* what feed holds before it has no CR, no
@@ -156,6 +161,7 @@ static void deliver_record(struct reader *r)
 		r->have_header = 1;
 		r->ncols = r->nfields;
 		r->keep_fields = r->keep_after_header;
+		r->skim = r->skim_after_header;
 	} else if (!r->allow_ragged && r->nfields != r->ncols) {
 		r->failed = 1;
 		crm_errf(r->err, r->name, r->rec_line,
@@ -167,9 +173,12 @@ static void deliver_record(struct reader *r)
 		r->ptrs_cap = r->nfields + 16;
 		r->ptrs = xrealloc(r->ptrs, r->ptrs_cap * sizeof *r->ptrs);
 	}
-	/* Pointers only now: data may have moved while the record grew. */
-	for (i = 0; i < r->nfields; i++)
+	/* Pointers only now: data may have moved while the record grew.
+	 * Fields skimmed are empty, as the fields not kept always are. */
+	for (i = 0; i < r->nfields && i < r->nkept; i++)
 		r->ptrs[i] = r->data.s + r->offs[i];
+	for (; i < r->nfields; i++)
+		r->ptrs[i] = r->data.s + r->data.len - 1;
 	r->ptrs[r->nfields] = NULL;
 	if (r->span) {
 		r->span[0] = r->rec_off;
@@ -189,6 +198,7 @@ static void on_record(int c, void *arg)
 	if (!r->failed)
 		deliver_record(r);
 	r->nfields = 0;
+	r->nkept = SIZE_MAX;
 	buf_reset(&r->data);
 	/* After a lone CR the next record starts on this same line. */
 	r->rec_line = r->line;
@@ -236,17 +246,32 @@ static const char *clean_prefix_end(const char *s, size_t n)
 	return s + utf8_valid_prefix(s, n);
 }
 
+/* The first BOM in these n bytes, or s + n: a field skimmed must not
+ * start with one, which our writer would have quoted. */
+static const char *bom_prefix_end(const char *s, size_t n)
+{
+	const char *end = s + n, *b = s;
+
+	/* memchr for its first byte: memmem is slower on text without it */
+	while ((b = memchr(b, bom[0], (size_t)(end - b))) &&
+	       (end - b < 3 || memcmp(b, bom, sizeof bom)))
+		b++;
+	return b ? b : end;
+}
+
 static int is_clean(const char *s, size_t len)
 {
 	return clean_prefix_end(s, len) == s + len;
 }
 
-/* Would csv_write_row quote this field?  (See put_field.) */
-static int needs_quotes(const struct reader *r, const char *f, size_t len)
+/* Would csv_write_row quote this field?  (See put_field.)  has_quote:
+ * the caller saw a quote in it. */
+static int needs_quotes(const struct reader *r, const char *f, size_t len,
+			int has_quote)
 {
-	const char special[] = { r->delim, '"', '\r', '\n' };
+	const char special[] = { r->delim, '\r', '\n' };
 
-	if (len >= sizeof bom && !memcmp(f, bom, sizeof bom))
+	if (has_quote || (len >= sizeof bom && !memcmp(f, bom, sizeof bom)))
 		return 1;
 	for (size_t i = 0; i < sizeof special; i++)
 		if (memchr(f, special[i], len))
@@ -313,7 +338,7 @@ static const char *take_quoted(struct reader *r, const char *s,
 	if (q[1] != r->delim && q + 1 != *end)
 		return NULL;
 	/* The text needs quotes exactly when what is between them does. */
-	if (!needs_quotes(r, s + 1, (size_t)(q - s - 1)))
+	if (!needs_quotes(r, s + 1, (size_t)(q - s - 1), doubled))
 		r->ours = 0;
 	field_start(r);
 	r->nfields++;
@@ -347,8 +372,82 @@ static const char *find_delim(const char *s, const char *end, char delim)
 	return s;
 }
 
+/* How many bytes of [s, end) are delim: eight at a time, as find_delim. */
+static size_t count_delims(const char *s, const char *end, char delim)
+{
+	size_t n = 0;
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101u, low = ones * 0x7F;
+	const uint64_t pattern = ones * (unsigned char)delim;
+
+	for (; end - s >= 8; s += 8) {
+		uint64_t w, x;
+
+		memcpy(&w, s, 8);
+		x = w ^ pattern;
+		/* 1 in each byte that is zero, exactly; then their sum */
+		x = ~(((x & low) + low) | x) >> 7 & ones;
+		n += (size_t)((x * ones) >> 56);
+	}
+#endif
+	for (; s < end; s++)
+		n += *s == delim;
+	return n;
+}
+
+/*
+ * The LF ending the record whose fields from s on (the first quote among
+ * them at quote, or none; the line ending at end) are only counted, not
+ * split: when they are as our writer writes them, hold no BOM, and the
+ * record has as many fields as the header (unless ragged rows are
+ * allowed).  NULL (the reader as it was) for anything else: the fields
+ * are then taken one by one, and any error told as always.  (CR, NUL
+ * and UTF-8 are checked over the record as for any other.)
+ */
+static const char *skim_rest(struct reader *r, const char *s,
+			     const char *quote, const char *end,
+			     const char *limit)
+{
+	int ours = r->ours, joined = 0, doubled;
+	size_t fields = r->nfields + 1;
+	const char *q;
+
+	for (; quote; quote = memchr(s, '"', (size_t)(end - s))) {
+		/* only a field may begin with a quote */
+		if (quote[-1] != r->delim ||
+		    !(q = closing_quote(quote, limit, &doubled)))
+			return NULL;
+		if (q > end) {
+			joined = 1;
+			if (!(end = memchr(q, '\n', (size_t)(limit - q))))
+				return NULL;
+		}
+		if ((q[1] != r->delim && q + 1 != end) ||
+		    (size_t)(q - quote - 1) > r->max_field)
+			return NULL;
+		if (!needs_quotes(r, quote + 1, (size_t)(q - quote - 1),
+				  doubled))
+			ours = 0;
+		fields += count_delims(s, quote, r->delim);
+		s = q + 1;
+	}
+	/* no unquoted field is too long when all they hold is not */
+	if ((size_t)(end - s) > r->max_field)
+		return NULL;
+	fields += count_delims(s, end, r->delim);
+	if (end >= r->bom_end || (!r->allow_ragged && fields != r->ncols))
+		return NULL;
+	r->ours = ours;
+	r->lines_joined |= joined;
+	r->nkept = r->nfields;
+	r->nfields = fields;
+	return end;
+}
+
 /* The fields of the record at s, as our writer writes records; its
- * length with the final LF, or 0 for anything else. */
+ * length with the final LF, or 0 for anything else.  With skim, the
+ * fields after those kept are only counted (skim_rest) when they can
+ * be. */
 static size_t take_fields(struct reader *r, const char *s, size_t n)
 {
 	const char *start = s, *limit = s + n, *end, *d, *quote;
@@ -384,6 +483,9 @@ static size_t take_fields(struct reader *r, const char *s, size_t n)
 		if (d == end)
 			return (size_t)(end - start) + 1;
 		s = d + 1;
+		if (r->skim && r->nfields == r->keep_fields &&
+		    (d = skim_rest(r, s, quote, end, limit)))
+			return (size_t)(d - start) + 1;
 	}
 }
 
@@ -395,6 +497,7 @@ static size_t split_record(struct reader *r, const char *s, size_t n)
 	size_t len, lfs = 0;
 
 	r->lines_joined = 0;
+	r->nkept = SIZE_MAX;
 	if (r->libcsv_only || !(len = take_fields(r, s, n)) ||
 	    (s + len > r->clean_end && !is_clean(s, len))) {
 		r->nfields = 0;
@@ -451,6 +554,7 @@ static size_t feed_libcsv(struct reader *r, const char *s, size_t n)
 static int feed(struct reader *r, const char *s, size_t n)
 {
 	r->clean_end = r->libcsv_only ? s : clean_prefix_end(s, n);
+	r->bom_end = r->skim_after_header ? bom_prefix_end(s, n) : s;
 	while (n > 0) {
 		size_t len = 0;
 
@@ -508,8 +612,10 @@ static int reader_init(struct reader *r, const char *name,
 	r->span = opts->span;
 	r->written_as_ours = opts->written_as_ours;
 	r->keep_fields = SIZE_MAX;
+	r->nkept = SIZE_MAX;
 	r->keep_after_header = opts->keep_fields ? opts->keep_fields
 						 : SIZE_MAX;
+	r->skim_after_header = opts->keep_fields > 0;
 	r->fn = fn;
 	r->ctx = ctx;
 	r->err = err;

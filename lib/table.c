@@ -212,6 +212,8 @@ struct loader {
 	/* table_load_named: the key's normal form and the name it may be;
 	 * the last id seen; set when the file is not as crm writes it. */
 	const char *want, *name;
+	size_t want_len;
+	int name_col;
 	struct buf last;
 	int odd;
 	int fd;              /* the file, to read a record named again */
@@ -376,10 +378,16 @@ static int named_row(void *ctx, char **f, size_t n, long line,
 	struct loader *ld = ctx;
 	struct table *t = ld->t;
 	size_t before = t->nrows, k = t->nall;
-	int name = table_col(t, "name");
+	int name;
 
-	if (!ld->map)
-		return loader_row(ctx, f, n, line, err);
+	if (!ld->map) {
+		int rc = loader_row(ctx, f, n, line, err);
+
+		ld->name_col = table_col(t, "name");
+		ld->want_len = strlen(ld->want);
+		return rc;
+	}
+	name = ld->name_col;
 	if (!canonical_len(ld, f, n) || (ld->last.len &&
 					 strcmp(ld->last.s, f[0]) >= 0))
 		ld->odd = 1;
@@ -396,7 +404,7 @@ static int named_row(void *ctx, char **f, size_t n, long line,
 	if (ld->hold_none)
 		return 0;
 	if (ld->want_ids ? !idmap_get(ld->want_ids, f[0]) :
-	    strncmp(f[0], ld->want, strlen(ld->want)) && (name < 0 ||
+	    strncmp(f[0], ld->want, ld->want_len) && (name < 0 ||
 	    (size_t)name >= n || strcmp(f[name], ld->name)))
 		return 0;
 	if (reread_row(ld, line, err) < 0)

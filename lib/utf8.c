@@ -38,11 +38,18 @@ size_t utf8_valid_prefix(const char *s, size_t n)
 	while (i < n) {
 		uint64_t w;
 
-		/* ASCII eight bytes at a time. */
-		if (i + 8 <= n && (memcpy(&w, p + i, 8),
-				   !(w & 0x8080808080808080ULL))) {
-			i += 8;
-			continue;
+		/* ASCII eight bytes at a time; in a word that is not all
+		 * ASCII, its first bytes that are at once. */
+		if (i + 8 <= n) {
+			memcpy(&w, p + i, 8);
+			w &= 0x8080808080808080ULL;
+			if (!w) {
+				i += 8;
+				continue;
+			}
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			i += (size_t)__builtin_ctzll(w) >> 3;
+#endif
 		}
 		if (p[i] < 0x80) {
 			i++;
