@@ -470,26 +470,13 @@ static void add_stay(const struct deal *d, int stage, long days)
 		hist_add(&funnels[1 + d->group].slots[slot].stays, days);
 }
 
-static int scan_history(void *ctx, const struct logrec *rec, long line,
-			struct crm_err *err)
+/* A stage move of the deal d to the stage named to, on day. */
+static void move_deal(struct deal *d, const char *to_name, int32_t day)
 {
-	struct scope *sc = ctx;
-	const char *field = logrec_get(rec, "field");
-	const char *entity = logrec_get(rec, "entity");
-	struct deal *d;
-	int32_t day;
-	int to;
+	int to = stage_index(&pipes.p[d->pi], to_name);
 
-	if (!field || strcmp(field, "stage") || !entity ||
-	    strcmp(entity, "opportunity") ||
-	    !(d = deal_by_id(sc, logrec_get(rec, "id"))) ||
-	    !logrec_get(rec, "at") ||
-	    date_parse_iso(logrec_get(rec, "at"), &day) < 0)
-		return 0;
-	to = stage_index(&pipes.p[d->pi], logrec_get(rec, "to") ?
-			 logrec_get(rec, "to") : "");
 	if (to < 0)
-		return 0;      /* a stage crm.conf no longer has */
+		return;        /* a stage crm.conf no longer has */
 	if (d->hist_cur >= 0)
 		add_stay(d, d->hist_cur, (long)(day - d->hist_since));
 	d->hist_cur = to;
@@ -498,6 +485,100 @@ static int scan_history(void *ctx, const struct logrec *rec, long line,
 		d->max_open = to;
 	if (d->touched == DATE_NONE || day > d->touched)
 		d->touched = day;
+}
+
+/*
+ * Looking a deal up among a million is a cache miss, then its record
+ * another: so each move waits in a ring while the next lines are read,
+ * its map slot fetched into the cache as it comes in, its deal halfway
+ * through.  The ring is first in, first out: a deal's moves keep their
+ * order.
+ */
+#define AHEAD 8
+#define RING (2 * AHEAD)
+
+struct move {
+	uint64_t code;
+	struct deal *d;
+	int32_t day;
+	char to[40];
+};
+
+struct moves {
+	struct scope *sc;
+	struct move ring[RING];
+	size_t n;            /* moves taken in */
+};
+
+static void moves_resolve(struct moves *m, struct move *mv)
+{
+	intptr_t i = (intptr_t)idmap_get_code(m->sc->by_id, mv->code);
+
+	mv->d = i ? &m->sc->deals[i - 1] : NULL;
+#ifdef __GNUC__
+	if (mv->d)
+		__builtin_prefetch(mv->d, 1);
+#endif
+}
+
+/* Every move still in the ring, in order. */
+static void moves_drain(struct moves *m)
+{
+	size_t k = m->n > RING ? m->n - RING : 0;
+
+	for (; k < m->n; k++) {
+		struct move *mv = &m->ring[k % RING];
+
+		if (k + AHEAD >= m->n)
+			moves_resolve(m, mv);
+		if (mv->d)
+			move_deal(mv->d, mv->to, mv->day);
+	}
+	m->n = 0;
+}
+
+static void moves_add(struct moves *m, uint64_t code, const char *to,
+		      int32_t day)
+{
+	struct move *mv = &m->ring[m->n % RING];
+
+	if (m->n >= RING && mv->d)
+		move_deal(mv->d, mv->to, mv->day);
+	if (m->n >= AHEAD)
+		moves_resolve(m, &m->ring[(m->n - AHEAD) % RING]);
+	mv->code = code;
+	mv->d = NULL;
+	mv->day = day;
+	strcpy(mv->to, to);
+	idmap_prefetch_code(m->sc->by_id, code);
+	m->n++;
+}
+
+static int scan_history(void *ctx, const struct logrec *rec, long line,
+			struct crm_err *err)
+{
+	struct moves *m = ctx;
+	const char *field = logrec_get(rec, "field");
+	const char *entity = logrec_get(rec, "entity");
+	const char *id, *to;
+	struct deal *d;
+	uint64_t code;
+	int32_t day;
+
+	if (!field || strcmp(field, "stage") || !entity ||
+	    strcmp(entity, "opportunity") || !(id = logrec_get(rec, "id")) ||
+	    !logrec_get(rec, "at") ||
+	    date_parse_iso(logrec_get(rec, "at"), &day) < 0)
+		return 0;
+	to = logrec_get(rec, "to") ? logrec_get(rec, "to") : "";
+	if ((code = id_code(id)) && strlen(to) < sizeof m->ring[0].to) {
+		moves_add(m, code, to, day);
+		return 0;
+	}
+	/* an id kept as a string, or a long stage name: after the ring */
+	moves_drain(m);
+	if ((d = deal_by_id(m->sc, id)))
+		move_deal(d, to, day);
 	return 0;
 }
 
@@ -506,13 +587,23 @@ static int scan_history(void *ctx, const struct logrec *rec, long line,
  * the latest activity day of each opportunity id, merged into the deals
  * after (a latest day is the same whichever file comes first).  Kept by
  * id, as the deals are not known yet. */
+struct act { uint64_t code; int32_t day; };
+
 struct acts {
 	struct idmap *latest;   /* opportunity id -> day + 1 */
+	struct act ring[RING];  /* as a move's: a slot fetched meanwhile */
+	size_t n;
 	char *path;
 	struct crm_err err;
 	int rc, threaded;
 	pthread_t thread;
 };
+
+static void latest_day(void **slot, int32_t day)
+{
+	if ((intptr_t)*slot < (intptr_t)day + 1)
+		*slot = (void *)((intptr_t)day + 1);
+}
 
 static int scan_activities(void *ctx, const struct logrec *rec, long line,
 			   struct crm_err *err)
@@ -521,15 +612,34 @@ static int scan_activities(void *ctx, const struct logrec *rec, long line,
 	const char *entity = logrec_get(rec, "entity");
 	const char *id = logrec_get(rec, "id"), *at = logrec_get(rec, "at");
 	int32_t day;
-	void **slot;
+
+	uint64_t code;
 
 	if (!entity || strcmp(entity, "opportunity") || !id || !at ||
 	    date_parse_iso(at, &day) < 0)
 		return 0;
-	slot = idmap_slot(a->latest, id);
-	if ((intptr_t)*slot < (intptr_t)day + 1)
-		*slot = (void *)((intptr_t)day + 1);
+	if (!(code = id_code(id))) {
+		latest_day(idmap_slot(a->latest, id), day);
+		return 0;
+	}
+	/* the latest day is the same in any order */
+	if (a->n >= RING) {
+		struct act *old = &a->ring[a->n % RING];
+
+		latest_day(idmap_slot_code(a->latest, old->code), old->day);
+	}
+	a->ring[a->n % RING] = (struct act){code, day};
+	idmap_prefetch_code(a->latest, code);
+	a->n++;
 	return 0;
+}
+
+static void acts_drain(struct acts *a)
+{
+	for (size_t k = a->n > RING ? a->n - RING : 0; k < a->n; k++)
+		latest_day(idmap_slot_code(a->latest, a->ring[k % RING].code),
+			   a->ring[k % RING].day);
+	a->n = 0;
 }
 
 static void *read_activities(void *arg)
@@ -538,6 +648,7 @@ static void *read_activities(void *arg)
 
 	a->rc = jsonl_scan(a->path, "activities.jsonl", scan_activities, a,
 			   &a->err);
+	acts_drain(a);
 	return NULL;
 }
 
@@ -586,8 +697,10 @@ static void merge_activities(struct scope *sc, const struct acts *a)
 static int scan_logs(struct scope *sc, struct acts *a, struct crm_err *err)
 {
 	char *h = store_path(&st, "history.jsonl");
-	int rc = jsonl_scan(h, "history.jsonl", scan_history, sc, err);
+	struct moves m = {.sc = sc};
+	int rc = jsonl_scan(h, "history.jsonl", scan_history, &m, err);
 
+	moves_drain(&m);
 	free(h);
 	if (rc < 0 || acts_join(a, err) < 0)
 		return -1;

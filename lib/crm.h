@@ -111,6 +111,9 @@ void **idmap_slot(struct idmap *m, const char *id);
 void *idmap_get(const struct idmap *m, const char *id);
 /* The same by an id's id_code (nonzero): no string at hand. */
 void *idmap_get_code(const struct idmap *m, uint64_t code);
+void **idmap_slot_code(struct idmap *m, uint64_t code);
+/* As u64map_prefetch: a lookup of code soon after is quick. */
+void idmap_prefetch_code(const struct idmap *m, uint64_t code);
 
 /* ---- UTF-8 and display width (utf8.c) ------------------------------ */
 

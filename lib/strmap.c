@@ -273,3 +273,13 @@ void *idmap_get_code(const struct idmap *m, uint64_t code)
 {
 	return u64map_get(m->codes, code);
 }
+
+void **idmap_slot_code(struct idmap *m, uint64_t code)
+{
+	return u64map_slot(m->codes, code);
+}
+
+void idmap_prefetch_code(const struct idmap *m, uint64_t code)
+{
+	u64map_prefetch(m->codes, code);
+}

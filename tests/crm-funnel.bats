@@ -269,6 +269,18 @@ jan_funnel() {
 	assert_equal "$stderr" ''
 }
 
+@test "crm-funnel: a deal whose id is not one crm makes counts the same" {
+	# K's moves and meeting, under an id kept as a string, are read in
+	# their place among the others'
+	cp -r "$F" "$BATS_TEST_TMPDIR/odd"
+	sed -i 's/O-0000000K/O-0000000K-2019/g' "$BATS_TEST_TMPDIR/odd"/*.csv \
+		"$BATS_TEST_TMPDIR/odd"/*.jsonl
+	run -0 --separate-stderr crm-funnel -C "$BATS_TEST_TMPDIR/odd" \
+		--format csv
+	assert_output "$(header; all_funnel '')"
+	assert_equal "$stderr" ''
+}
+
 @test "crm-funnel: csv is the default on a pipe" {
 	run -0 funnel
 	assert_output "$(header; all_funnel '')"
