@@ -500,8 +500,8 @@ static void move_deal(struct deal *d, const char *to_name, int32_t day)
 struct move {
 	uint64_t code;
 	struct deal *d;
+	const char *to;      /* interned by the history thread */
 	int32_t day;
-	char to[40];
 };
 
 struct moves {
@@ -549,37 +549,179 @@ static void moves_add(struct moves *m, uint64_t code, const char *to,
 	mv->code = code;
 	mv->d = NULL;
 	mv->day = day;
-	strcpy(mv->to, to);
+	mv->to = to;
 	idmap_prefetch_code(m->sc->by_id, code);
 	m->n++;
+}
+
+/*
+ * History is read on a thread of its own from the start, as the
+ * activities are: its stage moves, in file order, come to the main thread
+ * in chunks, which applies them once opportunities.csv has made the deals
+ * (a move of an id that is no deal is dropped there, as it always was).
+ */
+#define HCHUNK 65536
+#define HCHUNKS_AHEAD 16      /* held at most: the rest waits in the file */
+
+struct hmove {
+	uint64_t code;       /* id_code of the deal's id; 0: odd_id */
+	const char *odd_id;  /* interned, as to */
+	const char *to;
+	int32_t day;
+};
+
+struct hchunk {
+	struct hmove *v;
+	size_t n;
+};
+
+struct history {
+	char *path;
+	struct strmap *strings;    /* stage names and odd ids, the thread's */
+	struct hchunk cur;         /* being filled by the thread */
+	pthread_mutex_t lock;      /* guards the rest */
+	pthread_cond_t ready, room;
+	struct hchunk *chunks;     /* handed over, in file order */
+	size_t nchunks;
+	size_t applied;            /* chunks applied and freed */
+	size_t ahead;              /* chunks held at most */
+	int done, stop;            /* the file read; the thread to stop */
+	int rc, threaded;
+	struct crm_err err;
+	pthread_t thread;
+};
+
+/* 0, or -1 when the main thread wants no more. */
+static int history_hand_over(struct history *h, int done)
+{
+	int stop;
+
+	pthread_mutex_lock(&h->lock);
+	while (h->nchunks - h->applied >= h->ahead && !h->stop)
+		pthread_cond_wait(&h->room, &h->lock);
+	if (h->cur.n) {
+		h->chunks = xrealloc(h->chunks, (h->nchunks + 1) *
+				     sizeof *h->chunks);
+		h->chunks[h->nchunks++] = h->cur;
+	} else {
+		free(h->cur.v);
+	}
+	h->done = done;
+	stop = h->stop;
+	pthread_cond_signal(&h->ready);
+	pthread_mutex_unlock(&h->lock);
+	h->cur.v = done ? NULL : xmalloc(HCHUNK * sizeof *h->cur.v);
+	h->cur.n = 0;
+	return stop ? -1 : 0;
 }
 
 static int scan_history(void *ctx, const struct logrec *rec, long line,
 			struct crm_err *err)
 {
-	struct moves *m = ctx;
+	struct history *h = ctx;
 	const char *field = logrec_get(rec, "field");
 	const char *entity = logrec_get(rec, "entity");
-	const char *id, *to;
-	struct deal *d;
-	uint64_t code;
+	const char *id, *to, *at;
+	struct hmove *mv;
 	int32_t day;
 
 	if (!field || strcmp(field, "stage") || !entity ||
 	    strcmp(entity, "opportunity") || !(id = logrec_get(rec, "id")) ||
-	    !logrec_get(rec, "at") ||
-	    date_parse_iso(logrec_get(rec, "at"), &day) < 0)
+	    !(at = logrec_get(rec, "at")) || date_parse_iso(at, &day) < 0)
 		return 0;
-	to = logrec_get(rec, "to") ? logrec_get(rec, "to") : "";
-	if ((code = id_code(id)) && strlen(to) < sizeof m->ring[0].to) {
-		moves_add(m, code, to, day);
-		return 0;
-	}
-	/* an id kept as a string, or a long stage name: after the ring */
-	moves_drain(m);
-	if ((d = deal_by_id(m->sc, id)))
-		move_deal(d, to, day);
+	to = logrec_get(rec, "to");
+	mv = &h->cur.v[h->cur.n++];
+	mv->code = id_code(id);
+	mv->odd_id = mv->code ? NULL : strmap_intern(h->strings, id);
+	mv->to = strmap_intern(h->strings, to ? to : "");
+	mv->day = day;
+	if (h->cur.n == HCHUNK && history_hand_over(h, 0) < 0)
+		return crm_errf(err, NULL, 0, "history not needed");
 	return 0;
+}
+
+static void *read_history(void *arg)
+{
+	struct history *h = arg;
+
+	h->rc = jsonl_scan(h->path, "history.jsonl", scan_history, h, &h->err);
+	history_hand_over(h, 1);
+	return NULL;
+}
+
+static void history_start(struct history *h)
+{
+	memset(h, 0, sizeof *h);
+	h->path = store_path(&st, "history.jsonl");
+	h->strings = strmap_new();
+	h->cur.v = xmalloc(HCHUNK * sizeof *h->cur.v);
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->ready, NULL);
+	pthread_cond_init(&h->room, NULL);
+	h->ahead = HCHUNKS_AHEAD;
+	h->threaded = pthread_create(&h->thread, NULL, read_history, h) == 0;
+	if (!h->threaded) {
+		h->ahead = SIZE_MAX;       /* nobody to make room */
+		read_history(h);
+	}
+}
+
+/* The moves in order, each chunk as soon as the thread hands it over;
+ * 0, or -1 with the thread's error. */
+static int history_apply(struct history *h, struct scope *sc, struct crm_err *err)
+{
+	struct moves m = {.sc = sc};
+
+	for (size_t k = 0;; k++) {
+		struct hchunk c;
+
+		pthread_mutex_lock(&h->lock);
+		h->applied = k;        /* the chunks before are freed */
+		pthread_cond_signal(&h->room);
+		while (k == h->nchunks && !h->done)
+			pthread_cond_wait(&h->ready, &h->lock);
+		c = k < h->nchunks ? h->chunks[k] : (struct hchunk){0};
+		pthread_mutex_unlock(&h->lock);
+		if (!c.v)
+			break;
+		for (size_t i = 0; i < c.n; i++) {
+			const struct hmove *mv = &c.v[i];
+			struct deal *d;
+
+			if (mv->code) {
+				moves_add(&m, mv->code, mv->to, mv->day);
+				continue;
+			}
+			moves_drain(&m);   /* an id kept as a string */
+			if ((d = deal_by_id(sc, mv->odd_id)))
+				move_deal(d, mv->to, mv->day);
+		}
+		free(c.v);
+	}
+	moves_drain(&m);
+	if (h->rc < 0)
+		*err = h->err;
+	return h->rc;
+}
+
+/* The thread stopped if still reading; its memory freed. */
+static void history_end(struct history *h)
+{
+	pthread_mutex_lock(&h->lock);
+	h->stop = 1;
+	pthread_cond_signal(&h->room);
+	pthread_mutex_unlock(&h->lock);
+	if (h->threaded)
+		pthread_join(h->thread, NULL);
+	h->threaded = 0;
+	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->ready);
+	pthread_cond_destroy(&h->room);
+	for (size_t k = h->applied; k < h->nchunks; k++)
+		free(h->chunks[k].v);
+	free(h->chunks);
+	strmap_free_values(h->strings);
+	free(h->path);
 }
 
 /* The activities, the largest file, are read on a thread of their own
@@ -693,16 +835,11 @@ static void merge_activities(struct scope *sc, const struct acts *a)
 	}
 }
 
-/* History, then the activities the thread read. */
-static int scan_logs(struct scope *sc, struct acts *a, struct crm_err *err)
+/* The moves history's thread read, then the activities. */
+static int scan_logs(struct scope *sc, struct history *h, struct acts *a,
+		     struct crm_err *err)
 {
-	char *h = store_path(&st, "history.jsonl");
-	struct moves m = {.sc = sc};
-	int rc = jsonl_scan(h, "history.jsonl", scan_history, &m, err);
-
-	moves_drain(&m);
-	free(h);
-	if (rc < 0 || acts_join(a, err) < 0)
+	if (history_apply(h, sc, err) < 0 || acts_join(a, err) < 0)
 		return -1;
 	merge_activities(sc, a);
 	return 0;
@@ -1918,6 +2055,7 @@ static int cmd_funnel(int argc, char **argv, struct crm_err *err)
 {
 	struct scope sc;
 	struct acts acts;
+	struct history hist;
 	int rc = -1;
 
 	if (argc > 1 || (argc == 1 && strcmp(argv[0], "-")))
@@ -1928,8 +2066,9 @@ static int cmd_funnel(int argc, char **argv, struct crm_err *err)
 				  "source, month, quarter, tier, pipeline",
 				  opt("by"));
 	acts_start(&acts);
+	history_start(&hist);
 	if (scope_load(&sc, argc == 1, err) == 0 && (funnels_init(&sc),
-	    scan_logs(&sc, &acts, err) == 0)) {
+	    scan_logs(&sc, &hist, &acts, err) == 0)) {
 		count_all(&sc);
 		rc = sc.n ? CRM_OK : CRM_NONE;
 		if (fmt == F_XLSX && emit_xlsx(!sc.n, err) < 0)
@@ -1953,6 +2092,7 @@ static int cmd_funnel(int argc, char **argv, struct crm_err *err)
 		acts_join(&acts, &ignored);
 	}
 	acts_free(&acts);
+	history_end(&hist);
 	if (funnels)
 		funnels_free();
 	scope_free(&sc);

@@ -44,6 +44,10 @@ void crm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* xmalloc & co: out of memory is the one place the library exits (3). */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
+/* Zeroed by writing, for a large table read before it is written: calloc
+ * maps the zero page on a first read, and the first write then flushes
+ * the TLB of every CPU a thread of ours runs on. */
+void *xcalloc_written(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);

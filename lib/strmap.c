@@ -72,7 +72,7 @@ static void grow(struct strmap *m)
 	size_t oldcap = m->cap;
 
 	m->cap *= 2;
-	m->slots = xcalloc(m->cap, sizeof *m->slots);
+	m->slots = xcalloc_written(m->cap, sizeof *m->slots);
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].key)
 			*find_hashed(m, old[i].key, old[i].h) = old[i];
@@ -187,7 +187,7 @@ static void u64_grow(struct u64map *m)
 	size_t oldcap = m->cap;
 
 	m->cap *= 2;
-	m->slots = xcalloc(m->cap, sizeof *m->slots);
+	m->slots = xcalloc_written(m->cap, sizeof *m->slots);
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].key)
 			*u64_find(m, old[i].key) = old[i];

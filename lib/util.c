@@ -102,6 +102,16 @@ void *xcalloc(size_t n, size_t size)
 	return p ? p : oom();
 }
 
+void *xcalloc_written(size_t n, size_t size)
+{
+	void *p;
+
+	if (size && n > SIZE_MAX / size)
+		return oom();
+	p = xmalloc(n * size);
+	return memset(p, 0, n * size);
+}
+
 void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
