@@ -737,8 +737,8 @@ struct acts {
 	size_t n;
 	char *path;
 	struct crm_err err;
-	int rc, threaded;
-	pthread_t thread;
+	int rc;
+	struct bg bg;
 };
 
 static void latest_day(void **slot, int32_t day)
@@ -799,18 +799,13 @@ static void acts_start(struct acts *a)
 	memset(a, 0, sizeof *a);
 	a->latest = idmap_new();
 	a->path = store_path(&st, "activities.jsonl");
-	a->threaded = pthread_create(&a->thread, NULL, read_activities,
-				     a) == 0;
+	bg_start(&a->bg, read_activities, a);
 }
 
 /* The thread done (or the file read now); 0, or -1 with its error. */
 static int acts_join(struct acts *a, struct crm_err *err)
 {
-	if (a->threaded)
-		pthread_join(a->thread, NULL);
-	else
-		read_activities(a);
-	a->threaded = 0;
+	bg_wait(&a->bg);
 	if (a->rc < 0)
 		*err = a->err;
 	return a->rc;
@@ -818,6 +813,7 @@ static int acts_join(struct acts *a, struct crm_err *err)
 
 static void acts_free(struct acts *a)
 {
+	bg_wait(&a->bg);
 	idmap_free(a->latest);
 	free(a->path);
 }
@@ -2085,11 +2081,6 @@ static int cmd_funnel(int argc, char **argv, struct crm_err *err)
 			print_svg();
 		else
 			emit_all();
-	}
-	if (acts.threaded) {
-		struct crm_err ignored;
-
-		acts_join(&acts, &ignored);
 	}
 	acts_free(&acts);
 	history_end(&hist);

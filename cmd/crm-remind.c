@@ -311,11 +311,64 @@ static int scan_opp(void *ctx, const struct table *t, char **row, long line,
 	return 0;
 }
 
-static int opps_due(struct crm_err *err)
+/* History is read once, on a thread from the start: the deals' stage
+ * moves and the customers' owners, needed once the leads are done. */
+struct history_job {
+	struct bg bg;
+	struct idmap *moved;
+	struct owner_facts *owners;
+	int rc;
+	struct crm_err err;
+};
+
+static int note_history(void *ctx, const struct logrec *rec, long line,
+			struct crm_err *err)
 {
-	struct opp_scan os = {stale_moves(&st, err), NULL, NULL, 0, 0, NULL};
-	int rc = os.moved ? table_scan(st.dir, table_def_find(
-		"opportunities"), scan_opp, &os, err) : -1;
+	struct history_job *j = ctx;
+
+	stale_note(j->moved, rec);
+	owner_facts_note(j->owners, rec);
+	return 0;
+}
+
+static void *read_history(void *arg)
+{
+	struct history_job *j = arg;
+	char *path = store_path(&st, "history.jsonl");
+
+	j->rc = jsonl_scan(path, "history.jsonl", note_history, j, &j->err);
+	free(path);
+	return NULL;
+}
+
+static void history_start(struct history_job *j)
+{
+	j->moved = idmap_new();
+	j->owners = owner_facts_new();
+	bg_start(&j->bg, read_history, j);
+}
+
+/* 0, or -1 with history's error. */
+static int history_wait(struct history_job *j, struct crm_err *err)
+{
+	bg_wait(&j->bg);
+	if (j->rc < 0)
+		*err = j->err;
+	return j->rc;
+}
+
+static void history_free(struct history_job *j)
+{
+	bg_wait(&j->bg);
+	idmap_free(j->moved);
+	owner_facts_free(j->owners);
+}
+
+static int opps_due(struct history_job *h, struct crm_err *err)
+{
+	struct opp_scan os = {h->moved, NULL, NULL, 0, 0, NULL};
+	int rc = history_wait(h, err) < 0 ? -1 : table_scan(st.dir,
+		table_def_find("opportunities"), scan_opp, &os, err);
 
 	stale_sort(os.v, os.n);
 	for (size_t i = 0; rc == 0 && i < os.n; i++) {
@@ -335,7 +388,6 @@ static int opps_due(struct crm_err *err)
 	free(os.keep);
 	free(os.typed);
 	free(os.v);
-	idmap_free(os.moved);
 	return rc;
 }
 
@@ -373,10 +425,17 @@ static void customer_due(const struct table *t, size_t r,
 	free(when);
 }
 
-static int customers_due(struct crm_err *err)
+/* The deals' facts for the pool are read while history still is. */
+static int customers_due(struct history_job *h, struct crm_err *err)
 {
 	struct table *t = load("customers", err);
-	struct pool *pool = t ? pool_open(&st, t, err) : NULL;
+	struct pool *pool = t ? pool_open_with(&st, t, h->owners, &h->bg,
+					       err) : NULL;
+
+	if (pool && history_wait(h, err) < 0) {
+		pool_close(pool);
+		pool = NULL;
+	}
 
 	for (size_t r = 0; pool && r < t->nrows; r++)
 		customer_due(t, r, pool);
@@ -486,10 +545,18 @@ static int cmp_item(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* History is read on its thread while the leads, then the customers and
+ * the deals' facts for the pool are; the deals after it. */
 static int collect(struct crm_err *err)
 {
-	if (leads_due(err) < 0 || opps_due(err) < 0 ||
-	    customers_due(err) < 0 || money_due(err) < 0)
+	struct history_job h = {0};
+	int rc;
+
+	history_start(&h);
+	rc = leads_due(err) < 0 || customers_due(&h, err) < 0 ||
+	     opps_due(&h, err) < 0 ? -1 : 0;
+	history_free(&h);
+	if (rc < 0 || money_due(err) < 0)
 		return -1;
 	if (nitems)
 		qsort(items, nitems, sizeof *items, cmp_item);

@@ -11,6 +11,7 @@
 #ifndef CRM_H
 #define CRM_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -118,6 +119,22 @@ void *idmap_get_code(const struct idmap *m, uint64_t code);
 void **idmap_slot_code(struct idmap *m, uint64_t code);
 /* As u64map_prefetch: a lookup of code soon after is quick. */
 void idmap_prefetch_code(const struct idmap *m, uint64_t code);
+
+/* ---- a job on a second thread (bg.c) --------------------------------
+ *
+ * Two cores: a program that must read two large files reads one on a
+ * thread.  fn(arg) runs on its own thread from bg_start (or in bg_wait,
+ * when no thread can be made); bg_wait returns once it has run.  What
+ * the job touches is its own until then.
+ */
+struct bg {
+	pthread_t thread;
+	void *(*fn)(void *);
+	void *arg;
+	int threaded, done;
+};
+void bg_start(struct bg *b, void *(*fn)(void *), void *arg);
+void bg_wait(struct bg *b);
 
 /* ---- UTF-8 and display width (utf8.c) ------------------------------ */
 
@@ -624,6 +641,8 @@ int table_set_logged(struct store *s, struct table *t, size_t row,
 		     const char *col, const char *v);
 /* A JSON string literal for s (UTF-8 passed through), appended to b. */
 void json_add_string(struct buf *b, const char *s);
+/* The same without the quotes, of n bytes that hold no NUL. */
+void json_add_escaped(struct buf *b, const char *s, size_t n);
 
 /* ---- jq bridge (filter.c) ---------------------------------------------- */
 
@@ -715,6 +734,8 @@ struct stale *stale_deals(const struct store *s, const struct pipelines *ps,
  * deal's last stage change from history (NULL and err when it can't be
  * read), whether row r is stale (then *out says how), and the order. */
 struct idmap *stale_moves(const struct store *s, struct crm_err *err);
+/* The same a history line at a time, into an idmap_new(). */
+void stale_note(struct idmap *moved, const struct logrec *rec);
 int stale_row(const struct pipelines *ps, const struct table *t, size_t r,
 	      const struct idmap *moved, long ahead, struct stale *out);
 void stale_sort(struct stale *v, size_t n);
@@ -1165,6 +1186,19 @@ size_t *pay_plan_lines(const struct table *pay, size_t *n);
 struct pool;
 struct pool *pool_open(struct store *s, const struct table *customers,
 		       struct crm_err *err);
+/* What history says of customers' owners, read with owner_facts_read
+ * or a line at a time with owner_facts_note (from a pass over history
+ * that serves more than the pool); pool_open_with takes them instead of
+ * reading history itself, once the job reading (if any) is done. */
+struct owner_facts;
+struct owner_facts *owner_facts_new(void);
+void owner_facts_note(struct owner_facts *f, const struct logrec *r);
+int owner_facts_read(struct store *s, struct owner_facts *f,
+		     struct crm_err *err);
+void owner_facts_free(struct owner_facts *f);
+struct pool *pool_open_with(struct store *s, const struct table *customers,
+			    const struct owner_facts *f, struct bg *reading,
+			    struct crm_err *err);
 void pool_close(struct pool *p);
 int32_t pool_due(const struct pool *p, size_t row, char *why, size_t n);
 int pool_may_claim(const struct pool *p, size_t row, const char *user,

@@ -14,14 +14,13 @@
 #define HISTORY_FILE "history.jsonl"
 #define ACTIVITIES_FILE "activities.jsonl"
 
-void json_add_string(struct buf *b, const char *s)
+void json_add_escaped(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	const unsigned char *run = p;
 
-	buf_addc(b, '"');
-	for (; *p; p++) {
+	for (; p < end; p++) {
 		unsigned char c = *p;
 		const char *esc = NULL;
 
@@ -47,6 +46,12 @@ void json_add_string(struct buf *b, const char *s)
 		}
 	}
 	buf_add(b, (const char *)run, (size_t)(p - run));
+}
+
+void json_add_string(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	json_add_escaped(b, s, strlen(s));
 	buf_addc(b, '"');
 }
 

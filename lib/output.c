@@ -111,69 +111,46 @@ static void tsv_put_row(FILE *fp, char *const *fields, size_t n)
 
 /* ---- JSON Lines --------------------------------------------------------- */
 
-/* Valid UTF-8 s[0..n): escape what JSON requires, pass the rest. */
-static void json_put_valid(FILE *fp, const char *s, size_t n)
-{
-	size_t i, run = 0;
-	unsigned char c;
-
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		fwrite(s + run, 1, i - run, fp);
-		run = i + 1;
-		switch (c) {
-		case '"': fputs("\\\"", fp); break;
-		case '\\': fputs("\\\\", fp); break;
-		case '\n': fputs("\\n", fp); break;
-		case '\t': fputs("\\t", fp); break;
-		case '\r': fputs("\\r", fp); break;
-		case '\b': fputs("\\b", fp); break;
-		case '\f': fputs("\\f", fp); break;
-		default: fprintf(fp, "\\u%04x", c);
-		}
-	}
-	fwrite(s + run, 1, n - run, fp);
-}
-
 /* A JSON string literal.  Invalid UTF-8 bytes (which JSON cannot carry)
  * become U+FFFD, one per byte, so every line stays valid JSON. */
-static void json_put_string(FILE *fp, const char *s)
+static void json_add_text(struct buf *b, const char *s)
 {
 	size_t n = strlen(s), i = 0, valid;
 
-	putc('"', fp);
+	buf_addc(b, '"');
 	while (i < n) {
 		valid = utf8_valid_prefix(s + i, n - i);
-		json_put_valid(fp, s + i, valid);
+		json_add_escaped(b, s + i, valid);
 		i += valid;
 		if (i < n) {
-			fputs(REPLACEMENT, fp);
+			buf_adds(b, REPLACEMENT);
 			i++;
 		}
 	}
-	putc('"', fp);
+	buf_addc(b, '"');
 }
 
+/* Made whole in a buffer, written at once: stdio's lock costs a call. */
 static void jsonl_put_row(struct out *o, char *const *fields)
 {
-	size_t i;
+	struct buf *b = &o->line;
 
-	putc('{', o->fp);
-	for (i = 0; i < o->ncols; i++) {
+	buf_reset(b);
+	buf_addc(b, '{');
+	for (size_t i = 0; i < o->ncols; i++) {
 		if (i)
-			putc(',', o->fp);
-		json_put_string(o->fp, o->cols[i]);
-		putc(':', o->fp);
+			buf_addc(b, ',');
+		json_add_text(b, o->cols[i]);
+		buf_addc(b, ':');
 		if (o->numeric[i] && !*fields[i])
-			fputs("null", o->fp);
+			buf_adds(b, "null");
 		else if (o->numeric[i] && is_plain_number(fields[i]))
-			fputs(fields[i], o->fp);
+			buf_adds(b, fields[i]);
 		else
-			json_put_string(o->fp, fields[i]);
+			json_add_text(b, fields[i]);
 	}
-	fputs("}\n", o->fp);
+	buf_adds(b, "}\n");
+	fwrite(b->s, 1, b->len, o->fp);
 }
 
 /* ---- aligned table ------------------------------------------------------ */

@@ -69,29 +69,101 @@ static int pool_settings(struct pool *p, struct crm_err *err)
 			    err) < 0 ? -1 : 0;
 }
 
-static int history_fact(void *ctx, const struct logrec *r, long line,
-			struct crm_err *err)
+/* What history says of customers' owners, by customer id. */
+struct owner_fact {
+	int32_t owner_since, reclaimed;
+	char *reclaimed_from;
+};
+
+struct owner_facts {
+	struct strmap *by_id;     /* customer id -> struct owner_fact */
+};
+
+struct owner_facts *owner_facts_new(void)
 {
-	struct pool *p = ctx;
+	struct owner_facts *f = xcalloc(1, sizeof *f);
+
+	f->by_id = strmap_new();
+	return f;
+}
+
+static void free_owner_fact(void *ctx, const char *key, void *val)
+{
+	struct owner_fact *of = val;
+
+	free(of->reclaimed_from);
+	free(of);
+}
+
+void owner_facts_free(struct owner_facts *f)
+{
+	if (!f)
+		return;
+	strmap_each(f->by_id, free_owner_fact, NULL);
+	strmap_free(f->by_id);
+	free(f);
+}
+
+void owner_facts_note(struct owner_facts *f, const struct logrec *r)
+{
 	const char *entity = logrec_get(r, "entity");
 	const char *field = logrec_get(r, "field");
 	const char *id = logrec_get(r, "id"), *to = logrec_get(r, "to");
 	const char *by = logrec_get(r, "by"), *from = logrec_get(r, "from");
-	long row;
+	struct owner_fact *of;
+	void **slot;
 	int32_t day;
 
 	if (!entity || !field || !id || strcmp(entity, "customer") ||
-	    strcmp(field, "owner") || (row = table_index_row(p->ix, id)) < 0 ||
+	    strcmp(field, "owner") ||
 	    date_parse_iso(logrec_get(r, "at"), &day) < 0)
-		return 0;
-	if (to && *to) {
-		p->facts[row].owner_since = day;
-	} else if (by && !strcmp(by, "pool") && from && *from) {
-		p->facts[row].reclaimed = day;
-		free(p->facts[row].reclaimed_from);
-		p->facts[row].reclaimed_from = xstrdup(from);
+		return;
+	if (!*(slot = strmap_slot(f->by_id, id))) {
+		of = *slot = xcalloc(1, sizeof *of);
+		of->owner_since = of->reclaimed = DATE_NONE;
 	}
+	of = *slot;
+	if (to && *to) {
+		of->owner_since = day;
+	} else if (by && !strcmp(by, "pool") && from && *from) {
+		of->reclaimed = day;
+		free(of->reclaimed_from);
+		of->reclaimed_from = xstrdup(from);
+	}
+}
+
+static int note_owner_fact(void *ctx, const struct logrec *r, long line,
+			   struct crm_err *err)
+{
+	owner_facts_note(ctx, r);
 	return 0;
+}
+
+int owner_facts_read(struct store *s, struct owner_facts *f,
+		     struct crm_err *err)
+{
+	char *path = store_path(s, "history.jsonl");
+	int rc = jsonl_scan(path, "history.jsonl", note_owner_fact, f, err);
+
+	free(path);
+	return rc;
+}
+
+/* Each customer row's facts, from those by id. */
+static void owner_facts_put(struct pool *p, const struct owner_facts *f)
+{
+	for (size_t r = 0; r < p->cust->nrows; r++) {
+		const struct owner_fact *of;
+
+		if (table_index_row(p->ix, p->cust->rows[r][0]) != (long)r ||
+		    !(of = strmap_get(f->by_id, p->cust->rows[r][0])))
+			continue;
+		p->facts[r].owner_since = of->owner_since;
+		p->facts[r].reclaimed = of->reclaimed;
+		if (of->reclaimed_from)
+			p->facts[r].reclaimed_from =
+				xstrdup(of->reclaimed_from);
+	}
 }
 
 static size_t stage_pos(const struct pipeline *pl, const struct stage *s)
@@ -157,11 +229,51 @@ static int deal_facts(struct pool *p, struct crm_err *err)
 	return rc;
 }
 
+/* History is read on a thread while the deals are streamed. */
+struct history_job {
+	struct store *st;
+	struct owner_facts *facts;
+	int rc;
+	struct crm_err err;
+};
+
+static void *read_owner_facts(void *arg)
+{
+	struct history_job *j = arg;
+
+	j->rc = owner_facts_read(j->st, j->facts, &j->err);
+	return NULL;
+}
+
 struct pool *pool_open(struct store *s, const struct table *cust,
 		       struct crm_err *err)
 {
+	struct history_job j = {.st = s};
+	struct pool settings = {.st = s}, *p;
+	struct bg bg;
+
+	/* crm.conf's errors first, as when history was read after them */
+	if (pool_settings(&settings, err) < 0)
+		return NULL;
+	j.facts = owner_facts_new();
+	bg_start(&bg, read_owner_facts, &j);
+	p = pool_open_with(s, cust, j.facts, &bg, err);
+	/* history's error first, as when it was read first */
+	if (p && j.rc < 0) {
+		pool_close(p);
+		p = NULL;
+	}
+	if (j.rc < 0)
+		*err = j.err;
+	owner_facts_free(j.facts);
+	return p;
+}
+
+struct pool *pool_open_with(struct store *s, const struct table *cust,
+			    const struct owner_facts *f, struct bg *reading,
+			    struct crm_err *err)
+{
 	struct pool *p = xcalloc(1, sizeof *p);
-	char *path = store_path(s, "history.jsonl");
 	int rc;
 
 	p->st = s;
@@ -175,14 +287,14 @@ struct pool *pool_open(struct store *s, const struct table *cust,
 	}
 	rc = pool_settings(p, err);
 	if (rc == 0)
-		rc = jsonl_scan(path, "history.jsonl", history_fact, p, err);
-	if (rc == 0)
 		rc = deal_facts(p, err);
-	free(path);
+	if (reading)
+		bg_wait(reading);
 	if (rc < 0) {
 		pool_close(p);
 		return NULL;
 	}
+	owner_facts_put(p, f);
 	return p;
 }
 

@@ -6,10 +6,8 @@
 
 /* Day of each deal's latest stage change, from history (day + 1, so
  * that 0 means none). */
-static int note_stage_change(void *ctx, const struct logrec *rec, long line,
-			     struct crm_err *err)
+void stale_note(struct idmap *last, const struct logrec *rec)
 {
-	struct idmap *last = ctx;
 	const char *entity = logrec_get(rec, "entity");
 	const char *field = logrec_get(rec, "field");
 	const char *at = logrec_get(rec, "at");
@@ -19,10 +17,16 @@ static int note_stage_change(void *ctx, const struct logrec *rec, long line,
 
 	if (!entity || !field || !at || !id || strcmp(entity, "opportunity") ||
 	    strcmp(field, "stage") || date_parse_iso(at, &day) < 0)
-		return 0;
+		return;
 	slot = idmap_slot(last, id);
 	if ((intptr_t)*slot < (intptr_t)day + 1)
 		*slot = (void *)((intptr_t)day + 1);
+}
+
+static int note_stage_change(void *ctx, const struct logrec *rec, long line,
+			     struct crm_err *err)
+{
+	stale_note(ctx, rec);
 	return 0;
 }
 
