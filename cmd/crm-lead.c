@@ -129,10 +129,13 @@ static struct table *load(const char *name, struct crm_err *err)
 	return store_table(&st, name, err);
 }
 
+/* one_row: fn looks at its own row only (not assign --rules, which
+ * counts each owner's open leads) */
 static int change_leads(int nops, char **operands, record_fn fn, void *ctx,
-			struct crm_err *err)
+			int one_row, struct crm_err *err)
 {
-	return records_change(&st, "leads", nops, operands, fn, ctx, err);
+	return records_change_in(&st, "leads", nops, operands, fn, ctx,
+				 one_row, err);
 }
 
 static int lead_is_open(const struct table *t, size_t r)
@@ -328,7 +331,7 @@ static int cmd_set(int argc, char **argv, struct crm_err *err)
 		if (!strchr(argv[i], '=') || argv[i][0] == '=')
 			return crm_usagef(err, "'%s' is not FIELD=VALUE",
 					  argv[i]);
-	return change_leads(1, argv, set_one, &a, err);
+	return change_leads(1, argv, set_one, &a, 1, err);
 }
 
 /* A follow-up on a new lead means someone is working it. */
@@ -352,7 +355,7 @@ static int cmd_log(int argc, char **argv, struct crm_err *err)
 		return -1;
 	if (opt("action") && !opt("next"))
 		return crm_usagef(err, "--action goes with --next");
-	return change_leads(1, argv, log_one, &f, err);
+	return change_leads(1, argv, log_one, &f, 1, err);
 }
 
 /* ---- score ---------------------------------------------------------------------------- */
@@ -497,7 +500,7 @@ static int cmd_score(int argc, char **argv, struct crm_err *err)
 	if (opt("explain"))
 		rc = explain(&sc, err);
 	else if (argc == 1)
-		rc = change_leads(1, argv, score_one, &sc, err);
+		rc = change_leads(1, argv, score_one, &sc, 1, err);
 	else
 		rc = change_all(score_one, &sc, err);
 	if (rc == 0 && !opt("explain"))
@@ -628,7 +631,7 @@ static int cmd_assign(int argc, char **argv, struct crm_err *err)
 		return crm_usagef(err, "--round-robin: no owners");
 	if (opt("rules") && !(a.rules = rules_load("assign", &a.nrules, err)))
 		return -1;
-	rc = change_leads(argc, argv, assign_one, &a, err);
+	rc = change_leads(argc, argv, assign_one, &a, !a.rules, err);
 	if (rc == 0 && a.left)
 		crm_warn("%ld lead%s matched no [assign] rule with room left",
 			 a.left, a.left == 1 ? "" : "s");
@@ -910,7 +913,7 @@ static int cmd_drop(int argc, char **argv, struct crm_err *err)
 		return crm_usagef(err, "drop takes ids, or - for stdin");
 	if (!opt("reason") || !*opt("reason"))
 		return crm_usagef(err, "drop needs --reason");
-	return change_leads(argc, argv, drop_one, NULL, err);
+	return change_leads(argc, argv, drop_one, NULL, 1, err);
 }
 
 /* ---- import ------------------------------------------------------------------------------------ */
