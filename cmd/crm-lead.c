@@ -147,31 +147,47 @@ static int lead_is_open(const struct table *t, size_t r)
 
 /* ---- duplicates ------------------------------------------------------------ */
 
-/* The lead row that has the same normalised e-mail or phone, or -1. */
-static long find_duplicate(const struct table *t, const char *email,
-			   const char *phone, size_t skip, const char **why)
-{
-	char want_e[256] = "", want_p[64] = "", have[256];
+/* The first lead with the same normalised e-mail or phone as a new one:
+ * the table streamed past, only that lead's id and name kept. */
+struct duplicate {
+	char want_e[256], want_p[64];
+	char *id, *name;
+	const char *why;
+};
 
-	if (email && *email)
-		import_norm_email(email, want_e, sizeof want_e);
-	if (phone && *phone)
-		import_norm_phone(phone, want_p, sizeof want_p);
-	for (size_t r = 0; r < t->nrows; r++) {
-		if (r == skip)
-			continue;
-		import_norm_email(table_get(t, r, "email"), have, sizeof have);
-		if (*want_e && !strcmp(have, want_e)) {
-			*why = "same e-mail";
-			return (long)r;
-		}
-		import_norm_phone(table_get(t, r, "phone"), have, sizeof have);
-		if (*want_p && !strcmp(have, want_p)) {
-			*why = "same phone";
-			return (long)r;
-		}
+static int note_duplicate(void *ctx, const struct table *t, char **row,
+			  long line, struct crm_err *err)
+{
+	struct duplicate *d = ctx;
+	char have[256];
+
+	if (d->id)
+		return 0;
+	import_norm_email(row[table_col(t, "email")], have, sizeof have);
+	if (*d->want_e && !strcmp(have, d->want_e))
+		d->why = "same e-mail";
+	import_norm_phone(row[table_col(t, "phone")], have, sizeof have);
+	if (!d->why && *d->want_p && !strcmp(have, d->want_p))
+		d->why = "same phone";
+	if (d->why) {
+		d->id = xstrdup(row[0]);
+		d->name = xstrdup(row[table_col(t, "name")]);
 	}
-	return -1;
+	return 0;
+}
+
+static int find_duplicate(struct duplicate *d, const char *email,
+			  const char *phone, struct crm_err *err)
+{
+	memset(d, 0, sizeof *d);
+	if (email && *email)
+		import_norm_email(email, d->want_e, sizeof d->want_e);
+	if (phone && *phone)
+		import_norm_phone(phone, d->want_p, sizeof d->want_p);
+	if (!*d->want_e && !*d->want_p)
+		return 0;
+	return table_scan(st.dir, table_def_find("leads"), note_duplicate, d,
+			  err);
 }
 
 /* ---- add -------------------------------------------------------------------- */
@@ -182,23 +198,25 @@ static const char *const add_fields[] = {
 
 static int cmd_add(int argc, char **argv, struct crm_err *err)
 {
-	struct table *t;
-	const char **sets, *why;
+	struct table *t = NULL;
+	struct duplicate dup;
+	const char **sets;
 	size_t r, nsets;
-	long dup;
 	int rc = -1;
 
 	if (argc != 1 || !*argv[0])
 		return crm_usagef(err, "add takes one lead name");
-	if (store_lock(&st, err) < 0 || !(t = load("leads", err)))
+	if (store_lock(&st, err) < 0)
 		return -1;
-	dup = find_duplicate(t, opt("email"), opt("phone"), (size_t)-1, &why);
-	if (dup >= 0 && !opt("force")) {
+	if (find_duplicate(&dup, opt("email"), opt("phone"), err) < 0)
+		goto out;
+	if (dup.id && !opt("force")) {
 		crm_errf(err, NULL, 0, "duplicate of %s %s (%s): use --force "
-			 "to add it anyway", t->rows[dup][0],
-			 table_get(t, (size_t)dup, "name"), why);
+			 "to add it anyway", dup.id, dup.name, dup.why);
 		goto out;
 	}
+	if (!(t = table_load_to_add(st.dir, table_def_find("leads"), err)))
+		goto out;
 	r = record_new(&st, t);
 	if (record_init(&st, t, r, "name", argv[0], err) < 0 ||
 	    record_init(&st, t, r, "status", "new", err) < 0)
@@ -212,13 +230,15 @@ static int cmd_add(int argc, char **argv, struct crm_err *err)
 	if (record_assign(&st, t, r, sets, nsets, 0, err) < 0 ||
 	    store_commit(&st, (struct table *const[]){t, NULL}, err) < 0)
 		goto out;
-	if (dup >= 0)
+	if (dup.id)
 		crm_warn("%s looks like a duplicate of %s (%s)", t->rows[r][0],
-			 t->rows[dup][0], why);
+			 dup.id, dup.why);
 	printf("%s\n", t->rows[r][0]);
 	rc = 0;
 out:
 	table_free(t);
+	free(dup.id);
+	free(dup.name);
 	return rc;
 }
 
