@@ -153,6 +153,9 @@ struct checker {
 	const char *log;           /* the log being checked */
 	struct strmap *removed;    /* "entity id" of records deleted on
 				    * purpose (a merge), per history */
+	const struct col_def **defs;  /* the columns of the table being
+				       * checked (defs_of), by index */
+	char **defs_of;
 };
 
 static void problem(struct checker *ck, const char *file, long line,
@@ -242,14 +245,14 @@ static void check_stage(struct checker *ck, const struct table *t, size_t r,
 static void check_cell(struct checker *ck, const struct table *t, size_t r,
 		       size_t c)
 {
-	const struct col_def *d = table_def_col(t->def, t->cols[c]);
+	const struct col_def *d = ck->defs[c];
 	const char *v = t->rows[r][c];
 	struct crm_err e = {0};
 	char msg[300];
 
 	if (!d || !*v)
 		return;
-	if (value_check(t->def, t->cols[c], v, &e) < 0) {
+	if (value_check_col(t->def, d, v, &e) < 0) {
 		problem(ck, t->name, t->lines[r], e.msg);
 	} else if (d->type == COL_REF && !has_id(ck, d->ref, v)) {
 		snprintf(msg, sizeof msg, "%s %s does not exist", t->cols[c],
@@ -263,11 +266,20 @@ static void check_cell(struct checker *ck, const struct table *t, size_t r,
 static int check_row(void *ctx, const struct table *t, char **row,
 		     long line, struct crm_err *err)
 {
+	struct checker *ck = ctx;
 	struct table v;
 
+	/* the columns' definitions looked up once a table, not once a cell */
+	if (ck->defs_of != t->cols) {
+		ck->defs = xrealloc(ck->defs, (t->ncols + 1) *
+				    sizeof *ck->defs);
+		for (size_t c = 0; c < t->ncols; c++)
+			ck->defs[c] = table_def_col(t->def, t->cols[c]);
+		ck->defs_of = t->cols;
+	}
 	table_row_view(&v, t, &row, &line);
 	for (size_t c = 0; c < v.ncols; c++)
-		check_cell(ctx, &v, 0, c);
+		check_cell(ck, &v, 0, c);
 	return 0;
 }
 
@@ -275,6 +287,7 @@ static void check_rows(struct checker *ck, size_t ti)
 {
 	struct crm_err e = {0};
 
+	ck->defs_of = NULL;       /* a new table, maybe at the same address */
 	if (table_scan(ck->st->dir, &crm_tables[ti], check_row, ck, &e) < 0)
 		problem_err(ck, &e);      /* the file changed since */
 }
@@ -361,11 +374,32 @@ static void bad_log_line(void *ctx, const struct crm_err *e)
 struct seen_line { uint64_t hash, off; uint32_t len, lineno; };
 struct repeat { long line, first; };
 
-static int cmp_u64(const void *a, const void *b)
+/* Millions of hashes: a radix sort, a byte a pass, where qsort's calls
+ * of a compare function took most of a second. */
+static void sort_u64(uint64_t *v, size_t n)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	uint64_t *tmp = xmalloc((n ? n : 1) * sizeof *tmp), *from = v,
+		 *to = tmp, *swap;
 
-	return x < y ? -1 : x > y;
+	for (unsigned shift = 0; shift < 64; shift += 8) {
+		size_t count[256] = {0}, pos = 0;
+
+		for (size_t i = 0; i < n; i++)
+			count[from[i] >> shift & 0xFF]++;
+		for (size_t b = 0; b < 256; b++) {
+			size_t c = count[b];
+
+			count[b] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[count[from[i] >> shift & 0xFF]++] = from[i];
+		swap = from;
+		from = to;
+		to = swap;
+	}
+	/* eight passes: the sorted hashes are back in v */
+	free(tmp);
 }
 
 static int cmp_seen(const void *a, const void *b)
@@ -465,14 +499,14 @@ static void note_hash(void *ctx, const char *s, size_t len, uint64_t off,
 		tw->cap = tw->cap ? tw->cap + tw->cap / 2 : 1024;
 		tw->hashes = xrealloc(tw->hashes, tw->cap * sizeof *tw->hashes);
 	}
-	tw->hashes[tw->n++] = hash_add(HASH_SEED, s, len);
+	tw->hashes[tw->n++] = hash_bytes(s, len);
 }
 
 static void note_candidate(void *ctx, const char *s, size_t len,
 			   uint64_t off, long lineno)
 {
 	struct twice *tw = ctx;
-	uint64_t h = hash_add(HASH_SEED, s, len);
+	uint64_t h = hash_bytes(s, len);
 
 	if (!u64map_get(tw->repeated, h ? h : 1))
 		return;
@@ -489,7 +523,7 @@ static void find_candidates(FILE *fp, struct twice *tw)
 {
 	each_line(fp, note_hash, tw);
 	if (tw->n)
-		qsort(tw->hashes, tw->n, sizeof *tw->hashes, cmp_u64);
+		sort_u64(tw->hashes, tw->n);
 	tw->repeated = u64map_new();
 	for (size_t i = 1; i < tw->n; i++)
 		if (tw->hashes[i] == tw->hashes[i - 1])
@@ -635,6 +669,7 @@ static int cmd_check(int argc, char **argv, struct crm_err *err)
 			check_rows(&ck, i);
 	check_logs(&ck);
 	strmap_free(ck.removed);
+	free(ck.defs);
 	pipelines_free(&ck.pipes);
 	for (size_t i = 0; i < crm_ntables; i++)
 		idmap_free(ck.ids[i]);

@@ -74,9 +74,12 @@ void buf_free(struct buf *b);
 /* ---- string-keyed hash map (strmap.c) ----------------------------------- */
 
 /* FNV-1a: h, then n bytes of p folded in; start from HASH_SEED.  The one
- * string hash of the map below, the importer's dedupe keys and crm check. */
+ * string hash of the map below and the importer's dedupe keys. */
 #define HASH_SEED 1469598103934665603ULL
 uint64_t hash_add(uint64_t h, const void *p, size_t n);
+/* A hash of n bytes eight at a time, for long texts (a log line): not
+ * FNV-1a's, and not for keys stored anywhere. */
+uint64_t hash_bytes(const void *p, size_t n);
 
 struct strmap;
 struct strmap *strmap_new(void);

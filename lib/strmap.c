@@ -26,6 +26,22 @@ uint64_t hash_add(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+uint64_t hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = HASH_SEED ^ (n * 0x9E3779B97F4A7C15u), w;
+
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9u;
+		h ^= h >> 31;
+	}
+	w = 0;
+	memcpy(&w, b, n);
+	h = (h ^ w) * 0x94D049BB133111EBu;
+	return h ^ h >> 29;
+}
+
 static uint64_t hash(const char *s)
 {
 	return hash_add(HASH_SEED, s, strlen(s));
