@@ -174,6 +174,16 @@ static void test_idmap(void)
 	ok(!idmap_get(m, "O-AAAAAAA1") && !idmap_get(m, ""), "idmap: an id never set is not");
 	ok(id_code("O-0000R6JN") && id_code("O-0000R6JN") != id_code("C-0000R6JN"),
 	   "id_code: the type is part of the code");
+	*idmap_slot_code(m, id_code("P-0000R6JN")) = u;
+	idmap_prefetch_code(m, id_code("P-0000R6JN"));
+	ok(idmap_get(m, "P-0000R6JN") == u &&
+	   idmap_get_code(m, id_code("P-0000R6JN")) == u,
+	   "idmap: a slot by code is the id's slot");
+	ok(hash_bytes("abcdefgh1", 9) != hash_bytes("abcdefgh2", 9) &&
+	   hash_bytes("abcdefgh", 8) != hash_bytes("abcdefgh\0", 9) &&
+	   hash_bytes("", 0) != hash_bytes("\0", 1) &&
+	   hash_bytes("same line", 9) == hash_bytes("same line", 9),
+	   "hash_bytes: the tail bytes and the length count");
 	ok(!id_code("O-0000R6J") && !id_code("O-0000R6JNX") && !id_code("O-0000R6JU") &&
 	   !id_code("o-0000R6JN") && !id_code("O_0000R6JN") && !id_code(NULL),
 	   "id_code: 0 for anything not a well-formed id");
