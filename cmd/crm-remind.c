@@ -221,35 +221,60 @@ static void due_followup(const struct table *t, size_t r, const char *entity,
 		 next, xasprintf("%s", *action ? action : "follow up"));
 }
 
+static void lead_due(const struct table *t, size_t r, long hours)
+{
+	const char *status = table_get(t, r, "status");
+	const char *name = *table_get(t, r, "company") ?
+			   table_get(t, r, "company") : table_get(t, r, "name");
+	int32_t created = date_field(table_get(t, r, "created"));
+
+	if (!strcmp(status, "converted") || !strcmp(status, "dropped"))
+		return;
+	due_followup(t, r, "lead", table_get(t, r, "name"));
+	/* Creation has no time of day: the hours round up to days. */
+	if (!strcmp(status, "new") && *table_get(t, r, "owner") &&
+	    !*table_get(t, r, "last_contact") && created != DATE_NONE &&
+	    created + (hours + 23) / 24 <= horizon)
+		add_item(2, table_get(t, r, "owner"), "lead", t->rows[r][0],
+			 name, created + (hours + 23) / 24,
+			 xasprintf("new lead from %s not contacted since %s",
+				   *table_get(t, r, "source") ?
+				   table_get(t, r, "source") : "nowhere said",
+				   table_get(t, r, "created")));
+}
+
+struct lead_scan {
+	long hours;
+	const struct col_def **typed;
+};
+
+static int scan_lead(void *ctx, const struct table *t, char **row, long line,
+		     struct crm_err *err)
+{
+	struct lead_scan *ls = ctx;
+	struct table v;
+
+	if (!ls->typed)
+		ls->typed = table_typed_cols(t);
+	if (table_row_valid(t, ls->typed, row, line, err) < 0)
+		return -1;
+	table_row_view(&v, t, &row, &line);
+	lead_due(&v, 0, ls->hours);
+	return 0;
+}
+
+/* The leads are streamed, not held, as the deals are. */
 static int leads_due(struct crm_err *err)
 {
-	struct table *t = load("leads", err);
-	long hours = conf_days("remind", NULL, "new-lead-hours", 24, err);
+	struct lead_scan ls = {0};
+	int rc;
 
-	if (!t || hours < 0)
-		return table_free(t), -1;
-	for (size_t r = 0; r < t->nrows; r++) {
-		const char *status = table_get(t, r, "status");
-		const char *name = *table_get(t, r, "company") ?
-				   table_get(t, r, "company") : table_get(t, r, "name");
-		int32_t created = date_field(table_get(t, r, "created"));
-
-		if (!strcmp(status, "converted") || !strcmp(status, "dropped"))
-			continue;
-		due_followup(t, r, "lead", table_get(t, r, "name"));
-		/* Creation has no time of day: the hours round up to days. */
-		if (!strcmp(status, "new") && *table_get(t, r, "owner") &&
-		    !*table_get(t, r, "last_contact") && created != DATE_NONE &&
-		    created + (hours + 23) / 24 <= horizon)
-			add_item(2, table_get(t, r, "owner"), "lead",
-				 t->rows[r][0], name, created + (hours + 23) / 24,
-				 xasprintf("new lead from %s not contacted since "
-					   "%s", *table_get(t, r, "source") ?
-					   table_get(t, r, "source") : "nowhere said",
-					   table_get(t, r, "created")));
-	}
-	table_free(t);
-	return 0;
+	if ((ls.hours = conf_days("remind", NULL, "new-lead-hours", 24,
+				  err)) < 0)
+		return -1;
+	rc = table_scan(st.dir, table_def_find("leads"), scan_lead, &ls, err);
+	free(ls.typed);
+	return rc;
 }
 
 static void opp_due(const struct table *t, size_t r)
