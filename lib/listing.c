@@ -130,14 +130,12 @@ int table_check_typed(const struct table *t, struct crm_err *err)
 	return rc;
 }
 
-static int listing_row(void *ctx, const struct table *t, char **row,
-		       long line, struct crm_err *err)
+/* Is the row well formed (else -1) and one the listing shows (1)? */
+static int row_selected(struct listing *l, const struct table *t,
+			char **row, long line, struct crm_err *err)
 {
-	struct listing *l = ctx;
 	int sel = 1;
 
-	if (!l->out && listing_begin(l, t, err) < 0)
-		return -1;
 	if (!l->defs)
 		l->defs = table_typed_cols(t);
 	if (table_row_valid(t, l->defs, row, line, err) < 0)
@@ -146,12 +144,50 @@ static int listing_row(void *ctx, const struct table *t, char **row,
 		sel = l->pred(l->ctx, t, row);
 	if (sel > 0 && l->where)
 		sel = filter_match(l->where, t, row, err);
-	if (sel <= 0)
-		return sel;
+	return sel;
+}
+
+static int row_out(struct listing *l, const struct table *t, char **row,
+		   struct crm_err *err)
+{
+	if (!l->out && listing_begin(l, t, err) < 0)
+		return -1;
 	for (size_t i = 0; i < l->ncols; i++)
 		l->cells[i] = row[l->cols[i]];
 	out_row(l->out, l->cells);
 	return 0;
+}
+
+static int listing_row(void *ctx, const struct table *t, char **row,
+		       long line, struct crm_err *err)
+{
+	struct listing *l = ctx;
+	int sel;
+
+	if (!l->out && listing_begin(l, t, err) < 0)
+		return -1;
+	sel = row_selected(l, t, row, line, err);
+	return sel <= 0 ? sel : row_out(l, t, row, err);
+}
+
+/* A sorted listing holds only the rows it shows: the table streamed
+ * past, the rows selected kept, to be sorted. */
+struct selected {
+	struct listing *l;
+	struct table *kept;
+};
+
+static int keep_selected(void *ctx, const struct table *t, char **row,
+			 long line, struct crm_err *err)
+{
+	struct selected *s = ctx;
+	int sel;
+
+	if (!s->kept)
+		s->kept = table_like(t);
+	if ((sel = row_selected(s->l, t, row, line, err)) > 0)
+		table_copy_row(s->kept, t, row, line);
+	return sel < 0 ? -1 : 0;
 }
 
 static int listing_end(struct listing *l, const struct table *t, int rc,
@@ -393,9 +429,10 @@ struct table *table_load_for_stdin(const char *dir,
 	return t;
 }
 
-/* The records of a loaded table, idx[0..n) of it (NULL: all), sorted. */
+/* The records of a loaded table, idx[0..n) of it (NULL: all), sorted;
+ * all of them shown when selected already. */
 static int run_loaded(struct listing *l, struct table *t, size_t *idx,
-		      size_t n, struct crm_err *err)
+		      size_t n, int selected, struct crm_err *err)
 {
 	int rc = 0;
 
@@ -408,7 +445,8 @@ static int run_loaded(struct listing *l, struct table *t, size_t *idx,
 	if (l->sort && sort_rows(t, l->sort, idx, n, err) < 0)
 		rc = -1;
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = listing_row(l, t, t->rows[idx[i]], t->lines[idx[i]], err);
+		rc = selected ? row_out(l, t, t->rows[idx[i]], err) :
+		     listing_row(l, t, t->rows[idx[i]], t->lines[idx[i]], err);
 	free(idx);
 	return rc;
 }
@@ -442,11 +480,14 @@ int listing_run(struct listing *l, const char *dir,
 		size_t *idx, n;
 
 		t = table_load_for_stdin(dir, def, &idx, &n, 0, err);
-		rc = t ? run_loaded(l, t, idx, n, err) : -1;
-	} else if ((t = table_load(dir, def, err))) {
-		rc = run_loaded(l, t, NULL, 0, err);
+		rc = t ? run_loaded(l, t, idx, n, 0, err) : -1;
 	} else {
-		rc = -1;
+		struct selected sel = {l, NULL};
+
+		rc = table_scan(dir, def, keep_selected, &sel, err);
+		t = sel.kept ? sel.kept : table_new(def, dir);
+		if (rc == 0)
+			rc = run_loaded(l, t, NULL, 0, 1, err);
 	}
 	rc = listing_end(l, t, rc, err);
 	table_free(t);

@@ -167,12 +167,25 @@ size_t table_add_row(struct table *t)
 size_t table_copy_row(struct table *dst, const struct table *src,
 		      char *const *row, long line)
 {
-	size_t r = table_add_row(dst);
+	size_t bytes = 1, n = src->ncols < dst->ncols ? src->ncols : dst->ncols;
+	char **copy, *b;
 
-	for (size_t c = 0; c < src->ncols; c++)
-		table_set(dst, r, src->cols[c], row[c]);
-	dst->lines[r] = line;
-	return r;
+	/* one block, as a row read from a file (dst's columns are src's,
+	 * in order; any after them empty) */
+	for (size_t c = 0; c < n; c++)
+		bytes += strlen(row[c]) + 1;
+	copy = row_alloc(dst->ncols, bytes);
+	b = (char *)(copy + dst->ncols);
+	for (size_t c = 0; c < n; c++) {
+		size_t len = strlen(row[c]) + 1;
+
+		copy[c] = memcpy(b, row[c], len);
+		b += len;
+	}
+	*b = '\0';
+	for (size_t c = n; c < dst->ncols; c++)
+		copy[c] = b;
+	return table_push(dst, copy, line);
 }
 
 const char *table_get(const struct table *t, size_t row, const char *col)

@@ -221,6 +221,27 @@ opps_file() {
 	printf '%s\n' "$HEADER" "$@" >"$CRM_DIR/opportunities.csv"
 }
 
+@test "crm-opp list --where --sort: only the rows selected, sorted; a bad row not selected still exits 3" {
+	local a b c
+	a=$(row O-AAAAAAA1 name=Zeta customer=$ACME amount=300 stage=proposal)
+	b=$(row O-AAAAAAA2 name=Alpha customer=$ACME amount=100 stage=lead)
+	c=$(row O-AAAAAAA3 'name="Beta, Inc."' customer=$ACME amount=200 stage=proposal)
+	opps_file "$a" "$b" "$c"
+	run -0 --separate-stderr crm-opp list --where '.stage == "proposal"' \
+		--sort name --format csv
+	assert_output "$(printf '%s\n' "$HEADER" "$c" "$a")"
+	run -0 --separate-stderr crm-opp list --where '.amount >= 200' \
+		--sort -amount --format ids
+	assert_output "$(printf '%s\n' O-AAAAAAA1 O-AAAAAAA3)"
+	run -1 --separate-stderr crm-opp list --where '.amount > 1000' --sort name
+	assert_output "$HEADER"
+	opps_file "$a" "$(row O-AAAAAAA2 name=Alpha customer=$ACME amount=1x0)" "$c"
+	run -3 --separate-stderr crm-opp list --where '.stage == "proposal"' \
+		--sort name
+	assert_output ''
+	assert_stderr "crm-opp: opportunities.csv:3: amount '1x0' is not a number"
+}
+
 @test "crm-opp list: a bad number or date in opportunities.csv exits 3 naming file:line" {
 	opps_file "$(row O-AAAAAAA1 name=Deal customer=$ACME probability=abc)"
 	run -3 --separate-stderr crm-opp list --format jsonl
