@@ -939,18 +939,24 @@ static void count_all(const struct scope *sc)
 
 /* ---- loading the scope -------------------------------------------------------------- */
 
+static int note_tier(void *ctx, const struct table *t, char **row, long line,
+		     struct crm_err *err)
+{
+	struct scope *sc = ctx;
+	void **slot = strmap_slot(sc->tiers, row[0]);
+
+	/* the first row with an id, as table_find_id finds it */
+	if (!*slot)
+		*slot = xstrdup(row[table_col(t, "tier")]);
+	return 0;
+}
+
+/* The customers streamed past: only their tiers are kept. */
 static int load_tiers(struct scope *sc, struct crm_err *err)
 {
-	struct table *c = store_table(&st, "customers", err);
-
-	if (!c)
-		return -1;
 	sc->tiers = strmap_new();
-	for (size_t r = 0; r < c->nrows; r++)
-		*strmap_slot(sc->tiers, c->rows[r][0]) =
-			xstrdup(table_get(c, r, "tier"));
-	table_free(c);
-	return 0;
+	return table_scan(st.dir, table_def_find("customers"), note_tier, sc,
+			  err);
 }
 
 static void scope_free(struct scope *sc)
