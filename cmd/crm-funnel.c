@@ -489,7 +489,7 @@ static void move_deal(struct deal *d, const char *to_name, int32_t day)
 
 /*
  * Looking a deal up among a million is a cache miss, then its record
- * another: so each move waits in a ring while the next lines are read,
+ * another: so each move waits in a ring while the next ones are taken in,
  * its map slot fetched into the cache as it comes in, its deal halfway
  * through.  The ring is first in, first out: a deal's moves keep their
  * order.
