@@ -129,8 +129,7 @@ static struct table *load(const char *name, struct crm_err *err)
 	return store_table(&st, name, err);
 }
 
-/* one_row: fn looks at its own row only (not assign --rules, which
- * counts each owner's open leads) */
+/* one_row: fn looks at its own row only */
 static int change_leads(int nops, char **operands, record_fn fn, void *ctx,
 			int one_row, struct crm_err *err)
 {
@@ -560,17 +559,57 @@ struct assigning {
 	size_t nowners, next;
 	struct rule *rules;     /* --rules */
 	size_t nrules;
+	struct strmap *open_of; /* --rules: owner -> open leads, kept as
+				   leads are assigned */
 	long assigned, left;
 };
 
-static long open_leads_of(const struct table *t, const char *owner)
+static int count_open_lead(void *ctx, const struct table *t, char **row,
+			   long line, struct crm_err *err)
 {
-	long n = 0;
+	const char *status = row[table_col(t, "status")];
+	const char *owner = row[table_col(t, "owner")];
+	void **slot;
 
-	for (size_t r = 0; r < t->nrows; r++)
-		n += lead_is_open(t, r) && !strcmp(table_get(t, r, "owner"),
-						   owner);
-	return n;
+	if (!*owner || !strcmp(status, "converted") ||
+	    !strcmp(status, "dropped"))
+		return 0;
+	slot = strmap_slot(ctx, owner);
+	*slot = (void *)((intptr_t)*slot + 1);
+	return 0;
+}
+
+/* Each owner's open leads, counted once (the table streamed past, under
+ * the lock), not once a lead a candidate. */
+static int open_counts(struct assigning *a, struct crm_err *err)
+{
+	if (a->open_of)
+		return 0;
+	a->open_of = strmap_new();
+	return table_scan(st.dir, table_def_find("leads"), count_open_lead,
+			  a->open_of, err);
+}
+
+static long open_leads_of(const struct assigning *a, const char *owner)
+{
+	return (long)(intptr_t)strmap_get(a->open_of, owner);
+}
+
+/* Lead r (open) goes from its owner to owner: the counts follow. */
+static void open_move(struct assigning *a, const struct table *t, size_t r,
+		      const char *owner)
+{
+	const char *was = table_get(t, r, "owner");
+	void **slot;
+
+	if (!a->open_of)
+		return;
+	if (*was) {
+		slot = strmap_slot(a->open_of, was);
+		*slot = (void *)((intptr_t)*slot - 1);
+	}
+	slot = strmap_slot(a->open_of, owner);
+	*slot = (void *)((intptr_t)*slot + 1);
 }
 
 /* The first rule true for the lead; among its owners the one with the
@@ -594,7 +633,7 @@ static const char *owner_by_rules(struct assigning *a, const struct table *t,
 			continue;
 		v = split_owners(owners, &n);
 		for (size_t k = 0; k < n; k++) {
-			long have = open_leads_of(t, v[k]);
+			long have = open_leads_of(a, v[k]);
 
 			if ((cap <= 0 || have < cap) && (!best || have < least)) {
 				least = have;
@@ -624,13 +663,15 @@ static int assign_one(struct table *t, size_t r, void *ctx,
 				"assigned", t->rows[r][0], table_get(t, r, "status"));
 	if (a->nowners)
 		owner = a->owners[a->next++ % a->nowners];
-	else if (a->rules && !(owner = owner_by_rules(a, t, r, err)))
+	else if (a->rules && (open_counts(a, err) < 0 ||
+			      !(owner = owner_by_rules(a, t, r, err))))
 		return -1;
 	if (!*owner) {
 		a->left++;
 		return 0;
 	}
 	a->assigned++;
+	open_move(a, t, r, owner);
 	return record_set(&st, t, r, "owner", owner, err);
 }
 
@@ -651,12 +692,13 @@ static int cmd_assign(int argc, char **argv, struct crm_err *err)
 		return crm_usagef(err, "--round-robin: no owners");
 	if (opt("rules") && !(a.rules = rules_load("assign", &a.nrules, err)))
 		return -1;
-	rc = change_leads(argc, argv, assign_one, &a, !a.rules, err);
+	rc = change_leads(argc, argv, assign_one, &a, 1, err);
 	if (rc == 0 && a.left)
 		crm_warn("%ld lead%s matched no [assign] rule with room left",
 			 a.left, a.left == 1 ? "" : "s");
 	free_owners(a.owners, a.nowners);
 	rules_free(a.rules, a.nrules);
+	strmap_free(a.open_of);
 	return rc;
 }
 
