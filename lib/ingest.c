@@ -105,6 +105,7 @@ struct ingest {
 	int keep_id;
 	struct strmap *ids;           /* id -> target row + 1, made when asked */
 	struct strmap *cust_ids;      /* the same for customers of deals */
+	struct strmap *contact_ids;   /* and for their contacts */
 	char (*newids)[16];           /* the spooled leads', sorted */
 	size_t nnewids, nlogged;
 };
@@ -757,6 +758,7 @@ void ingest_free(struct ingest *g)
 	buf_free(&g->line);
 	strmap_free(g->ids);
 	strmap_free(g->cust_ids);
+	strmap_free(g->contact_ids);
 	free(g->newids);
 	free(g);
 }
@@ -1070,8 +1072,13 @@ static int land_contact(struct ingest *g, const struct import_row *row,
 	if (g->opps && id_valid(name, 'P')) {
 		struct crm_err none;
 
-		/* An id of a contact not here: the customer's main one. */
-		if ((r = table_find_id(g->contacts, name, &none)) >= 0)
+		/* By index: a deal sheet of a million rows, each naming its
+		 * contact.  An id of a contact not here: the customer's main
+		 * one. */
+		if (!g->contact_ids)
+			g->contact_ids = table_index_by(g->contacts, "id");
+		if ((r = table_index_row(g->contact_ids, name)) >= 0 ||
+		    (r = table_find_id(g->contacts, name, &none)) >= 0)
 			snprintf(out, ID_MAX, "%s", g->contacts->rows[r][0]);
 		return 0;
 	}
@@ -1087,6 +1094,9 @@ static int land_contact(struct ingest *g, const struct import_row *row,
 			  err) < 0)
 			return -1;
 		index_contact(g, (size_t)r);
+		if (g->contact_ids)
+			*strmap_slot(g->contact_ids, g->contacts->rows[r][0]) =
+				(void *)(intptr_t)(r + 1);
 		g->n.contacts_new++;
 	}
 	snprintf(out, ID_MAX, "%s", g->contacts->rows[r][0]);
