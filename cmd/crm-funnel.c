@@ -619,21 +619,16 @@ static int scan_history(void *ctx, const struct logrec *rec, long line,
 			struct crm_err *err)
 {
 	struct history *h = ctx;
-	const char *field = logrec_get(rec, "field");
-	const char *entity = logrec_get(rec, "entity");
-	const char *id, *to, *at;
+	const char *id, *to;
 	struct hmove *mv;
 	int32_t day;
 
-	if (!field || strcmp(field, "stage") || !entity ||
-	    strcmp(entity, "opportunity") || !(id = logrec_get(rec, "id")) ||
-	    !(at = logrec_get(rec, "at")) || date_parse_iso(at, &day) < 0)
+	if (!log_stage_move(rec, &id, &to, &day))
 		return 0;
-	to = logrec_get(rec, "to");
 	mv = &h->cur.v[h->cur.n++];
 	mv->code = id_code(id);
 	mv->odd_id = mv->code ? NULL : strmap_intern(h->strings, id);
-	mv->to = strmap_intern(h->strings, to ? to : "");
+	mv->to = strmap_intern(h->strings, to);
 	mv->day = day;
 	if (h->cur.n == HCHUNK && history_hand_over(h, 0) < 0)
 		return crm_errf(err, NULL, 0, "history not needed");

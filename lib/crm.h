@@ -739,6 +739,10 @@ struct stale *stale_deals(const struct store *s, const struct pipelines *ps,
 struct idmap *stale_moves(const struct store *s, struct crm_err *err);
 /* The same a history line at a time, into an idmap_new(). */
 void stale_note(struct idmap *moved, const struct logrec *rec);
+/* Is rec a deal's stage change (with a day)?  Then its id, the stage
+ * it went to ("" when none is named) and its day. */
+int log_stage_move(const struct logrec *rec, const char **id,
+		   const char **to, int32_t *day);
 int stale_row(const struct pipelines *ps, const struct table *t, size_t r,
 	      const struct idmap *moved, long ahead, struct stale *out);
 void stale_sort(struct stale *v, size_t n);

@@ -4,19 +4,30 @@
 
 #include "crm.h"
 
-/* Day of each deal's latest stage change, from history (day + 1, so
- * that 0 means none). */
-void stale_note(struct idmap *last, const struct logrec *rec)
+int log_stage_move(const struct logrec *rec, const char **id,
+		   const char **to, int32_t *day)
 {
 	const char *entity = logrec_get(rec, "entity");
 	const char *field = logrec_get(rec, "field");
 	const char *at = logrec_get(rec, "at");
-	const char *id = logrec_get(rec, "id");
+
+	*id = logrec_get(rec, "id");
+	*to = logrec_get(rec, "to");
+	if (!*to)
+		*to = "";
+	return entity && field && at && *id && !strcmp(entity, "opportunity") &&
+	       !strcmp(field, "stage") && date_parse_iso(at, day) == 0;
+}
+
+/* Day of each deal's latest stage change, from history (day + 1, so
+ * that 0 means none). */
+void stale_note(struct idmap *last, const struct logrec *rec)
+{
+	const char *id, *to;
 	int32_t day;
 	void **slot;
 
-	if (!entity || !field || !at || !id || strcmp(entity, "opportunity") ||
-	    strcmp(field, "stage") || date_parse_iso(at, &day) < 0)
+	if (!log_stage_move(rec, &id, &to, &day))
 		return;
 	slot = idmap_slot(last, id);
 	if ((intptr_t)*slot < (intptr_t)day + 1)
