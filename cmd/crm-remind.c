@@ -243,38 +243,25 @@ static void lead_due(const struct table *t, size_t r, long hours)
 				   table_get(t, r, "created")));
 }
 
-struct lead_scan {
-	long hours;
-	const struct col_def **typed;
-};
-
 static int scan_lead(void *ctx, const struct table *t, char **row, long line,
 		     struct crm_err *err)
 {
-	struct lead_scan *ls = ctx;
 	struct table v;
 
-	if (!ls->typed)
-		ls->typed = table_typed_cols(t);
-	if (table_row_valid(t, ls->typed, row, line, err) < 0)
-		return -1;
 	table_row_view(&v, t, &row, &line);
-	lead_due(&v, 0, ls->hours);
+	lead_due(&v, 0, *(long *)ctx);
 	return 0;
 }
 
 /* The leads are streamed, not held, as the deals are. */
 static int leads_due(struct crm_err *err)
 {
-	struct lead_scan ls = {0};
-	int rc;
+	long hours = conf_days("remind", NULL, "new-lead-hours", 24, err);
 
-	if ((ls.hours = conf_days("remind", NULL, "new-lead-hours", 24,
-				  err)) < 0)
+	if (hours < 0)
 		return -1;
-	rc = table_scan(st.dir, table_def_find("leads"), scan_lead, &ls, err);
-	free(ls.typed);
-	return rc;
+	return table_scan_typed(st.dir, table_def_find("leads"), scan_lead,
+				&hours, err);
 }
 
 static void opp_due(const struct table *t, size_t r)
@@ -304,7 +291,6 @@ struct opp_scan {
 				   owner and stage words, the name in the
 				   id's block */
 	size_t n, cap;
-	const struct col_def **typed;
 };
 
 static int scan_opp(void *ctx, const struct table *t, char **row, long line,
@@ -314,10 +300,6 @@ static int scan_opp(void *ctx, const struct table *t, char **row, long line,
 	struct table v;
 
 	table_row_view(&v, t, &row, &line);
-	if (!os->typed)
-		os->typed = table_typed_cols(t);
-	if (table_row_valid(t, os->typed, row, line, err) < 0)
-		return -1;
 	opp_due(&v, 0);
 	if (os->n == os->cap) {
 		os->cap = os->cap ? 2 * os->cap : 256;
@@ -391,8 +373,8 @@ static void history_free(struct history_job *j)
 
 static int opps_due(struct history_job *h, struct crm_err *err)
 {
-	struct opp_scan os = {h->moved, NULL, NULL, 0, 0, NULL};
-	int rc = history_wait(h, err) < 0 ? -1 : table_scan(st.dir,
+	struct opp_scan os = {h->moved, NULL, NULL, 0, 0};
+	int rc = history_wait(h, err) < 0 ? -1 : table_scan_typed(st.dir,
 		table_def_find("opportunities"), scan_opp, &os, err);
 
 	stale_sort(os.v, os.n);
@@ -411,7 +393,6 @@ static int opps_due(struct history_job *h, struct crm_err *err)
 	for (size_t i = 0; i < os.n; i++)
 		free(os.keep[i][1]);      /* and the name after it */
 	free(os.keep);
-	free(os.typed);
 	free(os.v);
 	return rc;
 }

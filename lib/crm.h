@@ -926,6 +926,9 @@ int table_check_typed(const struct table *t, struct crm_err *err);
 const struct col_def **table_typed_cols(const struct table *t);
 int table_row_valid(const struct table *t, const struct col_def **defs,
 		    char **row, long line, struct crm_err *err);
+/* table_scan, each row checked so before fn sees it. */
+int table_scan_typed(const char *dir, const struct table_def *def,
+		     table_row_fn fn, void *ctx, struct crm_err *err);
 /* Rows of t named by the ids (or records) on stdin, in input order;
  * an unknown id is an error naming "-:line". */
 size_t *rows_from_stdin(const struct table *t, size_t *n,

@@ -119,6 +119,34 @@ int table_row_valid(const struct table *t, const struct col_def **defs,
 	return 0;
 }
 
+struct typed_scan {
+	table_row_fn fn;
+	void *ctx;
+	const struct col_def **defs;
+};
+
+static int typed_row(void *ctx, const struct table *t, char **row, long line,
+		     struct crm_err *err)
+{
+	struct typed_scan *ts = ctx;
+
+	if (!ts->defs)
+		ts->defs = table_typed_cols(t);
+	if (table_row_valid(t, ts->defs, row, line, err) < 0)
+		return -1;
+	return ts->fn(ts->ctx, t, row, line, err);
+}
+
+int table_scan_typed(const char *dir, const struct table_def *def,
+		     table_row_fn fn, void *ctx, struct crm_err *err)
+{
+	struct typed_scan ts = {fn, ctx, NULL};
+	int rc = table_scan(dir, def, typed_row, &ts, err);
+
+	free(ts.defs);
+	return rc;
+}
+
 int table_check_typed(const struct table *t, struct crm_err *err)
 {
 	const struct col_def **defs = table_typed_cols(t);
