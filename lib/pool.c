@@ -245,19 +245,58 @@ static void *read_owner_facts(void *arg)
 	return NULL;
 }
 
+/* A pool of crm.conf's settings (NULL and err when they are bad), its
+ * facts not read yet. */
+static struct pool *pool_new(struct store *s, const struct table *cust,
+			     struct crm_err *err)
+{
+	struct pool *p = xcalloc(1, sizeof *p);
+
+	p->st = s;
+	p->cust = cust;
+	p->ix = table_index_by(cust, "id");
+	p->facts = xcalloc(cust->nrows + 1, sizeof *p->facts);
+	for (size_t r = 0; r < cust->nrows; r++) {
+		p->facts[r].owner_since = DATE_NONE;
+		p->facts[r].last_won = DATE_NONE;
+		p->facts[r].reclaimed = DATE_NONE;
+	}
+	if (pool_settings(p, err) < 0) {
+		pool_close(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* The deals' facts streamed, then history's once reading is done. */
+static struct pool *pool_fill(struct pool *p, const struct owner_facts *f,
+			      struct bg *reading, struct crm_err *err)
+{
+	int rc = deal_facts(p, err);
+
+	if (reading)
+		bg_wait(reading);
+	if (rc < 0) {
+		pool_close(p);
+		return NULL;
+	}
+	owner_facts_put(p, f);
+	return p;
+}
+
 struct pool *pool_open(struct store *s, const struct table *cust,
 		       struct crm_err *err)
 {
 	struct history_job j = {.st = s};
-	struct pool settings = {.st = s}, *p;
+	struct pool *p = pool_new(s, cust, err);
 	struct bg bg;
 
 	/* crm.conf's errors first, as when history was read after them */
-	if (pool_settings(&settings, err) < 0)
+	if (!p)
 		return NULL;
 	j.facts = owner_facts_new();
 	bg_start(&bg, read_owner_facts, &j);
-	p = pool_open_with(s, cust, j.facts, &bg, err);
+	p = pool_fill(p, j.facts, &bg, err);
 	/* history's error first, as when it was read first */
 	if (p && j.rc < 0) {
 		pool_close(p);
@@ -273,29 +312,14 @@ struct pool *pool_open_with(struct store *s, const struct table *cust,
 			    const struct owner_facts *f, struct bg *reading,
 			    struct crm_err *err)
 {
-	struct pool *p = xcalloc(1, sizeof *p);
-	int rc;
+	struct pool *p = pool_new(s, cust, err);
 
-	p->st = s;
-	p->cust = cust;
-	p->ix = table_index_by(cust, "id");
-	p->facts = xcalloc(cust->nrows + 1, sizeof *p->facts);
-	for (size_t r = 0; r < cust->nrows; r++) {
-		p->facts[r].owner_since = DATE_NONE;
-		p->facts[r].last_won = DATE_NONE;
-		p->facts[r].reclaimed = DATE_NONE;
-	}
-	rc = pool_settings(p, err);
-	if (rc == 0)
-		rc = deal_facts(p, err);
-	if (reading)
-		bg_wait(reading);
-	if (rc < 0) {
-		pool_close(p);
+	if (!p) {
+		if (reading)
+			bg_wait(reading);
 		return NULL;
 	}
-	owner_facts_put(p, f);
-	return p;
+	return pool_fill(p, f, reading, err);
 }
 
 void pool_close(struct pool *p)
