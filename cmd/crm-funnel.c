@@ -586,9 +586,9 @@ struct history {
 	size_t applied;            /* chunks applied and freed */
 	size_t ahead;              /* chunks held at most */
 	int done, stop;            /* the file read; the thread to stop */
-	int rc, threaded;
+	int rc;                    /* the thread's, read once done */
 	struct crm_err err;
-	pthread_t thread;
+	struct bg bg;
 };
 
 /* 0, or -1 when the main thread wants no more. */
@@ -654,10 +654,10 @@ static void history_start(struct history *h)
 	pthread_cond_init(&h->ready, NULL);
 	pthread_cond_init(&h->room, NULL);
 	h->ahead = HCHUNKS_AHEAD;
-	h->threaded = pthread_create(&h->thread, NULL, read_history, h) == 0;
-	if (!h->threaded) {
+	bg_start(&h->bg, read_history, h);
+	if (!h->bg.threaded) {
 		h->ahead = SIZE_MAX;       /* nobody to make room */
-		read_history(h);
+		bg_wait(&h->bg);
 	}
 }
 
@@ -706,9 +706,7 @@ static void history_end(struct history *h)
 	h->stop = 1;
 	pthread_cond_signal(&h->room);
 	pthread_mutex_unlock(&h->lock);
-	if (h->threaded)
-		pthread_join(h->thread, NULL);
-	h->threaded = 0;
+	bg_wait(&h->bg);
 	pthread_mutex_destroy(&h->lock);
 	pthread_cond_destroy(&h->ready);
 	pthread_cond_destroy(&h->room);
