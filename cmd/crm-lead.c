@@ -129,12 +129,12 @@ static struct table *load(const char *name, struct crm_err *err)
 	return store_table(&st, name, err);
 }
 
-/* one_row: fn looks at its own row only */
 static int change_leads(int nops, char **operands, record_fn fn, void *ctx,
-			int one_row, struct crm_err *err)
+			struct crm_err *err)
 {
-	return records_change_in(&st, "leads", nops, operands, fn, ctx,
-				 one_row, err);
+	/* every fn here looks at its own row only */
+	return records_change_in(&st, "leads", nops, operands, fn, ctx, 1,
+				 err);
 }
 
 static int lead_is_open(const struct table *t, size_t r)
@@ -350,7 +350,7 @@ static int cmd_set(int argc, char **argv, struct crm_err *err)
 		if (!strchr(argv[i], '=') || argv[i][0] == '=')
 			return crm_usagef(err, "'%s' is not FIELD=VALUE",
 					  argv[i]);
-	return change_leads(1, argv, set_one, &a, 1, err);
+	return change_leads(1, argv, set_one, &a, err);
 }
 
 /* A follow-up on a new lead means someone is working it. */
@@ -374,7 +374,7 @@ static int cmd_log(int argc, char **argv, struct crm_err *err)
 		return -1;
 	if (opt("action") && !opt("next"))
 		return crm_usagef(err, "--action goes with --next");
-	return change_leads(1, argv, log_one, &f, 1, err);
+	return change_leads(1, argv, log_one, &f, err);
 }
 
 /* ---- score ---------------------------------------------------------------------------- */
@@ -519,7 +519,7 @@ static int cmd_score(int argc, char **argv, struct crm_err *err)
 	if (opt("explain"))
 		rc = explain(&sc, err);
 	else if (argc == 1)
-		rc = change_leads(1, argv, score_one, &sc, 1, err);
+		rc = change_leads(1, argv, score_one, &sc, err);
 	else
 		rc = change_all(score_one, &sc, err);
 	if (rc == 0 && !opt("explain"))
@@ -567,12 +567,12 @@ struct assigning {
 static int count_open_lead(void *ctx, const struct table *t, char **row,
 			   long line, struct crm_err *err)
 {
-	const char *status = row[table_col(t, "status")];
 	const char *owner = row[table_col(t, "owner")];
+	struct table v;
 	void **slot;
 
-	if (!*owner || !strcmp(status, "converted") ||
-	    !strcmp(status, "dropped"))
+	table_row_view(&v, t, &row, &line);
+	if (!*owner || !lead_is_open(&v, 0))
 		return 0;
 	slot = strmap_slot(ctx, owner);
 	*slot = (void *)((intptr_t)*slot + 1);
@@ -692,7 +692,7 @@ static int cmd_assign(int argc, char **argv, struct crm_err *err)
 		return crm_usagef(err, "--round-robin: no owners");
 	if (opt("rules") && !(a.rules = rules_load("assign", &a.nrules, err)))
 		return -1;
-	rc = change_leads(argc, argv, assign_one, &a, 1, err);
+	rc = change_leads(argc, argv, assign_one, &a, err);
 	if (rc == 0 && a.left)
 		crm_warn("%ld lead%s matched no [assign] rule with room left",
 			 a.left, a.left == 1 ? "" : "s");
@@ -975,7 +975,7 @@ static int cmd_drop(int argc, char **argv, struct crm_err *err)
 		return crm_usagef(err, "drop takes ids, or - for stdin");
 	if (!opt("reason") || !*opt("reason"))
 		return crm_usagef(err, "drop needs --reason");
-	return change_leads(argc, argv, drop_one, NULL, 1, err);
+	return change_leads(argc, argv, drop_one, NULL, err);
 }
 
 /* ---- import ------------------------------------------------------------------------------------ */
