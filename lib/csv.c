@@ -70,9 +70,6 @@ struct reader {
 	int *written_as_ours; /* opts->written_as_ours */
 	size_t keep_fields;   /* opts->keep_fields once the header is read */
 	size_t keep_after_header;
-	int skim;             /* keep_fields set, the header read: count
-				 the fields not kept without splitting them */
-	int skim_after_header;
 	size_t nkept;         /* skimmed: the fields split, of nfields */
 	const char *bom_end;  /* what feed holds before a BOM, skimming */
 	int ours;             /* the record is as csv_write_row writes it */
@@ -161,7 +158,6 @@ static void deliver_record(struct reader *r)
 		r->have_header = 1;
 		r->ncols = r->nfields;
 		r->keep_fields = r->keep_after_header;
-		r->skim = r->skim_after_header;
 	} else if (!r->allow_ragged && r->nfields != r->ncols) {
 		r->failed = 1;
 		crm_errf(r->err, r->name, r->rec_line,
@@ -445,9 +441,9 @@ static const char *skim_rest(struct reader *r, const char *s,
 }
 
 /* The fields of the record at s, as our writer writes records; its
- * length with the final LF, or 0 for anything else.  With skim, the
- * fields after those kept are only counted (skim_rest) when they can
- * be. */
+ * length with the final LF, or 0 for anything else.  With keep_fields,
+ * the fields after those kept are only counted (skim_rest) when they
+ * can be. */
 static size_t take_fields(struct reader *r, const char *s, size_t n)
 {
 	const char *start = s, *limit = s + n, *end, *d, *quote;
@@ -483,7 +479,7 @@ static size_t take_fields(struct reader *r, const char *s, size_t n)
 		if (d == end)
 			return (size_t)(end - start) + 1;
 		s = d + 1;
-		if (r->skim && r->nfields == r->keep_fields &&
+		if (r->nfields == r->keep_fields &&
 		    (d = skim_rest(r, s, quote, end, limit)))
 			return (size_t)(d - start) + 1;
 	}
@@ -554,7 +550,8 @@ static size_t feed_libcsv(struct reader *r, const char *s, size_t n)
 static int feed(struct reader *r, const char *s, size_t n)
 {
 	r->clean_end = r->libcsv_only ? s : clean_prefix_end(s, n);
-	r->bom_end = r->skim_after_header ? bom_prefix_end(s, n) : s;
+	r->bom_end = r->keep_after_header != SIZE_MAX ? bom_prefix_end(s, n)
+						      : s;
 	while (n > 0) {
 		size_t len = 0;
 
@@ -615,7 +612,6 @@ static int reader_init(struct reader *r, const char *name,
 	r->nkept = SIZE_MAX;
 	r->keep_after_header = opts->keep_fields ? opts->keep_fields
 						 : SIZE_MAX;
-	r->skim_after_header = opts->keep_fields > 0;
 	r->fn = fn;
 	r->ctx = ctx;
 	r->err = err;
